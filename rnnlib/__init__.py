@@ -1,0 +1,27 @@
+"""rnnlib: a vanilla ReLU RNN and its exact backpropagation through time, in plain numpy.
+
+The notation is that of the notes the course follows:
+ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h,  h_{t+1} = ReLU(ĥ_{t+1}),  y_t = W_yh h_t,
+with ∂v meaning ∂E/∂v. Modules, lowest first: ``model`` (parameters, forward pass),
+``bptt`` (gradient equations, literal and fast backward), ``losses``, ``gradcheck``.
+"""
+from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,
+                   dW_yh_term, hidden_grad, input_grad, outer, relu_gate)
+from .gradcheck import (Comparison, GradCheckReport, compare, gradcheck, gradcheck_loss,
+                        numerical_gradients, random_upstream)
+from .losses import (LOSS_AT, LOSSES, cross_entropy, loss_and_grads, loss_from_trace, softmax,
+                     squared_error)
+from .model import (INITS, Params, Trace, forward, forward_literal, init_params, matvec,
+                    output, pre_activation, relu, relu_grad)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Params", "Trace", "Grads", "init_params", "forward", "forward_literal", "backward",
+    "backward_literal", "loss_and_grads", "loss_from_trace",
+    "relu", "relu_grad", "matvec", "pre_activation", "output",
+    "hidden_grad", "relu_gate", "dW_yh_term", "dW_hh_term", "dW_hx_term", "db_h_term",
+    "input_grad", "outer", "squared_error", "cross_entropy", "softmax",
+    "compare", "Comparison", "GradCheckReport", "numerical_gradients", "gradcheck",
+    "gradcheck_loss", "random_upstream", "INITS", "LOSSES", "LOSS_AT",
+]

@@ -1,0 +1,203 @@
+r"""Backpropagation through time: the gradient equations of the notes, and two backward passes.
+
+With ``∂v`` meaning ``∂E/∂v`` and the index convention of :mod:`rnnlib.model`, for t = T, ..., 1:
+
+    ∂h_t      = W_yhᵀ ∂y_t + W_hhᵀ ∂ĥ_{t+1}          (two paths into h_t; ∂ĥ_{T+1} = 0)
+    ∂ĥ_t      = ReLU'(ĥ_t) ⊙ ∂h_t                    (the ReLU gate; ReLU'(0) = 0)
+    ∂W_hh    += ∂ĥ_t h_{t-1}ᵀ                        (+= : the weights are shared by every step)
+    ∂W_hx    += ∂ĥ_t x_{t-1}ᵀ
+    ∂b_h     += ∂ĥ_t
+    ∂W_yh    += ∂y_t h_tᵀ
+    ∂x_{t-1}  = W_hxᵀ ∂ĥ_t
+and finally ∂h_0 = W_hhᵀ ∂ĥ_1 (h_0 has no output, so only the second path).
+
+Erratum in the original notes: their ∂W_hh, ∂W_hx and ∂b_h lines read
+``ReLU'(ĥ_{t+1}) · h_tᵀ`` (and ``· x_tᵀ``, ``ReLU'(ĥ_{t+1})``): they drop the upstream
+factor ∂h_{t+1}. Their restatements "one step further back", ∂W_hh += ∂ĥ_t h_{t-1}ᵀ and
+∂b_h += ∂ĥ_t, are right; those are the forms used here.
+
+In a batch the loss is summed over the examples, so each parameter term is summed over the
+batch axis too; ∂h_t, ∂ĥ_t and ∂x_t keep one row per example.
+
+Arrays (shapes as in :mod:`rnnlib.model`): ``dy`` is (T+1, [B,] O) with dy[t] = ∂y_t and row 0
+zero (y_0 does not exist); ``dh`` is (T+1, [B,] H) with dh[t] = ∂h_t, so dh[0] = ∂h_0;
+``dh_hat`` is (T+1, [B,] H) with dh_hat[t] = ∂ĥ_t and row 0 zero; ``dx`` is (T, [B,] D),
+aligned with ``xs``: dx[k] = ∂x_k.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Params, Trace, matvec
+from .validate import as_float_array, check_finite, shape_str
+
+
+# --- one function per equation ------------------------------------------------------------
+
+def outer(u, v):
+    """The outer product u vᵀ, summed over the batch when u, v are batches of row vectors.
+
+    u: (m,) or (B, m); v: (n,) or (B, n). Returns (m, n).
+    """
+    return np.outer(u, v) if u.ndim == 1 else u.T @ v
+
+
+def hidden_grad(W_yh, W_hh, dy_t, dh_hat_next):
+    """∂h_t = W_yhᵀ ∂y_t + W_hhᵀ ∂ĥ_{t+1}.
+
+    W_yh: (O, H), W_hh: (H, H), dy_t: (O,) or (B, O), dh_hat_next = ∂ĥ_{t+1}: (H,) or (B, H).
+    Returns ∂h_t: (H,) or (B, H). Pass zeros for dy_t at t = 0 and for dh_hat_next at t = T.
+    """
+    return matvec(W_yh.T, dy_t) + matvec(W_hh.T, dh_hat_next)
+
+
+def relu_gate(h_hat_t, dh_t):
+    """∂ĥ_t = ReLU'(ĥ_t) ⊙ ∂h_t: the gradient passes where the unit was active, else stops.
+
+    h_hat_t, dh_t: (H,) or (B, H). Returns ∂ĥ_t of the same shape. ReLU'(0) = 0.
+    """
+    return (h_hat_t > 0) * dh_t
+
+
+def dW_yh_term(dy_t, h_t):
+    """The step-t term of ∂W_yh: ∂y_t h_tᵀ.  dy_t: (O,) / (B, O), h_t: (H,) / (B, H) -> (O, H)."""
+    return outer(dy_t, h_t)
+
+
+def dW_hh_term(dh_hat_next, h_t):
+    """The term of ∂W_hh from ĥ_{t+1}: ∂ĥ_{t+1} h_tᵀ.  (H,) / (B, H) each -> (H, H)."""
+    return outer(dh_hat_next, h_t)
+
+
+def dW_hx_term(dh_hat_next, x_t):
+    """The term of ∂W_hx from ĥ_{t+1}: ∂ĥ_{t+1} x_tᵀ.  (H,) / (B, H) and (D,) / (B, D) -> (H, D)."""
+    return outer(dh_hat_next, x_t)
+
+
+def db_h_term(dh_hat_next):
+    """The term of ∂b_h from ĥ_{t+1}: ∂ĥ_{t+1} (summed over a batch).  (H,) / (B, H) -> (H,)."""
+    return dh_hat_next if dh_hat_next.ndim == 1 else dh_hat_next.sum(axis=0)
+
+
+def input_grad(W_hx, dh_hat_next):
+    """∂x_t = W_hxᵀ ∂ĥ_{t+1}.  W_hx: (H, D), dh_hat_next: (H,) / (B, H) -> (D,) / (B, D)."""
+    return matvec(W_hx.T, dh_hat_next)
+
+
+# --- results ------------------------------------------------------------------------------
+
+@dataclass
+class Grads:
+    """∂E with respect to everything: parameters, initial state, inputs, and the histories.
+
+    dW_hh (H, H), dW_hx (H, D), db_h (H,), dW_yh (O, H): parameter gradients, summed over
+    time and batch. dh0 ([B,] H) = ∂h_0 (equals dh[0]). dx (T, [B,] D): dx[k] = ∂x_k.
+    dh (T+1, [B,] H): dh[t] = ∂h_t. dh_hat (T+1, [B,] H): dh_hat[t] = ∂ĥ_t, row 0 zero.
+    dy (T+1, [B,] O): the upstream gradient ∂y_t the pass started from, row 0 zero.
+    """
+    dW_hh: np.ndarray
+    dW_hx: np.ndarray
+    db_h: np.ndarray
+    dW_yh: np.ndarray
+    dh0: np.ndarray
+    dx: np.ndarray
+    dh: np.ndarray
+    dh_hat: np.ndarray
+    dy: np.ndarray
+
+
+def check_backward_args(params, trace, dy):
+    """Validate backward's arguments; return dy as an array of params' dtype.
+
+    dy must have trace.y's shape (T+1, [B,] O), be finite, and have dy[0] = 0.
+    """
+    if not isinstance(params, Params):
+        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
+                        f"got {type(trace).__name__}")
+    H, D, O = params.n_hidden, params.n_input, params.n_output
+    if trace.h.shape[-1] != H or trace.xs.shape[-1] != D or trace.y.shape[-1] != O:
+        raise ValueError(
+            f"trace does not belong to these params: it has H = {trace.h.shape[-1]}, "
+            f"D = {trace.xs.shape[-1]}, O = {trace.y.shape[-1]}; params have H = {H}, "
+            f"D = {D}, O = {O}")
+    if trace.h.dtype != params.dtype:
+        raise TypeError(f"trace has dtype {trace.h.dtype} but the parameters are "
+                        f"{params.dtype}; run forward with the same params")
+    dy = as_float_array("dy", dy, params.dtype)
+    if dy.shape != trace.y.shape:
+        raise ValueError(
+            f"dy must have the shape of trace.y, (T+1, [B,] O) = {shape_str(trace.y.shape)}, "
+            f"with dy[t] = ∂E/∂y_t and row 0 zero; got {shape_str(dy.shape)}")
+    check_finite("dy", dy)
+    if np.any(dy[0] != 0):
+        raise ValueError("dy[0] must be zero: y_0 does not exist (outputs are y_1 ... y_T); "
+                         f"got max |dy[0]| = {np.abs(dy[0]).max():.3g}")
+    return dy
+
+
+def backward_literal(params, trace, dy):
+    """BPTT written exactly like the equations of the notes, one line each.
+
+    params: Params; trace: from forward(params, ...); dy: (T+1, [B,] O), dy[t] = ∂E/∂y_t,
+    row 0 zero. Returns :class:`Grads`. This is the version the notebooks teach;
+    :func:`backward` gives the same numbers faster.
+    """
+    dy = check_backward_args(params, trace, dy)
+    W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
+    xs, h, h_hat, T = trace.xs, trace.h, trace.h_hat, trace.T
+
+    dW_hh, dW_hx = np.zeros_like(W_hh), np.zeros_like(W_hx)
+    db_h, dW_yh = np.zeros_like(params.b_h), np.zeros_like(W_yh)
+    dh = np.zeros_like(h)
+    dh_hat = np.zeros((T + 2, *h.shape[1:]), dtype=h.dtype)  # row T+1: ∂ĥ_{T+1} = 0
+    dx = np.zeros_like(xs)
+
+    for t in range(T, 0, -1):
+        dh[t] = hidden_grad(W_yh, W_hh, dy[t], dh_hat[t + 1])
+        dh_hat[t] = relu_gate(h_hat[t], dh[t])
+        dW_yh += dW_yh_term(dy[t], h[t])
+        dW_hh += dW_hh_term(dh_hat[t], h[t - 1])      # ĥ_t = W_hh h_{t-1} + W_hx x_{t-1} + b_h
+        dW_hx += dW_hx_term(dh_hat[t], xs[t - 1])
+        db_h += db_h_term(dh_hat[t])
+        dx[t - 1] = input_grad(W_hx, dh_hat[t])
+    dh[0] = hidden_grad(W_yh, W_hh, np.zeros_like(dy[0]), dh_hat[1])  # h_0 has no output
+
+    return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(), dx=dx,
+                 dh=dh, dh_hat=dh_hat[:T + 1], dy=dy.copy())
+
+
+def backward(params, trace, dy):
+    """BPTT, fast: same arguments and result as :func:`backward_literal`.
+
+    Only the recursion ∂h_t -> ∂ĥ_t -> ∂h_{t-1} has to run step by step (3 numpy calls per
+    step, into preallocated buffers). Everything else is one matrix product over all time
+    steps (and batch examples) at once: the sum over t of ∂ĥ_t h_{t-1}ᵀ is the product of
+    the stacked ∂ĥ's (H, T·B) with the stacked h's (T·B, H).
+    """
+    dy = check_backward_args(params, trace, dy)
+    W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
+    xs, h, T = trace.xs, trace.h, trace.T
+    H, D, O = params.n_hidden, params.n_input, params.n_output
+
+    output_path = dy @ W_yh                      # row t: W_yhᵀ ∂y_t, for every t at once
+    gate = trace.mask.astype(h.dtype)            # ReLU'(ĥ_t), with ReLU'(0) = 0
+    dh = np.empty_like(h)
+    dh_hat = np.zeros_like(h)
+    dh[T] = output_path[T]                       # ∂ĥ_{T+1} = 0
+    np.multiply(dh[T], gate[T], out=dh_hat[T])
+    for t in range(T - 1, 0, -1):
+        np.matmul(dh_hat[t + 1], W_hh, out=dh[t])
+        dh[t] += output_path[t]
+        np.multiply(dh[t], gate[t], out=dh_hat[t])
+    np.matmul(dh_hat[1], W_hh, out=dh[0])        # h_0 has no output
+
+    dh_hat_flat = dh_hat[1:].reshape(-1, H)      # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
+    dW_hh = dh_hat_flat.T @ h[:-1].reshape(-1, H)
+    dW_hx = dh_hat_flat.T @ xs.reshape(-1, D)
+    db_h = dh_hat_flat.sum(axis=0)
+    dW_yh = dy[1:].reshape(-1, O).T @ h[1:].reshape(-1, H)
+    dx = dh_hat[1:] @ W_hx
+    return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(), dx=dx,
+                 dh=dh, dh_hat=dh_hat, dy=dy.copy())

@@ -1,0 +1,201 @@
+r"""Checking gradients by computation: finite differences, with ReLU kinks found and set aside.
+
+Three tools, for the tests and for students:
+
+- :func:`compare` — one line per gradient, ``exact / close / max abs diff / relative error``.
+- :func:`numerical_gradients` — central differences of any scalar function of the forward trace,
+  with respect to W_hh, W_hx, b_h, W_yh, h_0 and every input x_k, in float64.
+- :func:`gradcheck` (any upstream gradient ``dy``, random by default) and
+  :func:`gradcheck_loss` (a real loss), which put the two together.
+
+Why a random upstream gradient: checking E = Σ_t Σ_i y_t[i] (a sum of outputs) sends the same
+∂y to every output, and a backward pass that, say, drops a factor of ∂y can still pass. With
+E = Σ_t ⟨dy_t, y_t⟩ for a random dy, ∂E/∂y_t = dy_t exactly and every factor matters.
+
+Kinks: ReLU is not differentiable at 0. If nudging a parameter by ±eps switches any unit on or
+off (any entry of the mask 1[ĥ_t > 0] flips), the finite difference straddles a kink and
+measures a mix of two slopes. Such entries are reported as kinks and left out of the
+comparison instead of being compared.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bptt import backward
+from .losses import loss_and_grads, loss_from_trace
+from .model import Params, check_inputs, forward
+from .validate import shape_str
+
+WRT = ("W_hh", "W_hx", "b_h", "W_yh", "h0", "xs")  # what numerical_gradients differentiates
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`; ``str()`` gives the one-line summary."""
+    name: str
+    shapes_match: bool
+    exact: bool
+    close: bool
+    max_abs_diff: float
+    rel_error: float
+    n_compared: int
+    n_kinks: int = 0
+    note: str = ""
+
+    def __str__(self):
+        if not self.shapes_match:
+            return f"{self.name:<7} | shape mismatch: {self.note}"
+        kinks = f" | {self.n_kinks} kink(s) skipped" if self.n_kinks else ""
+        note = f" | {self.note}" if self.note else ""
+        return (f"{self.name:<7} | exact: {str(self.exact):<5} | close: {str(self.close):<5} | "
+                f"max abs diff: {self.max_abs_diff:.2e} | rel error: {self.rel_error:.2e}"
+                f"{kinks}{note}")
+
+
+def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
+    """Compare a computed gradient with a reference, shapes first, then values.
+
+    ours, reference: arrays of one shape; skip: optional bool array of that shape marking
+    entries to leave out (kinks). The relative error is normwise,
+    ‖ours − reference‖ / max(‖ours‖, ‖reference‖, floor): the floor keeps two zero arrays
+    from giving 0/0, and NaN anywhere makes the comparison fail (never pass).
+    ``close`` means rel_error <= tol; if ``skip`` leaves nothing to compare, ``close`` is
+    (vacuously) True with ``n_compared == 0`` and a note saying so. Returns a :class:`Comparison`.
+    """
+    ours, reference = np.asarray(ours), np.asarray(reference)
+    if ours.shape != reference.shape:
+        return Comparison(name, False, False, False, np.inf, np.inf, 0,
+                          note=f"ours {shape_str(ours.shape)} vs reference "
+                               f"{shape_str(reference.shape)}")
+    keep = np.ones(ours.shape, bool) if skip is None else ~np.asarray(skip, bool)
+    a, b = ours[keep].astype(np.float64), reference[keep].astype(np.float64)
+    n_kinks = int(keep.size - keep.sum())
+    if a.size == 0:
+        return Comparison(name, True, exact=False, close=True, max_abs_diff=np.nan,
+                          rel_error=np.nan, n_compared=0, n_kinks=n_kinks,
+                          note="nothing compared: every entry is a kink")
+    diff = a - b
+    max_abs = float(np.max(np.abs(diff)))
+    rel = float(np.linalg.norm(diff) / max(np.linalg.norm(a), np.linalg.norm(b), floor))
+    return Comparison(name, True, exact=bool(np.array_equal(a, b)), close=bool(rel <= tol),
+                      max_abs_diff=max_abs, rel_error=rel, n_compared=int(a.size),
+                      n_kinks=n_kinks)
+
+
+@dataclass(frozen=True)
+class GradCheckReport:
+    """Comparisons, one per gradient; ``str()`` is the table and a verdict.
+
+    ``ok``: every gradient is close on the entries compared. ``unverified``: the names of
+    gradients with nothing compared (every entry a kink); the verdict line lists them.
+    """
+    rows: tuple
+
+    @property
+    def ok(self):
+        return all(row.close for row in self.rows)
+
+    @property
+    def unverified(self):
+        return [row.name for row in self.rows if row.shapes_match and row.n_compared == 0]
+
+    def __getitem__(self, name):
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(f"no comparison named {name!r}; have {[r.name for r in self.rows]}")
+
+    def __str__(self):
+        verdict = "all gradients close" if self.ok else \
+            "MISMATCH in " + ", ".join(r.name for r in self.rows if not r.close)
+        if self.unverified:
+            verdict += "; not verified (every entry a kink): " + ", ".join(self.unverified)
+        return "\n".join([str(r) for r in self.rows] + [verdict])
+
+
+def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
+    """Central-difference gradients of ``objective(trace)`` in float64, with kinks marked.
+
+    objective: a function of a :class:`rnnlib.Trace` returning a float (the loss E).
+    params, xs, h0: as for :func:`rnnlib.forward` (converted to float64 here).
+    Returns ``{name: (grad, kinks)}`` for name in W_hh, W_hx, b_h, W_yh, h0, xs; ``grad`` has
+    the shape of that argument and ``kinks`` is a bool array of the same shape, True where
+    the ±eps forward passes changed any ReLU mask.
+    Costs two forward passes per entry: for small models only.
+    """
+    p = params.astype(np.float64)
+    xs, h0 = check_inputs(p, xs, h0)
+    xs, h0 = xs.astype(np.float64), h0.astype(np.float64)
+    base_mask = forward(p, xs, h0).mask
+    args = {**{n: getattr(p, n).copy() for n in Params.names}, "h0": h0, "xs": xs}
+
+    def run():
+        trace = forward(Params(*(args[n] for n in Params.names)), args["xs"], args["h0"])
+        return objective(trace), not np.array_equal(trace.mask, base_mask)
+
+    result = {}
+    for name in WRT:
+        arr = args[name]
+        grad, kinks = np.zeros_like(arr), np.zeros(arr.shape, bool)
+        for idx in np.ndindex(arr.shape):
+            original = arr[idx]
+            arr[idx] = original + eps
+            E_plus, flip_plus = run()
+            arr[idx] = original - eps
+            E_minus, flip_minus = run()
+            arr[idx] = original
+            grad[idx] = (E_plus - E_minus) / (2 * eps)
+            kinks[idx] = flip_plus or flip_minus
+        result[name] = (grad, kinks)
+    return result
+
+
+def _report(grads, numeric, tol):
+    rows = []
+    for name in WRT:
+        grad_name = "dx" if name == "xs" else "d" + name
+        num, kinks = numeric[name]
+        rows.append(compare(grad_name, getattr(grads, grad_name), num, tol=tol, skip=kinks))
+    return GradCheckReport(tuple(rows))
+
+
+def random_upstream(trace, seed=0):
+    """A random ∂y of trace.y's shape, standard normal, with row 0 zero (y_0 does not exist)."""
+    dy = np.zeros_like(trace.y)
+    dy[1:] = np.random.default_rng(seed).standard_normal(dy[1:].shape)
+    return dy
+
+
+def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e-6, tol=1e-6):
+    """Check a backward pass against finite differences, in float64.
+
+    The scalar checked is E = Σ_t ⟨dy_t, y_t⟩, whose ∂E/∂y_t is exactly dy_t; ``dy``
+    ((T+1, [B,] O), row 0 zero) defaults to :func:`random_upstream` with ``seed``.
+    ``backward`` is the function under test (default :func:`rnnlib.backward`; pass
+    :func:`rnnlib.backward_literal` or your own). Returns a :class:`GradCheckReport`
+    comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx.
+    """
+    p = params.astype(np.float64)
+    trace = forward(p, xs, h0 if h0 is None else np.asarray(h0, np.float64))
+    dy = random_upstream(trace, seed) if dy is None else np.asarray(dy, np.float64)
+    grads = backward(p, trace, dy)
+    numeric = numerical_gradients(lambda tr: float(np.sum(dy * tr.y)), p, trace.xs, trace.h0,
+                                  eps=eps)
+    return _report(grads, numeric, tol)
+
+
+def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
+                   eps=1e-6, tol=1e-6):
+    """Check :func:`rnnlib.loss_and_grads` against finite differences of the loss, in float64.
+
+    Arguments as for loss_and_grads. Returns a :class:`GradCheckReport`.
+    """
+    p = params.astype(np.float64)
+    xs, h0 = check_inputs(p, np.asarray(xs).astype(np.float64),
+                          None if h0 is None else np.asarray(h0, np.float64))
+    _, grads = loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
+
+    def objective(trace):
+        return loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)[0]
+
+    return _report(grads, numerical_gradients(objective, p, xs, h0, eps=eps), tol)

@@ -1,0 +1,125 @@
+r"""Losses on the outputs y_t, their gradients ∂y_t, and ``loss_and_grads``.
+
+E = Σ_t E_t, summed over the time steps that carry a loss and over the examples of a batch;
+nothing is averaged inside the library (divide by B yourself for a batch-mean loss).
+
+- ``loss="squared_error"``: E_t = ½‖y_t − target_t‖², so ∂y_t = y_t − target_t.
+- ``loss="cross_entropy"``: E_t = −log softmax(y_t)[c_t] for an integer class c_t, so
+  ∂y_t = softmax(y_t) − onehot(c_t).
+- ``loss_at="all"``: every y_1 ... y_T carries a loss; ``loss_at="last"``: only y_T does
+  (many-to-one, as in the adding problem).
+
+``targets`` keep the data layout of ``xs``: with ``loss_at="all"``, targets[k] is the target of
+y_{k+1} (aligned with xs[k]):
+
+==================  ===========================  =============================
+loss_at             squared_error (float)        cross_entropy (int class ids)
+==================  ===========================  =============================
+"all"               (T, O) or (T, B, O)          (T,) or (T, B)
+"last"              (O,) or (B, O)               () or (B,)
+==================  ===========================  =============================
+"""
+import numpy as np
+
+from .bptt import backward
+from .model import Trace, forward
+from .validate import as_float_array, check_finite, check_option, shape_str
+
+LOSSES = ("squared_error", "cross_entropy")
+LOSS_AT = ("all", "last")
+
+
+def squared_error(y, target):
+    """E = ½ Σ ‖y − target‖² and ∂y = y − target.
+
+    y, target: (..., O) of one shape. Returns (E as a float, dy of y's shape).
+    """
+    diff = y - target
+    return 0.5 * float(np.sum(diff * diff)), diff
+
+
+def softmax(z):
+    """softmax over the last axis, computed stably (shifted by the max). (..., O) -> (..., O)."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def cross_entropy(y, target):
+    """E = −Σ log softmax(y)[target] and ∂y = softmax(y) − onehot(target).
+
+    y: (..., O) logits; target: (...) integer class ids in [0, O).
+    Returns (E as a float, dy of y's shape). Stable for large logits.
+    """
+    shifted = y - y.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    log_p_target = np.take_along_axis(log_p, target[..., None], axis=-1)
+    dy = np.exp(log_p)
+    np.put_along_axis(dy, target[..., None], np.take_along_axis(dy, target[..., None], -1) - 1,
+                      axis=-1)
+    return -float(np.sum(log_p_target)), dy
+
+
+def check_targets(targets, trace, loss, loss_at):
+    """Validate ``targets`` against the trace (shapes in the module docstring); return them
+    as float arrays of the model's dtype (squared error) or int64 class ids (cross entropy)."""
+    check_option("loss", loss, LOSSES)
+    check_option("loss_at", loss_at, LOSS_AT)
+    T, batch, O = trace.T, trace.y.shape[1:-1], trace.y.shape[-1]
+    lead = ((T,) if loss_at == "all" else ()) + batch
+    if loss == "squared_error":
+        targets = as_float_array("targets", targets, trace.y.dtype)
+        expected = (*lead, O)
+    else:
+        targets = np.asarray(targets)
+        if targets.dtype.kind not in "iu":
+            raise TypeError(f"targets must be integer class ids for loss='cross_entropy'; "
+                            f"got dtype {targets.dtype}")
+        expected = lead
+    if targets.shape != expected:
+        names = (["T"] if loss_at == "all" else []) + (["B"] if batch else []) \
+            + (["O"] if loss == "squared_error" else [])
+        layout = shape_str(names)
+        raise ValueError(f"targets must have shape {layout} = {shape_str(expected)} for "
+                         f"loss={loss!r}, loss_at={loss_at!r} and xs of shape "
+                         f"{shape_str(trace.xs.shape)}; got {shape_str(targets.shape)}")
+    if loss == "squared_error":
+        check_finite("targets", targets)
+        return targets
+    bad = (targets < 0) | (targets >= O)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0]) if targets.ndim else ()
+        raise ValueError(f"targets must be class ids in [0, {O}) (O = {O} outputs); got "
+                         f"{targets[first]} at index {first}")
+    return targets.astype(np.int64)
+
+
+def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
+    """E and the upstream gradient dy for a forward trace.
+
+    trace: from :func:`rnnlib.forward`; targets: see the module docstring.
+    Returns (E as a float, dy of shape (T+1, [B,] O)) with dy[t] = ∂E/∂y_t, zero at t = 0
+    and, for ``loss_at="last"``, everywhere but t = T.
+    """
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
+    targets = check_targets(targets, trace, loss, loss_at)
+    loss_fn = squared_error if loss == "squared_error" else cross_entropy
+    dy = np.zeros_like(trace.y)
+    if loss_at == "all":
+        E, dy[1:] = loss_fn(trace.y[1:], targets)
+    else:
+        E, dy[-1] = loss_fn(trace.y[-1], targets)
+    return E, dy
+
+
+def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all"):
+    """Forward pass, loss and BPTT in one call.
+
+    params: Params; xs: (T, [B,] D); targets: see the module docstring; h0: ([B,] H) or None.
+    Returns (E as a float, :class:`rnnlib.Grads`).
+    """
+    check_option("loss", loss, LOSSES)
+    check_option("loss_at", loss_at, LOSS_AT)
+    trace = forward(params, xs, h0)
+    E, dy = loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)
+    return E, backward(params, trace, dy)

@@ -1,0 +1,73 @@
+"""Argument checks whose messages are written for people.
+
+Every message names the argument, says what was received and what was expected, e.g.
+``ValueError("xs must have shape (T, D) or (T, B, D) with D = 3; got (5, 4)")``.
+The model, backward and loss modules call these at their public entry points, so that
+no bare numpy broadcasting error escapes from deep inside a computation.
+"""
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def as_float_array(name, value, dtype=None):
+    """Return ``value`` as a float32/float64 array.
+
+    Integer and boolean input is converted to ``dtype`` (float64 when ``dtype`` is None).
+    Float input must already have ``dtype``: mixing float32 and float64 is an error rather
+    than a silent up- or down-cast.
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
+    kind = arr.dtype.kind
+    if kind in "biu":
+        return arr.astype(dtype if dtype is not None else np.float64)
+    if kind != "f":
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
+    if arr.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must be float32 or float64; got {arr.dtype}")
+    if dtype is not None and arr.dtype != np.dtype(dtype):
+        raise TypeError(
+            f"{name} has dtype {arr.dtype} but the parameters are {np.dtype(dtype)}; use one "
+            f"float dtype throughout, e.g. {name}.astype(np.{np.dtype(dtype)})")
+    return arr
+
+
+def check_finite(name, arr):
+    """Raise ValueError if ``arr`` holds NaN or inf, naming the first bad index."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must be finite; got {int(bad.sum())} NaN/inf value(s), the first at "
+            f"index {first if arr.ndim else '()'} ({arr[first] if arr.ndim else arr})")
+
+
+def check_option(name, value, allowed):
+    """Raise ValueError unless ``value`` is one of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+
+
+def shape_str(shape):
+    """``(5, 4)`` for a shape tuple; ``()`` for a scalar."""
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def check_positive_int(name, value):
+    """Raise unless ``value`` is an int >= 1 (numpy ints included, bools excluded)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def check_real(name, value):
+    """Raise unless ``value`` is a finite real number; return it as a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return float(value)

@@ -1,0 +1,31 @@
+"""Shared helpers: small random problems and the normwise relative error."""
+import numpy as np
+import pytest
+
+import rnnlib
+
+
+def rel_err(a, b):
+    """‖a − b‖ / max(‖a‖, ‖b‖), 0 when both are zero (Frobenius norms, computed in float64)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    denom = max(np.linalg.norm(a), np.linalg.norm(b))
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def make_problem(T=5, B=None, D=3, H=4, O=2, *, seed=0, dtype=np.float64, init="gaussian",
+                 scale=1.0, bias=0.1, with_h0=True):
+    """Random params (with a non-zero bias), inputs, h0 and upstream gradient dy."""
+    rng = np.random.default_rng(seed)
+    p = rnnlib.init_params(D, H, O, init=init, scale=scale, seed=rng, dtype=dtype)
+    p.b_h = (bias * rng.standard_normal(H)).astype(dtype)
+    batch = () if B is None else (B,)
+    xs = rng.standard_normal((T, *batch, D)).astype(dtype)
+    h0 = np.abs(rng.standard_normal((*batch, H))).astype(dtype) if with_h0 else None
+    dy = np.zeros((T + 1, *batch, O), dtype)
+    dy[1:] = rng.standard_normal((T, *batch, O))
+    return p, xs, h0, dy
+
+
+@pytest.fixture
+def problem():
+    return make_problem()

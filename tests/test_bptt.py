@@ -1,0 +1,147 @@
+"""BPTT: each gradient equation, the literal and the fast backward pass, against finite
+differences and against each other."""
+import numpy as np
+import pytest
+
+import rnnlib
+from conftest import make_problem, rel_err
+
+SHAPES = [  # (T, B, D, H, O)
+    (1, None, 1, 1, 1), (1, 3, 2, 3, 2), (6, None, 3, 4, 2), (5, 4, 2, 5, 3), (12, 2, 1, 6, 1),
+]
+GRAD_NAMES = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat", "dy")
+
+
+@pytest.mark.parametrize("backward", [rnnlib.backward, rnnlib.backward_literal],
+                         ids=["fast", "literal"])
+@pytest.mark.parametrize("T, B, D, H, O", SHAPES)
+def test_backward_matches_finite_differences(backward, T, B, D, H, O):
+    p, xs, h0, dy = make_problem(T, B, D, H, O, seed=T + H)
+    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=backward)
+    assert report.ok, str(report)
+    assert all(row.n_compared > 0 for row in report.rows)
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+@pytest.mark.parametrize("T, B, D, H, O", SHAPES)
+def test_literal_and_fast_agree(dtype, tol, T, B, D, H, O):
+    p, xs, h0, dy = make_problem(T, B, D, H, O, seed=1, dtype=dtype)
+    tr = rnnlib.forward(p, xs, h0)
+    fast, lit = rnnlib.backward(p, tr, dy), rnnlib.backward_literal(p, tr, dy)
+    for name in GRAD_NAMES:
+        a, b = getattr(fast, name), getattr(lit, name)
+        assert a.shape == b.shape and a.dtype == b.dtype == dtype, name
+        assert rel_err(a, b) <= tol, name
+
+
+def test_gradient_shapes_follow_the_table():
+    T, B, D, H, O = 5, 3, 2, 4, 6
+    p, xs, h0, dy = make_problem(T, B, D, H, O)
+    g = rnnlib.backward(p, rnnlib.forward(p, xs, h0), dy)
+    assert g.dW_hh.shape == (H, H) and g.dW_hx.shape == (H, D)
+    assert g.db_h.shape == (H,) and g.dW_yh.shape == (O, H)
+    assert g.dh0.shape == (B, H) and g.dx.shape == (T, B, D)
+    assert g.dh.shape == g.dh_hat.shape == (T + 1, B, H) and g.dy.shape == (T + 1, B, O)
+    assert not g.dh_hat[0].any()
+    np.testing.assert_array_equal(g.dh[0], g.dh0)
+
+
+def test_dh0_has_only_the_recurrent_path():
+    p, xs, h0, dy = make_problem(T=4, B=2)
+    g = rnnlib.backward(p, rnnlib.forward(p, xs, h0), dy)
+    np.testing.assert_allclose(g.dh0, g.dh_hat[1] @ p.W_hh, rtol=1e-14)
+
+
+def test_last_input_reaches_the_loss():
+    # y_t for t = 1..T: x_{T-1} feeds h_T, which has the output y_T.
+    p, xs, h0, dy = make_problem(T=4, H=6, bias=1.0)
+    g = rnnlib.backward(p, rnnlib.forward(p, xs, h0), dy)
+    assert np.abs(g.dx[-1]).max() > 1e-3
+
+
+def test_batched_equals_sum_of_unbatched():
+    p, xs, h0, dy = make_problem(T=6, B=3)
+    g = rnnlib.backward(p, rnnlib.forward(p, xs, h0), dy)
+    singles = [rnnlib.backward(p, rnnlib.forward(p, xs[:, b], h0[b]), dy[:, b]) for b in range(3)]
+    for name in ("dW_hh", "dW_hx", "db_h", "dW_yh"):
+        assert rel_err(getattr(g, name), sum(getattr(s, name) for s in singles)) < 1e-13, name
+    for name in ("dh0", "dx", "dh", "dh_hat"):
+        axis = 0 if name == "dh0" else 1
+        stacked = np.stack([getattr(s, name) for s in singles], axis=axis)
+        assert rel_err(getattr(g, name), stacked) < 1e-13, name
+
+
+def test_closed_gate_stops_the_gradient():
+    p, xs, h0, dy = make_problem(T=8, B=2, H=6)
+    tr = rnnlib.forward(p, xs, h0)
+    g = rnnlib.backward(p, tr, dy)
+    assert (~tr.mask[1:]).any() and tr.mask[1:].any()        # both kinds of gate occur
+    assert not g.dh_hat[1:][~tr.mask[1:]].any()
+    np.testing.assert_array_equal(g.dh_hat[1:][tr.mask[1:]], g.dh[1:][tr.mask[1:]])
+
+
+# --- each equation on its own ---------------------------------------------------------------
+
+def test_hidden_grad_two_paths():
+    rng = np.random.default_rng(0)
+    W_yh, W_hh = rng.standard_normal((2, 4)), rng.standard_normal((4, 4))
+    dy_t, dh_hat_next = rng.standard_normal(2), rng.standard_normal(4)
+    zeros_O, zeros_H = np.zeros(2), np.zeros(4)
+    # isolate each path: the other input zero
+    np.testing.assert_allclose(rnnlib.hidden_grad(W_yh, W_hh, dy_t, zeros_H),
+                               [sum(W_yh[o, i] * dy_t[o] for o in range(2)) for i in range(4)])
+    np.testing.assert_allclose(rnnlib.hidden_grad(W_yh, W_hh, zeros_O, dh_hat_next),
+                               [sum(W_hh[j, i] * dh_hat_next[j] for j in range(4))
+                                for i in range(4)])
+    batched = rnnlib.hidden_grad(W_yh, W_hh, np.stack([dy_t, dy_t]),
+                                 np.stack([dh_hat_next, zeros_H]))
+    np.testing.assert_allclose(batched[0], rnnlib.hidden_grad(W_yh, W_hh, dy_t, dh_hat_next))
+    np.testing.assert_allclose(batched[1], rnnlib.hidden_grad(W_yh, W_hh, dy_t, zeros_H))
+
+
+def test_relu_gate_uses_relu_prime_zero_at_zero():
+    h_hat = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(rnnlib.relu_gate(h_hat, np.array([5.0, 6.0, 7.0])),
+                                  [0.0, 0.0, 7.0])
+
+
+def test_parameter_terms_are_outer_products_summed_over_the_batch():
+    rng = np.random.default_rng(1)
+    u, v, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 5)), rng.standard_normal((3, 2))
+    expect_uv = sum(np.outer(u[b], v[b]) for b in range(3))
+    np.testing.assert_allclose(rnnlib.dW_hh_term(u, v), expect_uv)
+    np.testing.assert_allclose(rnnlib.dW_hx_term(u, v), expect_uv)
+    np.testing.assert_allclose(rnnlib.dW_yh_term(w, u), sum(np.outer(w[b], u[b]) for b in range(3)))
+    np.testing.assert_allclose(rnnlib.dW_hh_term(u[0], v[0]), np.outer(u[0], v[0]))
+    np.testing.assert_allclose(rnnlib.db_h_term(u), u[0] + u[1] + u[2])
+    np.testing.assert_array_equal(rnnlib.db_h_term(u[1]), u[1])
+    W_hx = rng.standard_normal((4, 2))
+    np.testing.assert_allclose(rnnlib.input_grad(W_hx, u), u @ W_hx)
+    np.testing.assert_allclose(rnnlib.input_grad(W_hx, u[0]), W_hx.T @ u[0])
+
+
+def test_notes_erratum_is_wrong_and_correction_right():
+    # The notes: ∂W_hh += ReLU'(ĥ_{t+1}) h_tᵀ (no ∂h_{t+1}). Finite differences disagree;
+    # ∂W_hh += ∂ĥ_{t+1} h_tᵀ (= (ReLU'(ĥ_{t+1}) ⊙ ∂h_{t+1}) h_tᵀ) agrees.
+    p, xs, h0, dy = make_problem(T=5, H=4, bias=0.5)
+    tr = rnnlib.forward(p, xs, h0)
+    g = rnnlib.backward(p, tr, dy)
+    erratum = sum(np.outer(rnnlib.relu_grad(tr.h_hat[t + 1]), tr.h[t]) for t in range(5))
+    corrected = sum(rnnlib.dW_hh_term(g.dh_hat[t + 1], tr.h[t]) for t in range(5))
+    numeric, kinks = rnnlib.numerical_gradients(lambda trc: float(np.sum(dy * trc.y)),
+                                                p, xs, h0)["W_hh"]
+    assert rnnlib.compare("dW_hh", corrected, numeric, skip=kinks).close
+    assert rnnlib.compare("dW_hh", erratum, numeric, skip=kinks).rel_error > 0.1
+
+
+def test_loss_at_last_equals_backward_with_only_dy_T():
+    p, xs, h0, _ = make_problem(T=6, B=2, O=3)
+    target = np.random.default_rng(4).standard_normal((2, 3))
+    E, g = rnnlib.loss_and_grads(p, xs, target, h0=h0, loss_at="last")
+    tr = rnnlib.forward(p, xs, h0)
+    dy = np.zeros_like(tr.y)
+    dy[-1] = tr.y[-1] - target
+    ref = rnnlib.backward_literal(p, tr, dy)
+    for name in GRAD_NAMES:
+        assert rel_err(getattr(g, name), getattr(ref, name)) < 1e-13, name
+    assert E == pytest.approx(0.5 * np.sum((tr.y[-1] - target) ** 2), rel=1e-14)

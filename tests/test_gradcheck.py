@@ -1,0 +1,135 @@
+"""The checking tools themselves: compare(), kinks, and that planted bugs are caught."""
+import numpy as np
+import pytest
+
+import rnnlib
+from conftest import make_problem
+
+
+def test_compare_reports_exact_close_and_errors():
+    a = np.array([1.0, 2.0, 3.0])
+    row = rnnlib.compare("dW", a, a.copy())
+    assert row.exact and row.close and row.max_abs_diff == 0 and row.rel_error == 0
+    row = rnnlib.compare("dW", a, a + 1e-9)
+    assert not row.exact and row.close and row.max_abs_diff == pytest.approx(1e-9)
+    row = rnnlib.compare("dW", a, a * 1.01)
+    assert not row.close and row.rel_error == pytest.approx(0.01 / 1.01, rel=1e-12)  # ÷ max norm
+    assert str(row).startswith("dW      | exact: False | close: False | max abs diff: 3.00e-02")
+
+
+def test_compare_never_passes_nan_and_floors_zero_over_zero():
+    assert not rnnlib.compare("d", np.array([np.nan, 1.0]), np.array([0.0, 1.0])).close
+    assert not rnnlib.compare("d", np.array([np.nan]), np.array([np.nan])).close
+    zeros = rnnlib.compare("d", np.zeros(3), np.zeros(3))
+    assert zeros.close and zeros.rel_error == 0.0
+    tiny = rnnlib.compare("d", np.zeros(3), np.full(3, 1e-3))
+    assert not tiny.close and tiny.rel_error == pytest.approx(1.0)
+
+
+def test_compare_checks_shapes_before_values():
+    row = rnnlib.compare("dW_hx", np.zeros((3, 4)), np.zeros((4, 3)))
+    assert not row.shapes_match and not row.close
+    assert "shape mismatch: ours (3, 4) vs reference (4, 3)" in str(row)
+
+
+def test_compare_skip_and_all_skipped():
+    a, b = np.array([1.0, 5.0]), np.array([1.0, 2.5])
+    row = rnnlib.compare("d", a, b, skip=np.array([False, True]))
+    assert row.close and row.n_kinks == 1 and row.n_compared == 1
+    none_left = rnnlib.compare("d", a, b, skip=np.array([True, True]))
+    assert none_left.n_compared == 0 and "nothing compared: every entry is a kink" in str(none_left)
+    report = rnnlib.GradCheckReport((row, none_left))
+    assert report.ok and report.unverified == ["d"]
+    assert str(report).endswith("all gradients close; not verified (every entry a kink): d")
+
+
+def test_kinks_are_found_and_left_out():
+    # h_0 = 0, b_h = 0, x_0 = 0: every ĥ_1 is exactly 0, a kink of ReLU.
+    p, xs, _, dy = make_problem(T=4, H=3, bias=0.0)
+    xs[0] = 0.0
+    tr = rnnlib.forward(p, xs)
+    assert not tr.h_hat[1].any()
+    report = rnnlib.gradcheck(p, xs, dy=dy)
+    assert report.ok, str(report)
+    assert report["db_h"].n_kinks == 3 and report["db_h"].n_compared == 0
+    assert report["dx"].n_kinks == 3 and report["dx"].n_compared == 9   # x_0 sits on the kink
+    assert report.unverified == ["db_h", "dh0"]
+    # At the kink, the central difference is the mean of the one-sided slopes, not ReLU'(0)·…:
+    numeric, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["b_h"]
+    analytic = rnnlib.backward(p, tr, dy).db_h
+    assert kinks.all()
+    assert not rnnlib.compare("db_h", analytic, numeric).close
+
+
+# --- planted bugs, each caught by a random upstream gradient ----------------------------------
+
+def buggy_backward(bug):
+    """A literal backward pass with one classic mistake planted."""
+    def backward(params, trace, dy):
+        W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
+        h, h_hat, xs, T = trace.h, trace.h_hat, trace.xs, trace.T
+        dW_hh, dW_hx = np.zeros_like(W_hh), np.zeros_like(W_hx)
+        db_h, dW_yh = np.zeros_like(params.b_h), np.zeros_like(W_yh)
+        dh, dx = np.zeros_like(h), np.zeros_like(xs)
+        dh_hat = np.zeros((T + 2, *h.shape[1:]))
+        for t in range(T, 0, -1):
+            through_time = 0 if bug == "dropped through-time term" else dh_hat[t + 1] @ W_hh
+            dh[t] = dy[t] @ W_yh + through_time
+            gate_at = t - 1 if bug == "mask at the wrong step" else t
+            dh_hat[t] = (h_hat[gate_at] > 0) * dh[t]
+            param_upstream = (h_hat[t] > 0) * 1.0 if bug == "missing upstream factor" \
+                else dh_hat[t]
+            term = np.outer(param_upstream, h[t - 1])
+            dW_hh = term if bug == "= instead of +=" else dW_hh + term
+            dW_hx += np.outer(param_upstream, xs[t - 1])
+            db_h += param_upstream
+            dW_yh += np.outer(np.ones_like(dy[t]) if bug == "output factor dropped" else dy[t], h[t])
+            dx[t - 1] = dh_hat[t] @ W_hx
+        dh[0] = dh_hat[1] @ W_hh
+        return rnnlib.Grads(dW_hh, dW_hx, db_h, dW_yh, dh[0], dx, dh, dh_hat[:T + 1], dy)
+    return backward
+
+
+BUGS = ["missing upstream factor", "mask at the wrong step", "= instead of +=",
+        "dropped through-time term", "output factor dropped"]
+
+
+def test_the_bug_harness_without_a_bug_passes():
+    p, xs, h0, dy = make_problem(T=6, H=4, bias=0.5)
+    assert rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=buggy_backward(None)).ok
+
+
+@pytest.mark.parametrize("bug", BUGS)
+def test_gradcheck_catches_each_planted_bug(bug):
+    p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
+    report = rnnlib.gradcheck(p, xs, h0=h0, seed=3, backward=buggy_backward(bug))
+    assert not report.ok, f"{bug} not caught:\n{report}"
+
+
+def test_sum_of_outputs_loss_hides_a_dropped_output_factor():
+    # E = Σ y (dy = 1 everywhere, O = 1) cannot see a dropped ∂y factor; a random dy can.
+    p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
+    ones = np.ones((7, 1))
+    ones[0] = 0
+    bug = buggy_backward("output factor dropped")
+    assert rnnlib.gradcheck(p, xs, h0=h0, dy=ones, backward=bug).ok
+    assert not rnnlib.gradcheck(p, xs, h0=h0, backward=bug).ok
+
+
+def test_zero_recurrent_weights_hide_a_dropped_through_time_term():
+    p, xs, h0, dy = make_problem(T=6, H=4, bias=0.5)
+    bug = buggy_backward("dropped through-time term")
+    zero_W_hh = rnnlib.Params(np.zeros_like(p.W_hh), p.W_hx, p.b_h, p.W_yh)
+    assert rnnlib.gradcheck(zero_W_hh, xs, h0=h0, dy=dy, backward=bug).ok
+    assert not rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=bug).ok
+
+
+def test_report_lookup_and_text():
+    p, xs, h0, dy = make_problem(T=3)
+    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
+    assert [r.name for r in report.rows] == ["dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx"]
+    assert str(report).endswith("all gradients close")
+    with pytest.raises(KeyError, match="no comparison named 'dW'"):
+        report["dW"]
+    bad = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=buggy_backward("= instead of +="))
+    assert "MISMATCH in dW_hh" in str(bad)
