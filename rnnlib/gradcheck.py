@@ -150,12 +150,25 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
     return result
 
 
-def _report(grads, numeric, tol):
+def fd_floor(scale, size, eps, tol):
+    """The smallest gradient norm that central differences can resolve, divided by ``tol``.
+
+    Each difference quotient (E(θ+eps) − E(θ−eps)) / 2eps carries a round-off error of about
+    ε_mach · scale / eps, where ``scale`` is the size of the terms summed into E; over ``size``
+    entries the norm of that error is about √size times more. Used as the ``floor`` of
+    :func:`compare`, it judges a gradient smaller than the FD resolution by the absolute
+    error the FD can see, instead of failing it on noise.
+    """
+    return max(1e-12, np.sqrt(size) * np.finfo(np.float64).eps * scale / eps / tol)
+
+
+def _report(grads, numeric, scale, eps, tol):
     rows = []
     for name in WRT:
         grad_name = "dx" if name == "xs" else "d" + name
         num, kinks = numeric[name]
-        rows.append(compare(grad_name, getattr(grads, grad_name), num, tol=tol, skip=kinks))
+        rows.append(compare(grad_name, getattr(grads, grad_name), num, tol=tol, skip=kinks,
+                            floor=fd_floor(scale, num.size, eps, tol)))
     return GradCheckReport(tuple(rows))
 
 
@@ -173,7 +186,7 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     ((T+1, [B,] O), row 0 zero) defaults to :func:`random_upstream` with ``seed``.
     ``backward`` is the function under test (default :func:`rnnlib.backward`; pass
     :func:`rnnlib.backward_literal` or your own). Returns a :class:`GradCheckReport`
-    comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx.
+    comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx, each with the floor :func:`fd_floor`.
     """
     p = params.astype(np.float64)
     trace = forward(p, xs, h0 if h0 is None else np.asarray(h0, np.float64))
@@ -181,7 +194,7 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     grads = backward(p, trace, dy)
     numeric = numerical_gradients(lambda tr: float(np.sum(dy * tr.y)), p, trace.xs, trace.h0,
                                   eps=eps)
-    return _report(grads, numeric, tol)
+    return _report(grads, numeric, float(np.sum(np.abs(dy * trace.y))), eps, tol)
 
 
 def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
@@ -193,9 +206,10 @@ def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     p = params.astype(np.float64)
     xs, h0 = check_inputs(p, np.asarray(xs).astype(np.float64),
                           None if h0 is None else np.asarray(h0, np.float64))
-    _, grads = loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
+    E, grads = loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
 
     def objective(trace):
         return loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)[0]
 
-    return _report(grads, numerical_gradients(objective, p, xs, h0, eps=eps), tol)
+    numeric = numerical_gradients(objective, p, xs, h0, eps=eps)
+    return _report(grads, numeric, abs(E), eps, tol)

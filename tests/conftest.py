@@ -1,6 +1,9 @@
 """Shared helpers: small random problems and the normwise relative error."""
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import rnnlib
 
@@ -29,3 +32,10 @@ def make_problem(T=5, B=None, D=3, H=4, O=2, *, seed=0, dtype=np.float64, init="
 @pytest.fixture
 def problem():
     return make_problem()
+
+
+# CI runs the same hypothesis examples every time (a failure there is reproducible);
+# a local run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

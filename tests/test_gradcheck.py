@@ -4,6 +4,7 @@ import pytest
 
 import rnnlib
 from conftest import make_problem
+from rnnlib.gradcheck import fd_floor
 
 
 def test_compare_reports_exact_close_and_errors():
@@ -133,3 +134,15 @@ def test_report_lookup_and_text():
         report["dW"]
     bad = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=buggy_backward("= instead of +="))
     assert "MISMATCH in dW_hh" in str(bad)
+
+
+def test_gradients_below_fd_resolution_are_judged_by_absolute_error():
+    # Found by hypothesis: with W_hh ~ 1e-12, the true ∂h_0 = W_hhᵀ ∂ĥ_1 is ~1e-12, below the
+    # ~1e-10 round-off of a central difference; a fixed tiny floor called that a mismatch.
+    p, xs, _, dy = make_problem(T=1, D=1, H=1, O=1, scale=1e-12, bias=1.0, with_h0=False)
+    g = rnnlib.backward(p, rnnlib.forward(p, xs), dy)
+    assert 0 < np.abs(g.dh0).max() < 1e-9
+    assert rnnlib.gradcheck(p, xs, dy=dy).ok
+    # ... while an error well above that resolution still fails:
+    wrong = rnnlib.compare("dh0", np.array([1e-4]), np.array([0.0]), floor=fd_floor(1.0, 1, 1e-6, 1e-6))
+    assert not wrong.close

@@ -1,0 +1,76 @@
+"""Hypothesis properties over shapes, batching, dtypes, initialisations and seeds."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import rnnlib
+from conftest import make_problem, rel_err
+
+problems = st.fixed_dictionaries({
+    "T": st.integers(1, 8), "B": st.one_of(st.none(), st.integers(1, 4)),
+    "D": st.integers(1, 4), "H": st.integers(1, 6), "O": st.integers(1, 3),
+    "seed": st.integers(0, 2**32 - 1), "init": st.sampled_from(rnnlib.INITS),
+    "scale": st.floats(0.0, 2.0), "bias": st.floats(0.0, 1.0),
+    "with_h0": st.booleans(),
+})
+GRADS = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat")
+
+
+@settings(deadline=None, max_examples=150)
+@given(problems, st.sampled_from([np.float32, np.float64]))
+def test_literal_equals_fast(kw, dtype):
+    p, xs, h0, dy = make_problem(**kw, dtype=dtype)
+    tr = rnnlib.forward(p, xs, h0)
+    fast, lit = rnnlib.backward(p, tr, dy), rnnlib.backward_literal(p, tr, dy)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    for name in GRADS:
+        assert rel_err(getattr(fast, name), getattr(lit, name)) <= tol, name
+
+
+@settings(deadline=None, max_examples=40)
+@given(problems)
+def test_finite_differences_agree_away_from_kinks(kw):
+    p, xs, h0, dy = make_problem(**kw)
+    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
+    assert report.ok, str(report)
+
+
+@settings(deadline=None, max_examples=80)
+@given(problems.filter(lambda kw: kw["B"] is not None))
+def test_batched_equals_stacked_unbatched(kw):
+    p, xs, h0, dy = make_problem(**{**kw, "with_h0": True})
+    g = rnnlib.backward(p, rnnlib.forward(p, xs, h0), dy)
+    singles = [rnnlib.backward(p, rnnlib.forward(p, xs[:, b], h0[b]), dy[:, b])
+               for b in range(kw["B"])]
+    for name in ("dW_hh", "dW_hx", "db_h", "dW_yh"):
+        assert rel_err(getattr(g, name), sum(getattr(s, name) for s in singles)) < 1e-12
+    assert rel_err(g.dx, np.stack([s.dx for s in singles], axis=1)) < 1e-12
+    assert rel_err(g.dh0, np.stack([s.dh0 for s in singles])) < 1e-12
+
+
+@settings(deadline=None, max_examples=80)
+@given(problems)
+def test_loss_at_last_is_backward_with_dy_only_at_T(kw):
+    p, xs, h0, _ = make_problem(**kw)
+    target = np.random.default_rng(kw["seed"]).standard_normal(xs.shape[1:-1] + (kw["O"],))
+    _, g = rnnlib.loss_and_grads(p, xs, target, h0=h0, loss_at="last")
+    tr = rnnlib.forward(p, xs, h0)
+    dy = np.zeros_like(tr.y)
+    dy[-1] = tr.y[-1] - target
+    ref = rnnlib.backward_literal(p, tr, dy)
+    for name in GRADS:
+        assert rel_err(getattr(g, name), getattr(ref, name)) <= 1e-12, name
+
+
+@settings(deadline=None, max_examples=60)
+@given(problems, st.floats(-3, 3), st.floats(-3, 3))
+def test_backward_is_linear_in_dy(kw, a, b):
+    p, xs, h0, dy1 = make_problem(**kw)
+    dy2 = np.roll(dy1, 1, axis=-1) - 0.5 * dy1
+    dy2[0] = 0
+    tr = rnnlib.forward(p, xs, h0)
+    g1, g2 = rnnlib.backward(p, tr, dy1), rnnlib.backward(p, tr, dy2)
+    g = rnnlib.backward(p, tr, a * dy1 + b * dy2)
+    for name in GRADS:
+        expect = a * getattr(g1, name) + b * getattr(g2, name)
+        assert np.allclose(getattr(g, name), expect, rtol=1e-10, atol=1e-10 * (1 + np.abs(expect).max()))

@@ -1,0 +1,182 @@
+"""Bad input gets an error that names the argument, what was received and what was expected;
+and the library never writes into the caller's arrays."""
+import numpy as np
+import pytest
+
+import rnnlib
+from conftest import make_problem
+
+P, XS, H0, DY = make_problem(T=4, B=None, D=3, H=5, O=2)
+PB, XSB, H0B, DYB = make_problem(T=4, B=2, D=3, H=5, O=2)
+TR = rnnlib.forward(P, XS, H0)
+
+
+def sq(**kw):
+    return lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2)), **kw)
+
+
+BAD = {
+    # forward
+    "xs rank": (lambda: rnnlib.forward(P, np.zeros(3)), ValueError,
+                r"xs must have shape \(T, D\) or \(T, B, D\) with T >= 1 and D = 3; got \(3,\)"),
+    "xs D": (lambda: rnnlib.forward(P, np.zeros((4, 2))), ValueError,
+             r"D = 3; got \(4, 2\)"),
+    "xs empty T": (lambda: rnnlib.forward(P, np.zeros((0, 3))), ValueError, r"T >= 1.*got \(0, 3\)"),
+    "xs empty B": (lambda: rnnlib.forward(P, np.zeros((4, 0, 3))), ValueError,
+                   r"batch size B >= 1; got \(4, 0, 3\)"),
+    "xs NaN": (lambda: rnnlib.forward(P, np.where(np.eye(4, 3) > 0, np.nan, 0.0)), ValueError,
+               r"xs must be finite; got 3 NaN/inf value\(s\), the first at index \(0, 0\)"),
+    "xs strings": (lambda: rnnlib.forward(P, [["a", "b", "c"]]), TypeError,
+                   r"xs must be an array of real numbers; got dtype <U1"),
+    "xs complex": (lambda: rnnlib.forward(P, np.zeros((4, 3), complex)), TypeError,
+                   r"xs must be an array of real numbers; got dtype complex128"),
+    "xs ragged": (lambda: rnnlib.forward(P, [[1.0, 2.0, 3.0], [1.0]]), TypeError,
+                  r"xs must be an array of numbers; got list"),
+    "xs float16": (lambda: rnnlib.forward(P, XS.astype(np.float16)), TypeError,
+                   r"xs must be float32 or float64; got float16"),
+    "xs mixed dtype": (lambda: rnnlib.forward(P, XS.astype(np.float32)), TypeError,
+                       r"xs has dtype float32 but the parameters are float64; use one float "
+                       r"dtype throughout, e.g. xs.astype\(np.float64\)"),
+    "h0 batched for unbatched xs": (lambda: rnnlib.forward(P, XS, np.zeros((2, 5))), ValueError,
+                                    r"h0 must have shape \(H,\) = \(5,\) for xs of shape "
+                                    r"\(4, 3\); got \(2, 5\)"),
+    "h0 unbatched for batched xs": (lambda: rnnlib.forward(PB, XSB, np.zeros(5)), ValueError,
+                                    r"h0 must have shape \(B, H\) = \(2, 5\) for xs of shape "
+                                    r"\(4, 2, 3\); got \(5,\)"),
+    "h0 inf": (lambda: rnnlib.forward(P, XS, np.full(5, np.inf)), ValueError,
+               r"h0 must be finite; got 5 NaN/inf"),
+    "params type": (lambda: rnnlib.forward({"W_hh": 1}, XS), TypeError,
+                    r"params must be an rnnlib.Params; got dict"),
+    # Params
+    "W_hh not square": (lambda: rnnlib.Params(np.zeros((3, 4)), np.zeros((3, 2)), np.zeros(3),
+                                              np.zeros((1, 3))), ValueError,
+                        r"W_hh must have shape \(H, H\); got \(3, 4\)"),
+    "W_hx rows": (lambda: rnnlib.Params(np.zeros((3, 3)), np.zeros((4, 2)), np.zeros(3),
+                                        np.zeros((1, 3))), ValueError,
+                  r"W_hx must have shape \(H, D\) with H = 3 \(from W_hh\); got \(4, 2\)"),
+    "b_h shape": (lambda: rnnlib.Params(np.zeros((3, 3)), np.zeros((3, 2)), np.zeros((3, 1)),
+                                        np.zeros((1, 3))), ValueError,
+                  r"b_h must have shape \(3,\) \(H from W_hh\); got \(3, 1\)"),
+    "W_yh cols": (lambda: rnnlib.Params(np.zeros((3, 3)), np.zeros((3, 2)), np.zeros(3),
+                                        np.zeros((1, 2))), ValueError,
+                  r"W_yh must have shape \(O, H\) with H = 3 \(from W_hh\); got \(1, 2\)"),
+    "Params mixed dtype": (lambda: rnnlib.Params(np.zeros((3, 3), np.float32), np.zeros((3, 2)),
+                                                 np.zeros(3), np.zeros((1, 3))), TypeError,
+                           r"Params arrays must share one float dtype; got W_hh float32, "
+                           r"W_hx float64"),
+    "Params NaN": (lambda: rnnlib.Params(np.full((3, 3), np.nan), np.zeros((3, 2)), np.zeros(3),
+                                         np.zeros((1, 3))), ValueError,
+                   r"W_hh must be finite; got 9 NaN/inf"),
+    "Params D = 0": (lambda: rnnlib.Params(np.zeros((3, 3)), np.zeros((3, 0)), np.zeros(3),
+                                           np.zeros((1, 3))), ValueError,
+                     r"H, D and O of at least 1; got H = 3, D = 0, O = 1"),
+    # init_params
+    "n_hidden 0": (lambda: rnnlib.init_params(2, 0, 1), ValueError,
+                   r"n_hidden must be a positive integer; got 0"),
+    "n_input float": (lambda: rnnlib.init_params(2.5, 3, 1), ValueError,
+                      r"n_input must be a positive integer; got 2.5"),
+    "init unknown": (lambda: rnnlib.init_params(2, 3, 1, init="xavier"), ValueError,
+                     r"init must be one of 'gaussian', 'identity', 'orthogonal'; got 'xavier'"),
+    "scale nan": (lambda: rnnlib.init_params(2, 3, 1, scale=np.nan), ValueError,
+                  r"scale must be finite; got nan"),
+    "scale str": (lambda: rnnlib.init_params(2, 3, 1, scale="1"), TypeError,
+                  r"scale must be a real number; got str"),
+    "seed float": (lambda: rnnlib.init_params(2, 3, 1, seed=1.5), TypeError,
+                   r"seed must be an int, None or a np.random.Generator; got 1.5"),
+    "init dtype": (lambda: rnnlib.init_params(2, 3, 1, dtype=np.int32), TypeError,
+                   r"dtype must be float32 or float64; got int32"),
+    # backward
+    "dy shape": (lambda: rnnlib.backward(P, TR, np.zeros((4, 2))), ValueError,
+                 r"dy must have the shape of trace.y, \(T\+1, \[B,\] O\) = \(5, 2\), with dy\[t\] "
+                 r"= ∂E/∂y_t and row 0 zero; got \(4, 2\)"),
+    "dy row 0": (lambda: rnnlib.backward_literal(P, TR, np.ones((5, 2))), ValueError,
+                 r"dy\[0\] must be zero: y_0 does not exist"),
+    "dy NaN": (lambda: rnnlib.backward(P, TR, np.full((5, 2), np.nan)), ValueError,
+               r"dy must be finite"),
+    "dy dtype": (lambda: rnnlib.backward(P, TR, DY.astype(np.float32)), TypeError,
+                 r"dy has dtype float32 but the parameters are float64"),
+    "trace type": (lambda: rnnlib.backward(P, "trace", DY), TypeError,
+                   r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got str"),
+    "trace of other params": (lambda: rnnlib.backward(rnnlib.init_params(3, 6, 2), TR, DY),
+                              ValueError, r"trace does not belong to these params: it has H = 5, "
+                                          r"D = 3, O = 2; params have H = 6, D = 3, O = 2"),
+    "trace dtype": (lambda: rnnlib.backward(P.astype(np.float32), TR, DY), TypeError,
+                    r"trace has dtype float64 but the parameters are float32"),
+    # losses
+    "loss unknown": (sq(loss="mse"), ValueError,
+                     r"loss must be one of 'squared_error', 'cross_entropy'; got 'mse'"),
+    "loss_at unknown": (sq(loss_at="first"), ValueError,
+                        r"loss_at must be one of 'all', 'last'; got 'first'"),
+    "targets shape all": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((5, 2))), ValueError,
+                          r"targets must have shape \(T, O\) = \(4, 2\) for "
+                          r"loss='squared_error', loss_at='all' and xs of shape \(4, 3\); "
+                          r"got \(5, 2\)"),
+    "targets shape last batched": (lambda: rnnlib.loss_and_grads(PB, XSB, np.zeros((4, 2, 2)),
+                                                                 loss_at="last"), ValueError,
+                                   r"targets must have shape \(B, O\) = \(2, 2\) .* got \(4, 2, 2\)"),
+    "class ids shape": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2), int),
+                                                      loss="cross_entropy"), ValueError,
+                        r"targets must have shape \(T,\) = \(4,\) for loss='cross_entropy'"),
+    "class ids last": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(1, int), loss_at="last",
+                                                     loss="cross_entropy"), ValueError,
+                       r"targets must have shape \(\) = \(\) .* got \(1,\)"),
+    "class ids float": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(4), loss="cross_entropy"),
+                        TypeError, r"targets must be integer class ids for "
+                                   r"loss='cross_entropy'; got dtype float64"),
+    "class id too big": (lambda: rnnlib.loss_and_grads(P, XS, np.array([0, 1, 2, 0]),
+                                                       loss="cross_entropy"), ValueError,
+                         r"targets must be class ids in \[0, 2\) \(O = 2 outputs\); got 2 at "
+                         r"index \(2,\)"),
+    "class id negative": (lambda: rnnlib.loss_and_grads(P, XS, np.array(-1), loss_at="last",
+                                                        loss="cross_entropy"), ValueError,
+                          r"class ids in \[0, 2\).*got -1 at index \(\)"),
+    "targets NaN": (lambda: rnnlib.loss_and_grads(P, XS, np.full((4, 2), np.nan)), ValueError,
+                    r"targets must be finite"),
+    "targets dtype": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2), np.float32)),
+                      TypeError, r"targets has dtype float32 but the parameters are float64"),
+    "loss_from_trace type": (lambda: rnnlib.loss_from_trace(XS, np.zeros((4, 2))), TypeError,
+                             r"trace must be an rnnlib.Trace; got ndarray"),
+}
+
+
+@pytest.mark.parametrize("call, error, message", BAD.values(), ids=BAD.keys())
+def test_bad_input_gets_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def read_only(*arrays):
+    for a in arrays:
+        a.flags.writeable = False
+
+
+@pytest.mark.parametrize("B", [None, 2])
+def test_no_function_writes_into_its_arguments(B):
+    p, xs, h0, dy = make_problem(T=4, B=B, D=3, H=5, O=2)
+    targets_all = np.random.default_rng(0).standard_normal(xs.shape[:-1] + (2,))
+    classes = np.zeros(xs.shape[:-1], int)
+    originals = [a.copy() for a in (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, h0, dy, targets_all)]
+    read_only(p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, h0, dy, targets_all, classes)
+    tr = rnnlib.forward(p, xs, h0)
+    rnnlib.forward_literal(p, xs, h0)
+    read_only(tr.xs, tr.h0, tr.h, tr.h_hat, tr.mask, tr.y)
+    for backward in (rnnlib.backward, rnnlib.backward_literal):
+        backward(p, tr, dy)
+    rnnlib.loss_and_grads(p, xs, targets_all, h0=h0)
+    rnnlib.loss_and_grads(p, xs, classes, h0=h0, loss="cross_entropy")
+    rnnlib.loss_from_trace(tr, targets_all)
+    rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
+    rnnlib.gradcheck_loss(p, xs, targets_all, h0=h0)
+    after = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, h0, dy, targets_all)
+    for before, now in zip(originals, after):
+        np.testing.assert_array_equal(before, now)
+
+
+def test_trace_and_grads_do_not_alias_the_inputs():
+    p, xs, h0, dy = make_problem(T=3)
+    tr = rnnlib.forward(p, xs, h0)
+    g = rnnlib.backward(p, tr, dy)
+    xs[:] = 7.0
+    h0[:] = 7.0
+    dy[1:] = 7.0
+    assert not np.any(tr.xs == 7.0) and not np.any(tr.h0 == 7.0) and not np.any(g.dy == 7.0)
