@@ -198,6 +198,6 @@ def backward(params, trace, dy):
     dW_hx = dh_hat_flat.T @ xs.reshape(-1, D)
     db_h = dh_hat_flat.sum(axis=0)
     dW_yh = dy[1:].reshape(-1, O).T @ h[1:].reshape(-1, H)
-    dx = dh_hat[1:] @ W_hx
+    dx = (dh_hat_flat @ W_hx).reshape(xs.shape)
     return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(), dx=dx,
                  dh=dh, dh_hat=dh_hat, dy=dy.copy())

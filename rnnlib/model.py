@@ -260,18 +260,22 @@ def forward(params, xs, h0=None):
     Returns a :class:`Trace` (shapes in its docstring).
 
     The input drive ``W_hx x_t + b_h`` does not depend on the state, so it is computed for
-    every t in one matrix product; the time loop does only ``W_hh h_t`` and the ReLU.
+    every t in one matrix product, straight into ``h_hat``; the time loop adds only
+    ``W_hh h_t`` and applies the ReLU (3 numpy calls per step, no allocation).
     """
     xs, h0 = check_inputs(params, xs, h0)
     T, batch, H, O = xs.shape[0], xs.shape[1:-1], params.n_hidden, params.n_output
-    h_hat = np.zeros((T + 1, *batch, H), dtype=params.dtype)
+    h_hat = np.empty((T + 1, *batch, H), dtype=params.dtype)
+    h_hat[0] = 0                                  # ĥ_0 does not exist
+    np.matmul(xs, params.W_hx.T, out=h_hat[1:])   # row t+1 starts as W_hx x_t + b_h
+    h_hat[1:] += params.b_h
     h = np.empty_like(h_hat)
     h[0] = h0
-    input_drive = xs @ params.W_hx.T + params.b_h      # row k: W_hx x_k + b_h, feeds ĥ_{k+1}
+    recurrent = np.empty_like(h0)                 # buffer for W_hh h_t
     W_hh_T = params.W_hh.T
     for t in range(T):
-        np.matmul(h[t], W_hh_T, out=h_hat[t + 1])
-        h_hat[t + 1] += input_drive[t]
+        np.matmul(h[t], W_hh_T, out=recurrent)
+        h_hat[t + 1] += recurrent
         np.maximum(h_hat[t + 1], 0, out=h[t + 1])
     y = np.zeros((T + 1, *batch, O), dtype=params.dtype)
     np.matmul(h[1:], params.W_yh.T, out=y[1:])
