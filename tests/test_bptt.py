@@ -133,15 +133,3 @@ def test_notes_erratum_is_wrong_and_correction_right():
     assert rnnlib.compare("dW_hh", corrected, numeric, skip=kinks).close
     assert rnnlib.compare("dW_hh", erratum, numeric, skip=kinks).rel_error > 0.1
 
-
-def test_loss_at_last_equals_backward_with_only_dy_T():
-    p, xs, h0, _ = make_problem(T=6, B=2, O=3)
-    target = np.random.default_rng(4).standard_normal((2, 3))
-    E, g = rnnlib.loss_and_grads(p, xs, target, h0=h0, loss_at="last")
-    tr = rnnlib.forward(p, xs, h0)
-    dy = np.zeros_like(tr.y)
-    dy[-1] = tr.y[-1] - target
-    ref = rnnlib.backward_literal(p, tr, dy)
-    for name in GRAD_NAMES:
-        assert rel_err(getattr(g, name), getattr(ref, name)) < 1e-13, name
-    assert E == pytest.approx(0.5 * np.sum((tr.y[-1] - target) ** 2), rel=1e-14)

@@ -53,13 +53,14 @@ def test_batched_equals_stacked_unbatched(kw):
 def test_loss_at_last_is_backward_with_dy_only_at_T(kw):
     p, xs, h0, _ = make_problem(**kw)
     target = np.random.default_rng(kw["seed"]).standard_normal(xs.shape[1:-1] + (kw["O"],))
-    _, g = rnnlib.loss_and_grads(p, xs, target, h0=h0, loss_at="last")
+    E, g = rnnlib.loss_and_grads(p, xs, target, h0=h0, loss_at="last")
     tr = rnnlib.forward(p, xs, h0)
     dy = np.zeros_like(tr.y)
     dy[-1] = tr.y[-1] - target
     ref = rnnlib.backward_literal(p, tr, dy)
     for name in GRADS:
         assert rel_err(getattr(g, name), getattr(ref, name)) <= 1e-12, name
+    assert E == pytest.approx(0.5 * np.sum((tr.y[-1] - target) ** 2), rel=1e-13)
 
 
 @settings(deadline=None, max_examples=60)
