@@ -71,6 +71,19 @@ def test_batched_equals_sum_of_unbatched():
         assert rel_err(getattr(g, name), stacked) < 1e-13, name
 
 
+@pytest.mark.parametrize("backward", [rnnlib.backward, rnnlib.backward_literal],
+                         ids=["fast", "literal"])
+def test_relu_prime_zero_at_exact_zero_pre_activation(backward):
+    # h_0 = 0, b_h = 0, x_0 = 0 make every ĥ_1 exactly 0: ReLU'(0) = 0 closes every gate.
+    p, xs, _, dy = make_problem(T=4, B=2, H=3, bias=0.0)
+    xs[0] = 0.0
+    tr = rnnlib.forward(p, xs)
+    assert not tr.h_hat[1].any() and not tr.mask[1].any()
+    g = backward(p, tr, dy)
+    assert np.abs(g.dh[1]).min() > 0                     # gradient arrives at h_1 ...
+    assert not g.dh_hat[1].any() and not g.dh0.any()     # ... and stops at the closed gate
+
+
 def test_closed_gate_stops_the_gradient():
     p, xs, h0, dy = make_problem(T=8, B=2, H=6)
     tr = rnnlib.forward(p, xs, h0)
