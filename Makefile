@@ -1,27 +1,50 @@
-# make test   create .venv if missing, install the pinned environment, run every test
+# make lab    create .venv if missing, install the pinned environment, open JupyterLab on
+#             notebooks/ (127.0.0.1 only, token authentication; the URL with its token is printed)
+# make test   the same install, then every test
 # make bench  the same install, then the benchmarks (prints numbers; not a test)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port=8890"
+LAB_ARGS ?=
+# Jupyter refuses to run as root without --allow-root (containers, CI); users never need it.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install test bench clean
+.PHONY: install lab test bench handout clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever the package definition or the pins change.
 $(STAMP): $(PY) pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[notebooks,test,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The token comes from $JUPYTER_TOKEN if set, else a fresh random one; it is passed through
+# the environment (not the command line, where other users could read it in `ps`).
+lab: install
+	@JUPYTER_TOKEN="$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')}" \
+	$(PY) -m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+		$(ROOT_FLAG) $(LAB_ARGS)
 
 test: install
 	$(PY) -m pytest
 
 bench: install
 	$(PY) benchmarks/bench_bptt.py
+
+# A copy for students without the model solutions: the committed tree (git archive HEAD)
+# minus rnnlib/solutions.py. The exercise checkers work the same; show_solution() says
+# that solutions are not included.
+HANDOUT ?= handout
+handout:
+	rm -rf $(HANDOUT) && mkdir -p $(HANDOUT)
+	git archive HEAD | tar -x -C $(HANDOUT)
+	rm $(HANDOUT)/rnnlib/solutions.py
+	@echo "$(HANDOUT)/: the notebooks and rnnlib without solutions"
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,106 @@
+"""The self-checking exercises: solutions pass, typical mistakes are named, nothing raises."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import exercises
+from conftest import make_problem
+
+solutions = pytest.importorskip("rnnlib.solutions", reason="a hand-out copy has no solutions")
+REPO = Path(__file__).resolve().parents[1]
+NAMES = list(exercises.EXERCISES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_solution_passes_its_checker(name):
+    result = exercises.check(name, getattr(solutions, name))
+    assert result.status == "correct" and bool(result), result.message
+
+
+@pytest.mark.parametrize("name, hint, mistake",
+                         [(ex.name, hint, fn) for ex in exercises.EXERCISES.values()
+                          for hint, fn in ex.mistakes])
+def test_each_typical_mistake_is_named(name, hint, mistake):
+    result = exercises.check(name, mistake)
+    assert result.status == "wrong" and not result
+    assert hint in result.message, result.message
+
+
+def test_not_attempted_does_not_raise():
+    def todo(*args):
+        raise NotImplementedError
+    for name in NAMES:
+        result = exercises.check(name, todo)
+        assert result.status == "not attempted"
+        assert "not attempted yet" in repr(result)
+
+
+def test_errors_missing_return_and_wrong_types_are_reported():
+    result = exercises.check("hidden_grad", lambda W_yh, W_hh, dy, dn: W_yh @ dy)
+    assert result.status == "error" and "ValueError" in result.message
+    assert "missing or extra transpose" in result.message
+    assert "forget `return`" in exercises.check("rnn_step", lambda *a: None).message
+    assert "expected an array of shape (4,); got str" in \
+        exercises.check("rnn_step", lambda *a: "h").message
+    shape = exercises.check("pre_activation", lambda W_hh, W_hx, b, h, x: np.zeros(3))
+    assert "wrong shape: expected (4,), got (3,)" in shape.message
+
+
+def test_unrecognised_mistake_is_isolated_term_by_term():
+    result = exercises.check("hidden_grad",
+                             lambda W_yh, W_hh, dy, dn: W_yh.T @ dy + 2 * W_hh.T @ dn)
+    assert "right: only the output path" in result.message
+    assert "WRONG: only the recurrent path" in result.message
+
+
+def test_overflow_is_diagnosed():
+    naive = lambda y, c: np.exp(y) / np.exp(y).sum() - np.eye(y.size)[c]  # noqa: E731
+    assert "subtract the maximum" in exercises.check("cross_entropy_grad", naive).message
+
+
+def test_checker_passes_copies_so_a_mutating_function_cannot_corrupt_the_reference():
+    def sneaky(W_yh, W_hh, dy, dn):
+        result = W_yh.T @ dy + W_hh.T @ dn
+        W_hh[:] = 0
+        return result
+    assert exercises.check("hidden_grad", sneaky).status == "correct"
+
+
+def test_recursion_reference_matches_the_library_backward():
+    # the checker's reference for the ∂h recursion, against rnnlib.backward on a real trace
+    p, xs, h0, dy = make_problem(T=6, H=4, O=2)
+    tr = rnnlib.forward(p, xs, h0)
+    ref = exercises.EXERCISES["hidden_grads_through_time"].reference(
+        p.W_yh, p.W_hh, dy, tr.mask.astype(float))
+    np.testing.assert_allclose(ref, rnnlib.backward(p, tr, dy).dh, rtol=1e-12, atol=1e-14)
+
+
+def test_unknown_exercise_name():
+    with pytest.raises(ValueError, match="name must be one of 'pre_activation'.*got 'nope'"):
+        exercises.check("nope", print)
+
+
+def test_show_solution_prints_the_source(capsys):
+    exercises.show_solution("hidden_grad")
+    assert "W_yh.T @ dy_t + W_hh.T @ dh_hat_next" in capsys.readouterr().out
+
+
+def test_handout_has_no_solutions_and_still_checks(tmp_path):
+    out = tmp_path / "handout"
+    subprocess.run(["make", "--no-print-directory", "handout", f"HANDOUT={out}"], cwd=REPO,
+                   check=True, capture_output=True)
+    assert (out / "rnnlib" / "exercises.py").is_file()
+    assert not (out / "rnnlib" / "solutions.py").exists()
+    code = ("import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
+            "e.show_solution('hidden_grad'); "
+            "print(e.check('hidden_grad', lambda a, b, c, d: a.T @ c + b.T @ d).status)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=out, capture_output=True, text=True,
+                         check=True)
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith(str(out))
+    assert lines[1] == "Solutions are not included in this copy of the notebooks. Ask your teacher."
+    assert lines[2] == "correct"

@@ -1,0 +1,189 @@
+"""The setup a newcomer relies on: pins that agree everywhere, Binder files, the README's
+promises, and a `make lab` that listens on 127.0.0.1 only, behind a token."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO = Path(__file__).resolve().parents[1]
+CONDA_ONLY = {"python", "pip"}
+
+
+def pyproject():
+    return tomllib.loads((REPO / "pyproject.toml").read_text())
+
+
+def pyproject_requirements():
+    project = pyproject()["project"]
+    reqs = [Requirement(r) for r in project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        reqs += [Requirement(r) for r in extra]
+    return {canonicalize_name(r.name): r for r in reqs}
+
+
+def constraints():
+    pins = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not an exact pin (name==version)"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def environment_pins():
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    pins = {}
+    for dep in env["dependencies"]:
+        assert isinstance(dep, str), "environment.yml: no pip section (postBuild installs rnnlib)"
+        name, _, version = dep.partition("=")
+        pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_every_requirement_is_pinned_in_constraints_within_its_range():
+    pins = constraints()
+    for name, req in pyproject_requirements().items():
+        assert name in pins, f"{name} is required by pyproject.toml but not pinned in constraints.txt"
+        assert req.specifier.contains(pins[name], prereleases=True), \
+            f"constraints.txt pins {name}=={pins[name]}, outside pyproject's {req.specifier}"
+
+
+def test_environment_yml_names_the_same_packages_with_the_same_pins():
+    env, pins, reqs = environment_pins(), constraints(), pyproject_requirements()
+    assert set(env) - CONDA_ONLY == set(reqs), \
+        f"environment.yml and pyproject.toml differ: {sorted(set(env) - CONDA_ONLY ^ set(reqs))}"
+    for name in reqs:
+        assert env[name] == pins[name], \
+            f"environment.yml pins {name}={env[name]}, constraints.txt {pins[name]}"
+    python = env["python"]
+    assert re.fullmatch(r"3\.\d+", python), "repo2docker reads only python=X.Y"
+    minimum = pyproject()["project"]["requires-python"].removeprefix(">=")
+    assert tuple(map(int, python.split("."))) >= tuple(map(int, minimum.split(".")))
+
+
+def test_postbuild_installs_the_package_without_touching_dependencies():
+    post = REPO / "postBuild"
+    assert os.access(post, os.X_OK), "postBuild must be executable for repo2docker"
+    assert "python -m pip install --no-deps -e ." in post.read_text()
+
+
+def test_readme_opens_with_the_two_commands_and_a_working_binder_link():
+    text = (REPO / "README.md").read_text()
+    first_block = re.search(r"```\w*\n(.*?)```", text, re.S).group(1).split()
+    assert first_block[:4] == ["make", "lab", "make", "test"], first_block
+    badge = re.search(r"https://mybinder\.org/v2/gh/[^)\s]+", text)
+    assert badge, "no Binder link in the README"
+    target = re.search(r"urlpath=lab/tree/([^)&\s]+)", badge.group(0)).group(1)
+    assert (REPO / target).is_file(), f"the Binder link opens {target}, which does not exist"
+
+
+def test_readme_indexes_every_notebook_in_order():
+    text = (REPO / "README.md").read_text()
+    notebooks = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+    positions = [text.find(f"notebooks/{name}") for name in notebooks]
+    assert notebooks and all(p >= 0 for p in positions), \
+        f"README does not link every notebook: {notebooks}"
+    assert positions == sorted(positions), "README lists the notebooks out of order"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _non_loopback_address():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))    # TEST-NET address: nothing is sent on a UDP connect
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
+    port, token = _free_port(), "test-token-1234567890"
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    log = open(tmp_path / "lab.log", "w+")
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab",
+         f"LAB_ARGS=--no-browser --port={port} --port-retries=0 "
+         f"--LabApp.workspaces_dir={tmp_path / 'ws'}"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while _status_or_none(f"{base}/api/status?token={token}") != 200:
+            assert proc.poll() is None, "make lab exited:\n" + (tmp_path / "lab.log").read_text()
+            assert time.monotonic() < deadline, "JupyterLab did not start within 90 s"
+            time.sleep(0.5)
+        assert _status(f"{base}/api/status") == 403                      # no token: refused
+        assert _status(f"{base}/api/status?token=wrong") == 403
+        assert _status(f"{base}/api/contents/00_start_here.ipynb?token={token}") == 200
+        other = _non_loopback_address()
+        if other is not None:                                            # not on other interfaces
+            with pytest.raises(OSError):
+                socket.create_connection((other, port), timeout=2).close()
+        log_text = (tmp_path / "lab.log").read_text()
+        assert f"http://127.0.0.1:{port}/lab?token={token}" in log_text   # URL printed with token
+        assert token not in " ".join(_command_lines()), "the token is visible in `ps`"
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _stop(proc):
+    """SIGTERM the whole process group (make, sh, jupyter), SIGKILL if it lingers."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _status_or_none(url):
+    try:
+        return _status(url)
+    except OSError:
+        return None
+
+
+def _command_lines():
+    lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            lines.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            pass
+    return lines
