@@ -60,7 +60,7 @@ def bench(size, dtype):
     T, B, D, H, O = size
     rng = np.random.default_rng(0)
     p = rnnlib.init_params(D, H, O, seed=1, dtype=dtype)
-    p.b_h = np.full(H, 0.1, dtype)
+    p = p.replace(b_h=np.full(H, 0.1, dtype))
     shape = (T, D) if B == 1 else (T, B, D)   # B = 1 runs unbatched, as a student would
     xs = rng.standard_normal(shape).astype(dtype)
     trace = rnnlib.forward(p, xs)

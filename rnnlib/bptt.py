@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Params, Trace, matvec
-from .validate import as_float_array, check_finite, shape_str
+from .validate import as_float_array, check_finite, check_shapes, shape_str
 
 
 # --- one function per equation ------------------------------------------------------------
@@ -39,6 +39,10 @@ def outer(u, v):
 
     u: (m,) or (B, m); v: (n,) or (B, n). Returns (m, n).
     """
+    u, v = check_shapes("u: *M, v: *N", u, v)
+    if u.ndim != v.ndim:
+        raise ValueError(f"u and v must both be single vectors or both batches; got "
+                         f"u {shape_str(u.shape)} and v {shape_str(v.shape)}")
     return np.outer(u, v) if u.ndim == 1 else u.T @ v
 
 
@@ -48,6 +52,8 @@ def hidden_grad(W_yh, W_hh, dy_t, dh_hat_next):
     W_yh: (O, H), W_hh: (H, H), dy_t: (O,) or (B, O), dh_hat_next = ∂ĥ_{t+1}: (H,) or (B, H).
     Returns ∂h_t: (H,) or (B, H). Pass zeros for dy_t at t = 0 and for dh_hat_next at t = T.
     """
+    W_yh, W_hh, dy_t, dh_hat_next = check_shapes(
+        "W_yh: O H, W_hh: H H, dy_t: *O, dh_hat_next: *H", W_yh, W_hh, dy_t, dh_hat_next)
     return matvec(W_yh.T, dy_t) + matvec(W_hh.T, dh_hat_next)
 
 
@@ -56,6 +62,10 @@ def relu_gate(h_hat_t, dh_t):
 
     h_hat_t, dh_t: (H,) or (B, H). Returns ∂ĥ_t of the same shape. ReLU'(0) = 0.
     """
+    h_hat_t, dh_t = check_shapes("h_hat_t: *H, dh_t: *H", h_hat_t, dh_t)
+    if h_hat_t.shape != dh_t.shape:
+        raise ValueError(f"h_hat_t and dh_t must have one shape; got {shape_str(h_hat_t.shape)} "
+                         f"and {shape_str(dh_t.shape)}")
     return (h_hat_t > 0) * dh_t
 
 
@@ -76,11 +86,13 @@ def dW_hx_term(dh_hat_next, x_t):
 
 def db_h_term(dh_hat_next):
     """The term of ∂b_h from ĥ_{t+1}: ∂ĥ_{t+1} (summed over a batch).  (H,) / (B, H) -> (H,)."""
+    (dh_hat_next,) = check_shapes("dh_hat_next: *H", dh_hat_next)
     return dh_hat_next if dh_hat_next.ndim == 1 else dh_hat_next.sum(axis=0)
 
 
 def input_grad(W_hx, dh_hat_next):
     """∂x_t = W_hxᵀ ∂ĥ_{t+1}.  W_hx: (H, D), dh_hat_next: (H,) / (B, H) -> (D,) / (B, D)."""
+    W_hx, dh_hat_next = check_shapes("W_hx: H D, dh_hat_next: *H", W_hx, dh_hat_next)
     return matvec(W_hx.T, dh_hat_next)
 
 

@@ -21,6 +21,7 @@ Exercises are one example at a time (column vectors, ``W @ v``), as in the notes
 """
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -316,9 +317,10 @@ def show_solution(name):
     """Print the model solution of exercise ``name`` (not available in a hand-out copy)."""
     if name not in EXERCISES:
         raise ValueError(f"name must be one of {', '.join(map(repr, EXERCISES))}; got {name!r}")
-    try:
-        from . import solutions
-    except ImportError:
+    # Look beside this file: an import could find another copy's solutions.py through an
+    # editable install of the full repository.
+    if not Path(__file__).with_name("solutions.py").is_file():
         print("Solutions are not included in this copy of the notebooks. Ask your teacher.")
         return
+    from . import solutions
     print(inspect.getsource(getattr(solutions, name)))

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import backward
-from .losses import loss_and_grads, loss_from_trace
-from .model import Params, check_inputs, forward
-from .validate import shape_str
+from .bptt import backward, check_backward_args
+from .losses import check_targets, loss_and_grads, loss_from_trace
+from .model import Params, Trace, check_inputs, forward
+from .validate import as_float_array, shape_str
 
 WRT = ("W_hh", "W_hx", "b_h", "W_yh", "h0", "xs")  # what numerical_gradients differentiates
 
@@ -63,6 +63,9 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
     (vacuously) True with ``n_compared == 0`` and a note saying so. Returns a :class:`Comparison`.
     """
     ours, reference = np.asarray(ours), np.asarray(reference)
+    if skip is not None and np.shape(skip) != ours.shape:
+        raise ValueError(f"skip must have the shape of ours, {shape_str(ours.shape)}; "
+                         f"got {shape_str(np.shape(skip))}")
     if ours.shape != reference.shape:
         return Comparison(name, False, False, False, np.inf, np.inf, 0,
                           note=f"ours {shape_str(ours.shape)} vs reference "
@@ -117,15 +120,16 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
     """Central-difference gradients of ``objective(trace)`` in float64, with kinks marked.
 
     objective: a function of a :class:`rnnlib.Trace` returning a float (the loss E).
-    params, xs, h0: as for :func:`rnnlib.forward` (converted to float64 here).
+    params, xs, h0: as for :func:`rnnlib.forward` (checked under its dtype rules, then
+    converted to float64).
     Returns ``{name: (grad, kinks)}`` for name in W_hh, W_hx, b_h, W_yh, h0, xs; ``grad`` has
     the shape of that argument and ``kinks`` is a bool array of the same shape, True where
     the ±eps forward passes changed any ReLU mask.
     Costs two forward passes per entry: for small models only.
     """
-    p = params.astype(np.float64)
-    xs, h0 = check_inputs(p, xs, h0)
-    xs, h0 = xs.astype(np.float64), h0.astype(np.float64)
+    if not callable(objective):
+        raise TypeError(f"objective must be a function of a Trace; got {type(objective).__name__}")
+    p, xs, h0 = _to_float64(params, xs, h0)
     base_mask = forward(p, xs, h0).mask
     args = {**{n: getattr(p, n).copy() for n in Params.names}, "h0": h0, "xs": xs}
 
@@ -162,6 +166,12 @@ def fd_floor(scale, size, eps, tol):
     return max(1e-12, np.sqrt(size) * np.finfo(np.float64).eps * scale / eps / tol)
 
 
+def _to_float64(params, xs, h0):
+    """Check the arguments under the caller's dtype rules, then convert them to float64."""
+    xs, h0 = check_inputs(params, xs, h0)
+    return params.astype(np.float64), xs.astype(np.float64), h0.astype(np.float64)
+
+
 def _report(grads, numeric, scale, eps, tol):
     rows = []
     for name in WRT:
@@ -174,6 +184,8 @@ def _report(grads, numeric, scale, eps, tol):
 
 def random_upstream(trace, seed=0):
     """A random ∂y of trace.y's shape, standard normal, with row 0 zero (y_0 does not exist)."""
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
     dy = np.zeros_like(trace.y)
     dy[1:] = np.random.default_rng(seed).standard_normal(dy[1:].shape)
     return dy
@@ -188,9 +200,13 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     :func:`rnnlib.backward_literal` or your own). Returns a :class:`GradCheckReport`
     comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx, each with the floor :func:`fd_floor`.
     """
-    p = params.astype(np.float64)
-    trace = forward(p, xs, h0 if h0 is None else np.asarray(h0, np.float64))
-    dy = random_upstream(trace, seed) if dy is None else np.asarray(dy, np.float64)
+    p, xs, h0 = _to_float64(params, xs, h0)
+    trace = forward(p, xs, h0)
+    if dy is None:
+        dy = random_upstream(trace, seed)
+    else:  # the caller's dtype rule, then the shape and row-0 checks of backward
+        dy = check_backward_args(p, trace, as_float_array("dy", dy, params.dtype)
+                                 .astype(np.float64))
     grads = backward(p, trace, dy)
     numeric = numerical_gradients(lambda tr: float(np.sum(dy * tr.y)), p, trace.xs, trace.h0,
                                   eps=eps)
@@ -203,9 +219,12 @@ def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_a
 
     Arguments as for loss_and_grads. Returns a :class:`GradCheckReport`.
     """
-    p = params.astype(np.float64)
-    xs, h0 = check_inputs(p, np.asarray(xs).astype(np.float64),
-                          None if h0 is None else np.asarray(h0, np.float64))
+    p, xs, h0 = _to_float64(params, xs, h0)
+    # targets follow the caller's dtype; checked against a trace of the caller's params
+    targets = check_targets(targets, forward(params, xs.astype(params.dtype),
+                                             h0.astype(params.dtype)), loss, loss_at)
+    if loss == "squared_error":
+        targets = targets.astype(np.float64)
     E, grads = loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
 
     def objective(trace):

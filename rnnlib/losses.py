@@ -34,12 +34,18 @@ def squared_error(y, target):
 
     y, target: (..., O) of one shape. Returns (E as a float, dy of y's shape).
     """
+    y = as_float_array("y", y)
+    target = as_float_array("target", target, y.dtype)
+    if target.shape != y.shape:
+        raise ValueError(f"target must have the shape of y, {shape_str(y.shape)}; "
+                         f"got {shape_str(target.shape)}")
     diff = y - target
     return 0.5 * float(np.sum(diff * diff)), diff
 
 
 def softmax(z):
     """softmax over the last axis, computed stably (shifted by the max). (..., O) -> (..., O)."""
+    z = as_float_array("z", z)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -50,13 +56,30 @@ def cross_entropy(y, target):
     y: (..., O) logits; target: (...) integer class ids in [0, O).
     Returns (E as a float, dy of y's shape). Stable for large logits.
     """
+    y = as_float_array("y", y)
+    target = np.asarray(target)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"target must be integer class ids; got dtype {target.dtype}")
+    if y.ndim == 0 or target.shape != y.shape[:-1]:
+        raise ValueError(f"target must have shape y.shape[:-1] = {shape_str(y.shape[:-1])} "
+                         f"(one class id per output vector); got {shape_str(target.shape)}")
+    check_class_ids("target", target, y.shape[-1])
     shifted = y - y.max(axis=-1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     log_p_target = np.take_along_axis(log_p, target[..., None], axis=-1)
     dy = np.exp(log_p)
     np.put_along_axis(dy, target[..., None], np.take_along_axis(dy, target[..., None], -1) - 1,
                       axis=-1)
-    return -float(np.sum(log_p_target)), dy
+    return 0.0 - float(np.sum(log_p_target)), dy        # 0.0 - : no "-0.0" for E = 0
+
+
+def check_class_ids(name, ids, O):
+    """Raise ValueError unless every id is in [0, O), naming the first that is not."""
+    bad = (ids < 0) | (ids >= O)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0]) if ids.ndim else ()
+        raise ValueError(f"{name} must be class ids in [0, {O}) (O = {O} outputs); got "
+                         f"{ids[first]} at index {first}")
 
 
 def check_targets(targets, trace, loss, loss_at):
@@ -85,11 +108,7 @@ def check_targets(targets, trace, loss, loss_at):
     if loss == "squared_error":
         check_finite("targets", targets)
         return targets
-    bad = (targets < 0) | (targets >= O)
-    if bad.any():
-        first = tuple(int(i) for i in np.argwhere(bad)[0]) if targets.ndim else ()
-        raise ValueError(f"targets must be class ids in [0, {O}) (O = {O} outputs); got "
-                         f"{targets[first]} at index {first}")
+    check_class_ids("targets", targets, O)
     return targets.astype(np.int64)
 
 
@@ -103,6 +122,9 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
     targets = check_targets(targets, trace, loss, loss_at)
+    if not np.all(np.isfinite(trace.y)):
+        raise ValueError("the forward pass overflowed: trace.y holds inf or NaN (largest |h_t| "
+                         f"{np.nanmax(np.abs(trace.h)):.3g}); use smaller weights or inputs")
     loss_fn = squared_error if loss == "squared_error" else cross_entropy
     dy = np.zeros_like(trace.y)
     if loss_at == "all":

@@ -31,13 +31,13 @@ Vectors are the last axis. A batch of vectors ``v`` of shape ``(B, n)`` is a sta
 vectors, so the column-vector product ``W v`` of the notes is computed as ``v @ W.T``;
 :func:`matvec` says so once.
 """
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 import numpy as np
 
 from .validate import (as_float_array, check_finite, check_option, check_positive_int,
-                       check_real, shape_str)
+                       check_real, check_shapes, shape_str)
 
 INITS = ("gaussian", "identity", "orthogonal")
 
@@ -46,7 +46,7 @@ INITS = ("gaussian", "identity", "orthogonal")
 
 def relu(z):
     """ReLU(z) = max(z, 0), element-wise. Any shape."""
-    return np.maximum(z, 0)
+    return np.maximum(np.asarray(z), 0)
 
 
 def relu_grad(z):
@@ -55,7 +55,8 @@ def relu_grad(z):
     The notes leave ReLU'(0) undefined. We use ReLU'(0) = 0, as PyTorch and JAX's
     ``nn.relu`` do: a unit sitting exactly at zero passes no gradient.
     """
-    return (z > 0).astype(z.dtype)
+    z = np.asarray(z)
+    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
 
 
 def matvec(W, v):
@@ -63,6 +64,7 @@ def matvec(W, v):
 
     W: (m, n). Returns (m,) or (B, m). A batch is a stack of row vectors, hence ``v @ W.T``.
     """
+    W, v = check_shapes("W: M N, v: *N", W, v)
     return v @ W.T
 
 
@@ -72,17 +74,23 @@ def pre_activation(W_hh, W_hx, b_h, h_t, x_t):
     W_hh: (H, H), W_hx: (H, D), b_h: (H,), h_t: (H,) or (B, H), x_t: (D,) or (B, D).
     Returns ĥ_{t+1}: (H,) or (B, H).
     """
+    W_hh, W_hx, b_h, h_t, x_t = check_shapes(
+        "W_hh: H H, W_hx: H D, b_h: H, h_t: *H, x_t: *D", W_hh, W_hx, b_h, h_t, x_t)
+    if (h_t.ndim == 2) != (x_t.ndim == 2):
+        raise ValueError(f"h_t and x_t must both be single vectors or both batches; got "
+                         f"h_t {shape_str(h_t.shape)} and x_t {shape_str(x_t.shape)}")
     return matvec(W_hh, h_t) + matvec(W_hx, x_t) + b_h
 
 
 def output(W_yh, h_t):
     """y_t = W_yh h_t.  W_yh: (O, H), h_t: (H,) or (B, H). Returns (O,) or (B, O)."""
+    W_yh, h_t = check_shapes("W_yh: O H, h_t: *H", W_yh, h_t)
     return matvec(W_yh, h_t)
 
 
 # --- parameters ---------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Params:
     """The four weight arrays of the RNN, all of one float dtype (float32 or float64).
 
@@ -90,6 +98,9 @@ class Params:
     W_yh: (O, H) output weights. Integer arrays are converted to the float dtype of the
     others (float64 if all are integer); mixed float dtypes, inconsistent shapes and
     non-finite values are errors.
+
+    Params is a value: it keeps read-only copies of the arrays it is given, so once checked it
+    stays valid. For changed weights make new Params, e.g. ``params.replace(b_h=new_b_h)``.
     """
     W_hh: np.ndarray
     W_hx: np.ndarray
@@ -99,14 +110,17 @@ class Params:
     names: ClassVar[tuple] = ("W_hh", "W_hx", "b_h", "W_yh")
 
     def __post_init__(self):
-        arrays = {f.name: np.asarray(getattr(self, f.name)) for f in fields(self)}
-        float_dtypes = {name: a.dtype for name, a in arrays.items() if a.dtype.kind == "f"}
+        arrays = {f.name: getattr(self, f.name) for f in fields(self)}
+        float_dtypes = {name: a.dtype for name, a in arrays.items()   # lists follow the others
+                        if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == "f"}
         if len(set(float_dtypes.values())) > 1:
             got = ", ".join(f"{name} {dt}" for name, dt in float_dtypes.items())
             raise TypeError(f"Params arrays must share one float dtype; got {got}")
         dtype = next(iter(float_dtypes.values()), np.dtype(np.float64))
         for name, a in arrays.items():
-            setattr(self, name, as_float_array(name, a, dtype))
+            a = np.array(as_float_array(name, a, dtype), copy=True)
+            a.flags.writeable = False
+            object.__setattr__(self, name, a)
         H = self.W_hh.shape[0] if self.W_hh.ndim == 2 else None
         if self.W_hh.ndim != 2 or self.W_hh.shape[0] != self.W_hh.shape[1]:
             raise ValueError(f"W_hh must have shape (H, H); got {shape_str(self.W_hh.shape)}")
@@ -149,9 +163,9 @@ class Params:
         """A copy with every array converted to ``dtype`` (float32 or float64)."""
         return Params(*(getattr(self, n).astype(dtype) for n in self.names))
 
-    def copy(self):
-        """A deep copy: changing the copy's arrays never changes these."""
-        return Params(*(getattr(self, n).copy() for n in self.names))
+    def replace(self, **arrays):
+        """New Params with some arrays replaced (checked like any Params), e.g. b_h=..."""
+        return replace(self, **arrays)
 
 
 def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
@@ -164,7 +178,8 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
       - "orthogonal": W_hh = scale · Q, Q a random orthogonal matrix (every singular value = scale).
     Always W_hx ~ N(0, input_scale²/D), W_yh ~ N(0, output_scale²/H), b_h = 0.
 
-    ``seed`` is an int, None (fresh entropy) or a ``np.random.Generator``. W_hh, W_hx and
+    ``seed`` is a non-negative int, None (fresh entropy), a ``np.random.Generator`` or a
+    ``np.random.SeedSequence``. W_hh, W_hx and
     W_yh are drawn from three independent child streams, so for one seed, changing ``init``
     or ``scale`` leaves W_hx and W_yh unchanged: comparisons isolate the recurrent weights.
 
@@ -179,9 +194,12 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
     output_scale = check_real("output_scale", output_scale)
     if np.dtype(dtype) not in (np.float32, np.float64):
         raise TypeError(f"dtype must be float32 or float64; got {np.dtype(dtype)}")
-    if not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))) \
-            or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
+    seed_types = (int, np.integer, np.random.Generator, np.random.SeedSequence)
+    if not (seed is None or isinstance(seed, seed_types)) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, None, a np.random.Generator or SeedSequence; "
+                        f"got {seed!r}")
+    if isinstance(seed, (int, np.integer)) and seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed}")
     rng_hh, rng_hx, rng_yh = np.random.default_rng(seed).spawn(3)
 
     if init == "gaussian":
@@ -194,6 +212,10 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
         W_hh = scale * Q
     W_hx = rng_hx.standard_normal((H, D)) * (input_scale / np.sqrt(D))
     W_yh = rng_yh.standard_normal((O, H)) * (output_scale / np.sqrt(H))
+    for name, W, value in (("scale", W_hh, scale), ("input_scale", W_hx, input_scale),
+                           ("output_scale", W_yh, output_scale)):
+        if not np.all(np.isfinite(W.astype(dtype))):
+            raise ValueError(f"{name} = {value:g} is too large: the weights overflow {np.dtype(dtype)}")
     return Params(W_hh, W_hx, np.zeros(H), W_yh).astype(dtype)
 
 

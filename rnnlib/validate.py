@@ -1,10 +1,12 @@
 """Argument checks whose messages are written for people.
 
 Every message names the argument, says what was received and what was expected, e.g.
-``ValueError("xs must have shape (T, D) or (T, B, D) with D = 3; got (5, 4)")``.
+``ValueError("xs must have shape (T, D) or (T, B, D) with T >= 1 and D = 3; got (5, 4)")``.
 The model, backward and loss modules call these at their public entry points, so that
 no bare numpy broadcasting error escapes from deep inside a computation.
 """
+from functools import lru_cache
+
 import numpy as np
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -13,16 +15,17 @@ FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 def as_float_array(name, value, dtype=None):
     """Return ``value`` as a float32/float64 array.
 
-    Integer and boolean input is converted to ``dtype`` (float64 when ``dtype`` is None).
-    Float input must already have ``dtype``: mixing float32 and float64 is an error rather
-    than a silent up- or down-cast.
+    Integer and boolean input, and plain Python numbers and lists, are converted to ``dtype``
+    (float64 when ``dtype`` is None). A numpy float array must already have ``dtype``: mixing
+    float32 and float64 arrays is an error rather than a silent up- or down-cast.
     """
     try:
         arr = np.asarray(value)
     except Exception as exc:  # e.g. ragged nested lists
         raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
     kind = arr.dtype.kind
-    if kind in "biu":
+    untyped = not isinstance(value, (np.ndarray, np.generic))   # lists, Python floats
+    if kind in "biu" or (untyped and kind == "f"):
         return arr.astype(dtype if dtype is not None else np.float64)
     if kind != "f":
         raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
@@ -71,3 +74,48 @@ def check_real(name, value):
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value!r}")
     return float(value)
+
+
+@lru_cache(maxsize=None)
+def _parse_spec(spec):
+    """ "W_yh: O H, dy_t: *O" -> (("W_yh", False, ("O", "H")), ("dy_t", True, ("O",)))."""
+    parsed = []
+    for item in spec.split(","):
+        name, dims = (part.strip() for part in item.split(":"))
+        parsed.append((name, dims.startswith("*"), tuple(dims.lstrip("*").split())))
+    return tuple(parsed)
+
+
+def check_shapes(spec, *arrays):
+    """Check arrays against a shape spec; return them as float arrays.
+
+    ``spec`` names each argument and its axes, e.g. ``"W_yh: O H, W_hh: H H, dy_t: *O"``:
+    a letter is a size that must agree across arguments, ``*`` allows one leading batch axis B
+    (the same B for every batched argument). The first array that disagrees raises a
+    ValueError naming it, the shape received and the shape expected.
+    """
+    sizes, source, out = {}, {}, []
+    for (name, batchable, dims), value in zip(_parse_spec(spec), arrays):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
+        arr = arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+        shape = arr.shape
+        axes = dims
+        if batchable and arr.ndim == len(dims) + 1:
+            axes = ("B",) + dims
+        ok = len(shape) == len(axes)
+        for axis, size in zip(axes, shape) if ok else ():
+            if sizes.setdefault(axis, size) != size:
+                ok = False
+                break
+            source.setdefault(axis, name)
+        if not ok:
+            known = [f"{a} = {sizes[a]} (from {source[a]})" for a in dict.fromkeys(("B",) + dims)
+                     if a in sizes and source.get(a) != name]
+            expected = shape_str(dims) + (f" or {shape_str(('B',) + dims)}" if batchable else "")
+            raise ValueError(f"{name} must have shape {expected}"
+                             + (f" with {', '.join(known)}" if known else "")
+                             + f"; got {shape_str(shape)}")
+        out.append(arr)
+    return out

@@ -20,7 +20,7 @@ def make_problem(T=5, B=None, D=3, H=4, O=2, *, seed=0, dtype=np.float64, init="
     """Random params (with a non-zero bias), inputs, h0 and upstream gradient dy."""
     rng = np.random.default_rng(seed)
     p = rnnlib.init_params(D, H, O, init=init, scale=scale, seed=rng, dtype=dtype)
-    p.b_h = (bias * rng.standard_normal(H)).astype(dtype)
+    p = p.replace(b_h=(bias * rng.standard_normal(H)).astype(dtype))
     batch = () if B is None else (B,)
     xs = rng.standard_normal((T, *batch, D)).astype(dtype)
     h0 = np.abs(rng.standard_normal((*batch, H))).astype(dtype) if with_h0 else None

@@ -98,8 +98,10 @@ def test_handout_has_no_solutions_and_still_checks(tmp_path):
     code = ("import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
             "e.show_solution('hidden_grad'); "
             "print(e.check('hidden_grad', lambda a, b, c, d: a.T @ c + b.T @ d).status)")
-    run = subprocess.run([sys.executable, "-c", code], cwd=out, capture_output=True, text=True,
-                         check=True)
+    # -S: no .pth files, so the full repository's editable install cannot leak in
+    site_packages = str(Path(np.__file__).parents[1])
+    run = subprocess.run([sys.executable, "-S", "-c", code], cwd=out, capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": f"{out}:{site_packages}"})
     lines = run.stdout.splitlines()
     assert lines[0].startswith(str(out))
     assert lines[1] == "Solutions are not included in this copy of the notebooks. Ask your teacher."

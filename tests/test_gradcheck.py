@@ -144,5 +144,35 @@ def test_gradients_below_fd_resolution_are_judged_by_absolute_error():
     assert 0 < np.abs(g.dh0).max() < 1e-9
     assert rnnlib.gradcheck(p, xs, dy=dy).ok
     # ... while an error well above that resolution still fails:
-    wrong = rnnlib.compare("dh0", np.array([1e-4]), np.array([0.0]), floor=fd_floor(1.0, 1, 1e-6, 1e-6))
-    assert not wrong.close
+    # ... while an error 100 times the FD resolution (ε_mach·|E|/eps ≈ 2.2e-10 here) fails:
+    resolution = np.finfo(float).eps * 1.0 / 1e-6
+    floor = fd_floor(1.0, 1, 1e-6, 1e-6)
+    assert not rnnlib.compare("dh0", [100 * resolution], [0.0], floor=floor).close
+    assert rnnlib.compare("dh0", [resolution / 10], [0.0], floor=floor).close
+
+
+def test_kinks_later_in_time_are_found():
+    # W_hh = 0 and x_2 = 0, b_h[0] = 0: ĥ_3[0] = 0 exactly, while ĥ_1, ĥ_2 are far from 0.
+    p, xs, _, dy = make_problem(T=4, H=3, bias=0.5)
+    p = p.replace(W_hh=np.zeros((3, 3)), b_h=np.array([0.0, 0.5, 0.5]))
+    xs[2] = 0.0
+    tr = rnnlib.forward(p, xs)
+    assert tr.h_hat[3, 0] == 0 and np.abs(tr.h_hat[[1, 2, 4], 0]).min() > 1e-3
+    _, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["b_h"]
+    assert kinks.tolist() == [True, False, False]
+
+
+def test_random_upstream_is_seeded():
+    p, xs, h0, _ = make_problem(T=3, B=2)
+    tr = rnnlib.forward(p, xs, h0)
+    a, b = rnnlib.random_upstream(tr, 0), rnnlib.random_upstream(tr, 0)
+    np.testing.assert_array_equal(a, b)
+    assert not a[0].any() and a.shape == tr.y.shape
+    assert not np.array_equal(a, rnnlib.random_upstream(tr, 1))
+
+
+def test_float32_models_are_checked_in_float64():
+    p, xs, h0, dy = make_problem(T=4, B=2, dtype=np.float32)
+    assert rnnlib.gradcheck(p, xs, h0=h0, dy=dy).ok
+    targets = np.random.default_rng(0).standard_normal((4, 2, 2)).astype(np.float32)
+    assert rnnlib.gradcheck_loss(p, xs, targets, h0=h0).ok

@@ -128,11 +128,26 @@ def test_init_accepts_a_generator():
     np.testing.assert_array_equal(a.W_hh, b.W_hh)
 
 
-def test_params_convert_integers_and_copy_is_deep():
+def test_params_convert_integers_and_lists():
     p = rnnlib.Params(np.eye(2, dtype=int), [[1], [2]], [0, 0], [[1, 1]])
     assert p.dtype == np.float64 and p.W_hx.dtype == np.float64
-    p32 = rnnlib.Params(np.eye(2, dtype=np.float32), [[1], [2]], [0, 0], [[1, 1]])
+    p32 = rnnlib.Params(np.eye(2, dtype=np.float32), [[1.5], [2]], [0, 0], [[1, 1]])
     assert all(getattr(p32, n).dtype == np.float32 for n in p32.names)
-    c = p.copy()
-    c.W_hh[0, 0] = 5
+    # plain lists of floats follow the model's dtype instead of counting as float64
+    tr = rnnlib.forward(p32, [[0.5], [0.25]], h0=[0.0, 1.0])
+    assert tr.h.dtype == np.float32
+
+
+def test_params_is_an_immutable_value():
+    W_hh = np.eye(2)
+    p = rnnlib.Params(W_hh, np.ones((2, 1)), np.zeros(2), np.ones((1, 2)))
+    W_hh[0, 0] = 5                                   # the caller's array is not shared
     assert p.W_hh[0, 0] == 1
+    with pytest.raises(ValueError, match="read-only"):
+        p.W_hh[0, 0] = 7
+    with pytest.raises(AttributeError):
+        p.b_h = np.ones(2)
+    q = p.replace(b_h=[0.5, -0.5])
+    assert q.b_h.tolist() == [0.5, -0.5] and p.b_h.tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"b_h must have shape \(2,\)"):
+        p.replace(b_h=np.zeros(3))

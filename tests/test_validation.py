@@ -82,7 +82,12 @@ BAD = {
     "scale str": (lambda: rnnlib.init_params(2, 3, 1, scale="1"), TypeError,
                   r"scale must be a real number; got str"),
     "seed float": (lambda: rnnlib.init_params(2, 3, 1, seed=1.5), TypeError,
-                   r"seed must be an int, None or a np.random.Generator; got 1.5"),
+                   r"seed must be an int, None, a np.random.Generator or SeedSequence; got 1.5"),
+    "seed negative": (lambda: rnnlib.init_params(2, 3, 1, seed=-1), ValueError,
+                      r"seed must be a non-negative integer; got -1"),
+    "scale overflows": (lambda: rnnlib.init_params(2, 3, 1, input_scale=1e40, seed=0,
+                                                   dtype=np.float32), ValueError,
+                        r"input_scale = 1e\+40 is too large: the weights overflow float32"),
     "init dtype": (lambda: rnnlib.init_params(2, 3, 1, dtype=np.int32), TypeError,
                    r"dtype must be float32 or float64; got int32"),
     # backward
@@ -134,11 +139,62 @@ BAD = {
                     r"targets must be finite"),
     "targets dtype": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2), np.float32)),
                       TypeError, r"targets has dtype float32 but the parameters are float64"),
+    "forward overflowed": (lambda: rnnlib.loss_and_grads(
+        rnnlib.Params(np.eye(1), [[10.0]], [0.0], [[10.0]]), np.full((3, 1), 1e307),
+        np.zeros((3, 1))), ValueError, r"the forward pass overflowed: trace.y holds inf or NaN"),
+    # the public loss functions
+    "squared_error shape": (lambda: rnnlib.squared_error(np.zeros(2), np.ones((3, 2))),
+                            ValueError, r"target must have the shape of y, \(2,\); got \(3, 2\)"),
+    "cross_entropy negative id": (lambda: rnnlib.cross_entropy(np.zeros((3, 2)), np.array([0, 1, -1])),
+                                  ValueError, r"target must be class ids in \[0, 2\).*got -1 at "
+                                              r"index \(2,\)"),
+    "cross_entropy float ids": (lambda: rnnlib.cross_entropy(np.zeros((3, 2)), np.zeros(3)),
+                                TypeError, r"target must be integer class ids; got dtype float64"),
+    "cross_entropy id shape": (lambda: rnnlib.cross_entropy(np.zeros((3, 2)), np.zeros(2, int)),
+                               ValueError, r"target must have shape y.shape\[:-1\] = \(3,\)"),
+    # the one-equation functions
+    "hidden_grad shapes": (lambda: rnnlib.hidden_grad(np.zeros((2, 4)), np.zeros((4, 4)),
+                                                      np.zeros(2), np.zeros(3)), ValueError,
+                           r"dh_hat_next must have shape \(H,\) or \(B, H\) with H = 4 "
+                           r"\(from W_yh\); got \(3,\)"),
+    "hidden_grad batch sizes": (lambda: rnnlib.hidden_grad(np.zeros((2, 4)), np.zeros((4, 4)),
+                                                           np.zeros((3, 2)), np.zeros((5, 4))),
+                                ValueError, r"B = 3 \(from dy_t\).*got \(5, 4\)"),
+    "relu_gate shapes": (lambda: rnnlib.relu_gate(np.zeros(3), np.zeros((2, 3))), ValueError,
+                         r"h_hat_t and dh_t must have one shape; got \(3,\) and \(2, 3\)"),
+    "outer batch mismatch": (lambda: rnnlib.outer(np.zeros((2, 3)), np.zeros(3)), ValueError,
+                             r"u and v must both be single vectors or both batches"),
+    "pre_activation W_hx": (lambda: rnnlib.pre_activation(np.eye(3), np.zeros((2, 2)),
+                                                          np.zeros(3), np.zeros(3), np.zeros(2)),
+                            ValueError, r"W_hx must have shape \(H, D\) with H = 3 \(from W_hh\); "
+                                        r"got \(2, 2\)"),
+    "input_grad strings": (lambda: rnnlib.input_grad(np.zeros((3, 2)), np.array(["a"] * 3)),
+                           TypeError, r"dh_hat_next must be an array of real numbers"),
+    # the checking tools
+    "gradcheck params": (lambda: rnnlib.gradcheck({}, XS), TypeError,
+                         r"params must be an rnnlib.Params; got dict"),
+    "gradcheck mixed dtype": (lambda: rnnlib.gradcheck(P.astype(np.float32), XS), TypeError,
+                              r"xs has dtype float64 but the parameters are float32"),
+    "gradcheck dy shape": (lambda: rnnlib.gradcheck(P, XS, dy=np.zeros((4, 2))), ValueError,
+                           r"dy must have the shape of trace.y"),
+    "gradcheck_loss ragged xs": (lambda: rnnlib.gradcheck_loss(P, [[1.0, 2, 3], [1.0]],
+                                                               np.zeros((2, 2))), TypeError,
+                                 r"xs must be an array of numbers; got list"),
+    "gradcheck_loss targets": (lambda: rnnlib.gradcheck_loss(P, XS, np.zeros((3, 2))),
+                               ValueError, r"targets must have shape \(T, O\) = \(4, 2\)"),
+    "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
+                                      r"objective must be a function of a Trace; got NoneType"),
+    "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
+                             r"trace must be an rnnlib.Trace; got ndarray"),
+    "compare skip shape": (lambda: rnnlib.compare("d", np.zeros(3), np.zeros(3),
+                                                  skip=np.zeros(2, bool)), ValueError,
+                           r"skip must have the shape of ours, \(3,\); got \(2,\)"),
     "loss_from_trace type": (lambda: rnnlib.loss_from_trace(XS, np.zeros((4, 2))), TypeError,
                              r"trace must be an rnnlib.Trace; got ndarray"),
 }
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered")
 @pytest.mark.parametrize("call, error, message", BAD.values(), ids=BAD.keys())
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):

@@ -1,0 +1,133 @@
+"""Figures for the notebooks: plain matplotlib functions that take a Trace (and Grads) and
+return a Figure. They need no widgets, so notebooks, scripts, tests and the README use the
+same code. ``use_style()`` sets fonts large enough for a projector.
+
+Colours are colour-blind safe: the Okabe-Ito palette for lines and categories, and the
+"cividis" map for images (readable with every common colour-vision deficiency, and in grey).
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import FancyArrowPatch, Rectangle
+
+OKABE_ITO = {"orange": "#E69F00", "sky blue": "#56B4E9", "green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+             "purple": "#CC79A7", "black": "#000000"}
+GATE_OFF, GATE_ON = plt.get_cmap("cividis")(0.0), plt.get_cmap("cividis")(1.0)
+GATE_CMAP = ListedColormap([GATE_OFF, GATE_ON])
+
+STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 11,
+         "xtick.labelsize": 12, "ytick.labelsize": 12, "figure.dpi": 100,
+         "axes.prop_cycle": plt.cycler(color=list(OKABE_ITO.values()))}
+
+
+def use_style():
+    """Apply the series' matplotlib style (projector-sized fonts, Okabe-Ito colours)."""
+    plt.rcParams.update(STYLE)
+
+
+def _example(a, trace, example):
+    """Row b of a batched history array (time first), or the array itself."""
+    return a[:, example] if trace.batched else a
+
+
+def plot_unrolled(trace, *, example=0, ax=None, title="The RNN unrolled in time"):
+    """The unrolled network: x_t -> h_{t+1} -> y_{t+1}, each h_t drawn as its units, coloured
+    by its ReLU gate (1[ĥ_t > 0]: on or off). Best for T <= 8 and H <= 8.
+
+    trace: from rnnlib.forward; example: which batch example to draw. Returns the Figure.
+    """
+    mask = _example(trace.mask, trace, example)
+    T, H = trace.T, mask.shape[-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.9 * (T + 1) + 1, 4.6))
+    fig = ax.figure
+    box_w, box_h, dx = 1.1, 0.55, 1.9
+    rows = {"x": 0.0, "h": 1.6, "y": 3.2}
+
+    def box(cx, cy, label, units=None):
+        if units is None:
+            ax.add_patch(Rectangle((cx - box_w / 2, cy - box_h / 2), box_w, box_h,
+                                   fc="white", ec="black", lw=1.5))
+        else:  # one cell per hidden unit, coloured by its gate
+            w = box_w / len(units)
+            for i, on in enumerate(units):
+                ax.add_patch(Rectangle((cx - box_w / 2 + i * w, cy - box_h / 2), w, box_h,
+                                       fc=GATE_ON if on else GATE_OFF, ec="black", lw=0.8))
+        ax.text(cx, cy + box_h / 2 + 0.12, label, ha="center", va="bottom")
+
+    def arrow(x0, y0, x1, y1, label=None, color="black"):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
+                                     lw=1.4, color=color, shrinkA=0, shrinkB=0))
+        if label:
+            vertical = x0 == x1
+            ax.text((x0 + x1) / 2 + (0.1 if vertical else 0), (y0 + y1) / 2 + 0.08, label,
+                    ha="left" if vertical else "center", va="bottom", fontsize=11, color=color)
+
+    for t in range(T + 1):
+        cx = t * dx
+        if t == 0:
+            box(cx, rows["h"], "$h_0$")
+        else:
+            box(cx, rows["h"], f"$h_{{{t}}}$", units=mask[t, :H])
+            box(cx, rows["y"], f"$y_{{{t}}}$")
+            arrow(cx, rows["h"] + box_h / 2 + 0.45, cx, rows["y"] - box_h / 2,
+                  "$W_{yh}$" if t == 1 else None)
+            arrow((t - 1) * dx + box_w / 2, rows["h"], cx - box_w / 2, rows["h"],
+                  "$W_{hh}$" if t == 1 else None)
+        if t < T:
+            box(cx, rows["x"], f"$x_{{{t}}}$")
+            arrow(cx + box_w / 2, rows["x"] + 0.1, (t + 1) * dx - box_w / 2, rows["h"] - 0.15,
+                  "$W_{hx}$" if t == 0 else None, color=OKABE_ITO["blue"])
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="unit on ($\\hat h > 0$)"))
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="unit off (gate closed)"))
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02), ncol=2, frameon=False)
+    ax.set_xlim(-box_w, T * dx + box_w)
+    ax.set_ylim(-0.6, rows["y"] + 0.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title)
+    return fig
+
+
+def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]$"):
+    """The ReLU mask as an image, hidden unit × time step t = 1..T, with the fraction of
+    active units per step printed above each column when T <= 12. Returns the Figure."""
+    mask = _example(trace.mask, trace, example)[1:]          # t = 1..T
+    T, H = mask.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(2 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
+    fig = ax.figure
+    ax.imshow(mask.T, cmap=GATE_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest",
+              extent=(0.5, T + 0.5, H - 0.5, -0.5))
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("hidden unit $i$")
+    ax.set_title(title, pad=22 if T <= 12 else 6)
+    if T <= 12:
+        ax.set_xticks(range(1, T + 1))
+        for t in range(T):
+            ax.text(t + 1, -0.6, f"{mask[t].mean():.0%}", ha="center", va="bottom", fontsize=10)
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="on (gradient passes)"))
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="off (gradient stops)"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return fig
+
+
+def plot_hidden_grad_norms(grads, *, ax=None, label=None, title="Gradient reaching each state"):
+    """‖∂h_t‖ against t on a log scale (norm over units, and over the batch if batched).
+    Zero norms are drawn at the bottom of the axis, not dropped. Returns the Figure."""
+    dh = grads.dh.reshape(grads.dh.shape[0], -1)
+    norms = np.linalg.norm(dh, axis=1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    fig = ax.figure
+    positive = norms[norms > 0]
+    floor = positive.min() / 10 if positive.size else 1e-16
+    ax.semilogy(np.arange(len(norms)), np.maximum(norms, floor), "o-", label=label)
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel(r"$\|\partial h_t\|$  (log scale)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    if label:
+        ax.legend()
+    return fig
