@@ -2,6 +2,7 @@
 #             notebooks/ (127.0.0.1 only, token authentication; the URL with its token is printed)
 # make test   the same install, then every test
 # make bench  the same install, then the benchmarks (prints numbers; not a test)
+# make notebooks  re-execute every notebook in place (after changing one, or rnnlib)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -11,7 +12,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without --allow-root (containers, CI); users never need it.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test bench handout clean
+.PHONY: install lab test bench notebooks handout clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +24,9 @@ $(STAMP): $(PY) pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# The token comes from $JUPYTER_TOKEN if set, else a fresh random one; it is passed through
-# the environment (not the command line, where other users could read it in `ps`).
+# Jupyter makes a fresh random token at every start and prints the URL that carries it; the
+# token never appears on a command line (where other users could read it in `ps`).
 lab: install
-	@JUPYTER_TOKEN="$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')}" \
 	$(PY) -m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
 		$(ROOT_FLAG) $(LAB_ARGS)
 
@@ -35,6 +35,12 @@ test: install
 
 bench: install
 	$(PY) benchmarks/bench_bptt.py
+
+# Stored outputs are what nbval compares: regenerate them top to bottom in a fresh kernel,
+# without per-cell timestamps (RECIPES: record_timing=False; do not drop widget state here).
+notebooks: install
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
 # A copy for students without the model solutions: the committed tree (git archive HEAD)
 # minus rnnlib/solutions.py. The exercise checkers work the same; show_solution() says

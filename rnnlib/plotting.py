@@ -61,8 +61,10 @@ def plot_unrolled(trace, *, example=0, ax=None, title="The RNN unrolled in time"
                                      lw=1.4, color=color, shrinkA=0, shrinkB=0))
         if label:
             vertical = x0 == x1
-            ax.text((x0 + x1) / 2 + (0.1 if vertical else 0), (y0 + y1) / 2 + 0.08, label,
-                    ha="left" if vertical else "center", va="bottom", fontsize=11, color=color)
+            ax.text((x0 + x1) / 2 + (0.1 if vertical else 0),
+                    (y0 + y1) / 2 + (0 if vertical else 0.08), label,
+                    ha="left" if vertical else "center", va="center" if vertical else "bottom",
+                    fontsize=11, color=color)
 
     for t in range(T + 1):
         cx = t * dx
