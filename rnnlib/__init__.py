@@ -5,6 +5,7 @@ The notation is that of the notes the course follows:
 with ∂v meaning ∂E/∂v. Modules, lowest first: ``model`` (parameters, forward pass),
 ``bptt`` (gradient equations, literal and fast backward), ``losses``, ``gradcheck``.
 """
+from .bugs import BUGS, backward_with_bug
 from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,
                    dW_yh_term, hidden_grad, input_grad, outer, relu_gate)
 from .gradcheck import (Comparison, GradCheckReport, compare, gradcheck, gradcheck_loss,
@@ -24,4 +25,5 @@ __all__ = [
     "input_grad", "outer", "squared_error", "cross_entropy", "softmax",
     "compare", "Comparison", "GradCheckReport", "numerical_gradients", "gradcheck",
     "gradcheck_loss", "random_upstream", "INITS", "LOSSES", "LOSS_AT",
+    "BUGS", "backward_with_bug",
 ]

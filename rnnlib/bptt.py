@@ -66,7 +66,7 @@ def relu_gate(h_hat_t, dh_t):
     if h_hat_t.shape != dh_t.shape:
         raise ValueError(f"h_hat_t and dh_t must have one shape; got {shape_str(h_hat_t.shape)} "
                          f"and {shape_str(dh_t.shape)}")
-    return (h_hat_t > 0) * dh_t
+    return np.where(h_hat_t > 0, dh_t, 0.0)      # where, not a product: no -0.0 entries
 
 
 def dW_yh_term(dy_t, h_t):
@@ -204,6 +204,7 @@ def backward(params, trace, dy):
         dh[t] += output_path[t]
         np.multiply(dh[t], gate[t], out=dh_hat[t])
     np.matmul(dh_hat[1], W_hh, out=dh[0])        # h_0 has no output
+    dh_hat += 0.0                                # closed gates gave -0.0 for negative ∂h: print 0
 
     dh_hat_flat = dh_hat[1:].reshape(-1, H)      # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
     dW_hh = dh_hat_flat.T @ h[:-1].reshape(-1, H)

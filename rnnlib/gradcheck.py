@@ -17,7 +17,7 @@ off (any entry of the mask 1[ĥ_t > 0] flips), the finite difference straddles a
 measures a mix of two slopes. Such entries are reported as kinks and left out of the
 comparison instead of being compared.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,6 +45,8 @@ class Comparison:
     def __str__(self):
         if not self.shapes_match:
             return f"{self.name:<7} | shape mismatch: {self.note}"
+        if self.n_compared == 0:
+            return f"{self.name:<7} | {self.n_kinks} kink(s) skipped | {self.note}"
         kinks = f" | {self.n_kinks} kink(s) skipped" if self.n_kinks else ""
         note = f" | {self.note}" if self.note else ""
         return (f"{self.name:<7} | exact: {str(self.exact):<5} | close: {str(self.close):<5} | "
@@ -198,7 +200,8 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     ((T+1, [B,] O), row 0 zero) defaults to :func:`random_upstream` with ``seed``.
     ``backward`` is the function under test (default :func:`rnnlib.backward`; pass
     :func:`rnnlib.backward_literal` or your own). Returns a :class:`GradCheckReport`
-    comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx, each with the floor :func:`fd_floor`.
+    comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx, each with the floor :func:`fd_floor`,
+    plus a failing row ``dy`` if ``backward`` wrote into the ``dy`` it was given.
     """
     p, xs, h0 = _to_float64(params, xs, h0)
     trace = forward(p, xs, h0)
@@ -207,10 +210,16 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     else:  # the caller's dtype rule, then the shape and row-0 checks of backward
         dy = check_backward_args(p, trace, as_float_array("dy", dy, params.dtype)
                                  .astype(np.float64))
-    grads = backward(p, trace, dy)
+    dy_given = dy.copy()                  # backward gets a copy: did it write into it?
+    grads = backward(p, trace, dy_given)
     numeric = numerical_gradients(lambda tr: float(np.sum(dy * tr.y)), p, trace.xs, trace.h0,
                                   eps=eps)
-    return _report(grads, numeric, float(np.sum(np.abs(dy * trace.y))), eps, tol)
+    report = _report(grads, numeric, float(np.sum(np.abs(dy * trace.y))), eps, tol)
+    if not np.array_equal(dy_given, dy):
+        changed = compare("dy", dy_given, dy, tol=tol)
+        report = GradCheckReport(report.rows + (replace(
+            changed, close=False, note="backward wrote into its dy argument"),))
+    return report
 
 
 def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",

@@ -133,3 +133,29 @@ def plot_hidden_grad_norms(grads, *, ax=None, label=None, title="Gradient reachi
     if label:
         ax.legend()
     return fig
+
+
+def plot_gradient_heatmap(trace, grads, *, example=0, ax=None,
+                          title="Gradient per unit, closed gates marked ×"):
+    """|∂h_t| per hidden unit × time step t = 1..T (log colour scale), with a × on every closed
+    gate (ĥ_t <= 0), where ∂ĥ_t = 0 and the gradient stops. Returns the Figure."""
+    dh = np.abs(_example(grads.dh, trace, example)[1:])          # t = 1..T
+    closed = ~_example(trace.mask, trace, example)[1:]
+    T, H = dh.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(3 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
+    fig = ax.figure
+    positive = dh[dh > 0]
+    floor = positive.min() if positive.size else 1e-300
+    image = ax.imshow(np.log10(np.maximum(dh, floor)).T, cmap="cividis", aspect="auto",
+                      interpolation="nearest", extent=(0.5, T + 0.5, H - 0.5, -0.5))
+    fig.colorbar(image, ax=ax, label=r"$\log_{10} |\partial h_{t,i}|$")
+    t_closed, i_closed = np.nonzero(closed)
+    if T * H <= 600:
+        ax.plot(t_closed + 1, i_closed, "x", color=OKABE_ITO["vermillion"], ms=7, mew=2,
+                label=r"gate closed: $\partial \hat h_{t,i} = 0$")
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), frameon=False)
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("hidden unit $i$")
+    ax.set_title(title)
+    return fig

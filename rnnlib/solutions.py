@@ -45,3 +45,32 @@ def hidden_grads_through_time(W_yh, W_hh, dy, mask):
         dh_hat_next = mask[t] * dh[t]                  # ∂ĥ_t, the ∂ĥ_{t+1} of step t-1
     dh[0] = W_hh.T @ dh_hat_next                       # h_0 has no output
     return dh
+
+
+def relu_grad(z):
+    return (z > 0).astype(float)                        # ReLU'(0) = 0
+
+
+def relu_gate(h_hat_t, dh_t):
+    return (h_hat_t > 0) * dh_t
+
+
+def dW_hh_sum(dh_hat, h):
+    T = dh_hat.shape[0] - 1
+    dW_hh = np.zeros((h.shape[1], h.shape[1]))
+    for t in range(1, T + 1):
+        dW_hh += np.outer(dh_hat[t], h[t - 1])          # ĥ_t = W_hh h_{t-1} + ...
+    return dW_hh                                         # or: dh_hat[1:].T @ h[:-1]
+
+
+def dW_hx_sum(dh_hat, xs):
+    return dh_hat[1:].T @ xs                            # Σ_t ∂ĥ_t x_{t-1}ᵀ as one product
+
+
+def central_difference(f, x, eps):
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        nudge = np.zeros_like(x)
+        nudge[i] = eps
+        grad[i] = (f(x + nudge) - f(x - nudge)) / (2 * eps)
+    return grad

@@ -62,49 +62,29 @@ def test_kinks_are_found_and_left_out():
     assert not rnnlib.compare("db_h", analytic, numeric).close
 
 
-# --- planted bugs, each caught by a random upstream gradient ----------------------------------
+# --- planted bugs (rnnlib.bugs), each caught by a random upstream gradient ---------------------
 
-def buggy_backward(bug):
-    """A literal backward pass with one classic mistake planted."""
-    def backward(params, trace, dy):
-        W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
-        h, h_hat, xs, T = trace.h, trace.h_hat, trace.xs, trace.T
-        dW_hh, dW_hx = np.zeros_like(W_hh), np.zeros_like(W_hx)
-        db_h, dW_yh = np.zeros_like(params.b_h), np.zeros_like(W_yh)
-        dh, dx = np.zeros_like(h), np.zeros_like(xs)
-        dh_hat = np.zeros((T + 2, *h.shape[1:]))
-        for t in range(T, 0, -1):
-            through_time = 0 if bug == "dropped through-time term" else dh_hat[t + 1] @ W_hh
-            dh[t] = dy[t] @ W_yh + through_time
-            gate_at = t - 1 if bug == "mask at the wrong step" else t
-            dh_hat[t] = (h_hat[gate_at] > 0) * dh[t]
-            param_upstream = (h_hat[t] > 0) * 1.0 if bug == "missing upstream factor" \
-                else dh_hat[t]
-            term = np.outer(param_upstream, h[t - 1])
-            dW_hh = term if bug == "= instead of +=" else dW_hh + term
-            dW_hx += np.outer(param_upstream, xs[t - 1])
-            db_h += param_upstream
-            dW_yh += np.outer(np.ones_like(dy[t]) if bug == "output factor dropped" else dy[t], h[t])
-            dx[t - 1] = dh_hat[t] @ W_hx
-        dh[0] = dh_hat[1] @ W_hh
-        return rnnlib.Grads(dW_hh, dW_hx, db_h, dW_yh, dh[0], dx, dh, dh_hat[:T + 1], dy)
-    return backward
-
-
-BUGS = ["missing upstream factor", "mask at the wrong step", "= instead of +=",
-        "dropped through-time term", "output factor dropped"]
-
-
-def test_the_bug_harness_without_a_bug_passes():
-    p, xs, h0, dy = make_problem(T=6, H=4, bias=0.5)
-    assert rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=buggy_backward(None)).ok
-
-
-@pytest.mark.parametrize("bug", BUGS)
+@pytest.mark.parametrize("bug", rnnlib.BUGS)
 def test_gradcheck_catches_each_planted_bug(bug):
     p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
-    report = rnnlib.gradcheck(p, xs, h0=h0, seed=3, backward=buggy_backward(bug))
+    report = rnnlib.gradcheck(p, xs, h0=h0, seed=3, backward=rnnlib.backward_with_bug(bug))
     assert not report.ok, f"{bug} not caught:\n{report}"
+
+
+def test_in_place_bug_is_named_and_really_writes_into_dy():
+    p, xs, h0, dy = make_problem(T=4, H=3, bias=0.5)
+    bug = rnnlib.backward_with_bug("upstream gradient modified in place")
+    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=bug)
+    assert not report.ok and "backward wrote into its dy argument" in str(report["dy"])
+    mine = dy.copy()
+    bug(p, rnnlib.forward(p, xs, h0), mine)
+    assert not mine[1:].any() and dy[1:].any()
+    assert "dy" not in [r.name for r in rnnlib.gradcheck(p, xs, h0=h0, dy=dy).rows]
+
+
+def test_unknown_bug_name():
+    with pytest.raises(ValueError, match="bug must be one of 'missing upstream factor'"):
+        rnnlib.backward_with_bug("typo")
 
 
 def test_sum_of_outputs_loss_hides_a_dropped_output_factor():
@@ -112,14 +92,14 @@ def test_sum_of_outputs_loss_hides_a_dropped_output_factor():
     p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
     ones = np.ones((7, 1))
     ones[0] = 0
-    bug = buggy_backward("output factor dropped")
+    bug = rnnlib.backward_with_bug("output factor dropped")
     assert rnnlib.gradcheck(p, xs, h0=h0, dy=ones, backward=bug).ok
     assert not rnnlib.gradcheck(p, xs, h0=h0, backward=bug).ok
 
 
 def test_zero_recurrent_weights_hide_a_dropped_through_time_term():
     p, xs, h0, dy = make_problem(T=6, H=4, bias=0.5)
-    bug = buggy_backward("dropped through-time term")
+    bug = rnnlib.backward_with_bug("dropped through-time term")
     zero_W_hh = rnnlib.Params(np.zeros_like(p.W_hh), p.W_hx, p.b_h, p.W_yh)
     assert rnnlib.gradcheck(zero_W_hh, xs, h0=h0, dy=dy, backward=bug).ok
     assert not rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=bug).ok
@@ -132,7 +112,7 @@ def test_report_lookup_and_text():
     assert str(report).endswith("all gradients close")
     with pytest.raises(KeyError, match="no comparison named 'dW'"):
         report["dW"]
-    bad = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=buggy_backward("= instead of +="))
+    bad = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=rnnlib.backward_with_bug("= instead of +="))
     assert "MISMATCH in dW_hh" in str(bad)
 
 
