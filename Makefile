@@ -38,9 +38,14 @@ bench: install
 
 # Stored outputs are what nbval compares: regenerate them top to bottom in a fresh kernel,
 # without per-cell timestamps (RECIPES: record_timing=False; do not drop widget state here).
+# The saved widget state (the explorers' first picture, ~100 KB each) is dropped: JupyterLab
+# shows nothing from it before the cells run, and it churns on every run.
 notebooks: install
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
+		for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None) is not None]' \
+		notebooks/*.ipynb
 
 # A copy for students without the model solutions: the committed tree (git archive HEAD)
 # minus rnnlib/solutions.py. The exercise checkers work the same; show_solution() says

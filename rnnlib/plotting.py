@@ -31,14 +31,23 @@ def _example(a, trace, example):
     return a[:, example] if trace.batched else a
 
 
-def plot_unrolled(trace, *, example=0, ax=None, title="The RNN unrolled in time"):
+def plot_unrolled(trace, grads=None, *, example=0, ax=None, title="The RNN unrolled in time"):
     """The unrolled network: x_t -> h_{t+1} -> y_{t+1}, each h_t drawn as its units, coloured
     by its ReLU gate (1[ĥ_t > 0]: on or off). Best for T <= 8 and H <= 8.
 
-    trace: from rnnlib.forward; example: which batch example to draw. Returns the Figure.
+    trace: from rnnlib.forward. grads: optional, from rnnlib.backward; then every edge is as
+    wide as the gradient flowing back along it: ‖∂ĥ_{t+1}‖ on the two edges into ĥ_{t+1}
+    (from h_t and from x_t), ‖∂y_t‖ on the edge from h_t to y_t. example: which batch example
+    to draw. Returns the Figure.
     """
     mask = _example(trace.mask, trace, example)
     T, H = trace.T, mask.shape[-1]
+    width = {"into_h": np.full(T + 1, 1.4), "into_y": np.full(T + 1, 1.4)}
+    if grads is not None:
+        into_h = np.linalg.norm(_example(grads.dh_hat, trace, example), axis=-1)
+        into_y = np.linalg.norm(_example(grads.dy, trace, example), axis=-1)
+        top = max(into_h.max(), into_y.max()) or 1.0
+        width = {"into_h": 0.4 + 6 * into_h / top, "into_y": 0.4 + 6 * into_y / top}
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * (T + 1) + 1, 4.6))
     fig = ax.figure
@@ -56,9 +65,9 @@ def plot_unrolled(trace, *, example=0, ax=None, title="The RNN unrolled in time"
                                        fc=GATE_ON if on else GATE_OFF, ec="black", lw=0.8))
         ax.text(cx, cy + box_h / 2 + 0.12, label, ha="center", va="bottom")
 
-    def arrow(x0, y0, x1, y1, label=None, color="black"):
+    def arrow(x0, y0, x1, y1, label=None, color="black", lw=1.4):
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
-                                     lw=1.4, color=color, shrinkA=0, shrinkB=0))
+                                     lw=lw, color=color, shrinkA=0, shrinkB=0))
         if label:
             vertical = x0 == x1
             ax.text((x0 + x1) / 2 + (0.1 if vertical else 0),
@@ -74,13 +83,14 @@ def plot_unrolled(trace, *, example=0, ax=None, title="The RNN unrolled in time"
             box(cx, rows["h"], f"$h_{{{t}}}$", units=mask[t, :H])
             box(cx, rows["y"], f"$y_{{{t}}}$")
             arrow(cx, rows["h"] + box_h / 2 + 0.45, cx, rows["y"] - box_h / 2,
-                  "$W_{yh}$" if t == 1 else None)
+                  "$W_{yh}$" if t == 1 else None, lw=width["into_y"][t])
             arrow((t - 1) * dx + box_w / 2, rows["h"], cx - box_w / 2, rows["h"],
-                  "$W_{hh}$" if t == 1 else None)
+                  "$W_{hh}$" if t == 1 else None, lw=width["into_h"][t])
         if t < T:
             box(cx, rows["x"], f"$x_{{{t}}}$")
             arrow(cx + box_w / 2, rows["x"] + 0.1, (t + 1) * dx - box_w / 2, rows["h"] - 0.15,
-                  "$W_{hx}$" if t == 0 else None, color=OKABE_ITO["blue"])
+                  "$W_{hx}$" if t == 0 else None, color=OKABE_ITO["blue"],
+                  lw=width["into_h"][t + 1])
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="unit on ($\\hat h > 0$)"))
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="unit off (gate closed)"))
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02), ncol=2, frameon=False)
@@ -109,9 +119,13 @@ def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]
         ax.set_xticks(range(1, T + 1))
         for t in range(T):
             ax.text(t + 1, -0.6, f"{mask[t].mean():.0%}", ha="center", va="bottom", fontsize=10)
+    dead = np.flatnonzero(~mask.any(axis=0))
+    for i in dead:          # never on at any step: marked at the right edge
+        ax.text(T + 0.6, i, "dead", va="center", ha="left", fontsize=10,
+                color=OKABE_ITO["vermillion"])
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="on (gradient passes)"))
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="off (gradient stops)"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.08 if dead.size else 1.01, 1), frameon=False)
     return fig
 
 
@@ -158,4 +172,46 @@ def plot_gradient_heatmap(trace, grads, *, example=0, ax=None,
     ax.set_xlabel("time step $t$")
     ax.set_ylabel("hidden unit $i$")
     ax.set_title(title)
+    return fig
+
+
+def plot_jacobian_norms(norms, sigma_max, *, ax=None,
+                        title="Backward Jacobian products and their bound"):
+    """‖(∂h_T/∂h_t)ᵀ‖₂ = ‖W_hhᵀ D_{t+1} ⋯ W_hhᵀ D_T‖₂ against t (log scale), with the bound
+    σ_max(W_hh)^(T−t). norms: (T+1,) from rnnlib.analysis. Returns the Figure."""
+    norms = np.asarray(norms, dtype=float)
+    T = len(norms) - 1
+    t = np.arange(T + 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    fig = ax.figure
+    with np.errstate(over="ignore", divide="ignore"):
+        bound = np.float64(sigma_max) ** (T - t)
+    positive = norms[norms > 0]
+    floor = positive.min() / 10 if positive.size else 1e-300
+    ax.semilogy(t, np.maximum(norms, floor), "o-", ms=3, label=r"$\|W_{hh}^\top D_{t+1} \cdots W_{hh}^\top D_T\|_2$")
+    ax.semilogy(t, np.clip(bound, floor, 1e300), "--", color=OKABE_ITO["vermillion"],
+                label=rf"bound $\sigma_{{max}}^{{T-t}}$, $\sigma_{{max}} = {sigma_max:.2f}$")
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("spectral norm (log scale)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best")
+    return fig
+
+
+def plot_connectivity(sensitivity, *, ax=None, title="How far back the last output can see"):
+    """‖∂y_T/∂x_k‖ against the input step k (log scale). sensitivity: (T,) from
+    rnnlib.analysis.connectivity. Zeros are drawn at the bottom of the axis. Returns the Figure."""
+    sensitivity = np.asarray(sensitivity, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    fig = ax.figure
+    positive = sensitivity[sensitivity > 0]
+    floor = positive.min() / 10 if positive.size else 1e-16
+    ax.semilogy(np.arange(len(sensitivity)), np.maximum(sensitivity, floor), "o-", ms=3)
+    ax.set_xlabel("input step $k$")
+    ax.set_ylabel(r"$\|\partial y_T / \partial x_k\|$  (log scale)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
     return fig

@@ -1,0 +1,66 @@
+r"""How gradients travel back through time: Jacobian products, their bound, and connectivity.
+
+Going back one step multiplies ∂h_t by W_hhᵀ D_t, with D_t = diag(ReLU'(ĥ_t)). Over several steps
+
+    (∂h_T / ∂h_t)ᵀ = W_hhᵀ D_{t+1} W_hhᵀ D_{t+2} ⋯ W_hhᵀ D_T        (matrix products, in this order)
+
+and since ‖D_t‖₂ <= 1, its spectral norm is at most σ_max(W_hh)^(T−t): the largest singular
+value, not the spectral radius, bounds the growth (Pascanu, Mikolov & Bengio 2013).
+"""
+import numpy as np
+
+from .bptt import backward
+from .model import forward
+from .validate import check_shapes
+
+
+def spectral_radius(W):
+    """max |λ| over the eigenvalues of a square matrix W (H, H)."""
+    (W,) = check_shapes("W: H H", W)
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def largest_singular_value(W):
+    """σ_max(W) = ‖W‖₂ for a matrix W."""
+    (W,) = check_shapes("W: M N", W)
+    return float(np.linalg.norm(W, 2))
+
+
+def jacobian_products(W_hh, mask):
+    """The backward Jacobian products P_t = (∂h_T/∂h_t)ᵀ = W_hhᵀ D_{t+1} ⋯ W_hhᵀ D_T.
+
+    W_hh: (H, H); mask: (T+1, H), row t = 1[ĥ_t > 0] (row 0 unused) for one sequence.
+    Returns P: (T+1, H, H) with P[T] = I and P[t] = W_hhᵀ D_{t+1} P[t+1].
+    """
+    W_hh, mask = check_shapes("W_hh: H H, mask: S H", W_hh, mask)
+    T, H = mask.shape[0] - 1, W_hh.shape[0]
+    P = np.empty((T + 1, H, H))
+    P[T] = np.eye(H)
+    for t in range(T - 1, -1, -1):
+        P[t] = W_hh.T @ (mask[t + 1][:, None] * P[t + 1])     # W_hhᵀ D_{t+1} P_{t+1}
+    return P
+
+
+def spectral_norms(P):
+    """‖P[t]‖₂ for a stack of matrices P: (S, H, H) -> (S,)."""
+    P = np.asarray(P, dtype=float)
+    with np.errstate(all="ignore"):
+        return np.sqrt(np.maximum(np.linalg.eigvalsh(np.swapaxes(P, -1, -2) @ P)[..., -1], 0))
+
+
+def connectivity(params, xs, h0=None):
+    """‖∂y_T/∂x_k‖ (Frobenius) for every input step k: how far back the last output can see.
+
+    params: Params; xs: (T, D), one sequence; h0: (H,) or None. Returns (T,), entry k for x_k.
+    Computed with one backward pass per output unit (∂y_T,i / ∂x_k for i = 1..O).
+    """
+    trace = forward(params, xs, h0)
+    if trace.batched:
+        raise ValueError(f"xs must be one sequence, shape (T, D); got {trace.xs.shape}")
+    squares = np.zeros(trace.T)
+    for i in range(params.n_output):
+        dy = np.zeros_like(trace.y)
+        dy[-1, i] = 1.0
+        squares += np.sum(backward(params, trace, dy).dx ** 2, axis=1)
+    return np.sqrt(squares)
+

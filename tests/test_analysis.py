@@ -1,0 +1,61 @@
+"""Jacobian products, their bound, and connectivity, against independent computations."""
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import analysis
+from conftest import make_problem
+
+
+def test_spectral_radius_and_singular_value_of_known_matrices():
+    nilpotent = np.array([[1.0, 1.0], [-1.0, -1.0]])       # N² = 0: every eigenvalue is 0
+    assert analysis.spectral_radius(nilpotent) == pytest.approx(0.0, abs=1e-7)
+    assert analysis.largest_singular_value(nilpotent) == pytest.approx(2.0)
+    assert analysis.spectral_radius(np.diag([0.5, -3.0])) == pytest.approx(3.0)
+
+
+def test_jacobian_products_are_the_true_jacobians():
+    # (∂h_T/∂h_t)ᵀ from finite differences of h_T with respect to h_t: run the RNN from h_t.
+    p, xs, h0, _ = make_problem(T=5, H=4, bias=0.5)
+    tr = rnnlib.forward(p, xs, h0)
+    P = analysis.jacobian_products(p.W_hh, tr.mask)
+    t, eps = 2, 1e-6
+    J = np.zeros((4, 4))                                    # J[i, j] = ∂h_T,i / ∂h_t,j
+    for j in range(4):
+        up, down = tr.h[t].copy(), tr.h[t].copy()
+        up[j] += eps
+        down[j] -= eps
+        J[:, j] = (rnnlib.forward(p, xs[t:], up).h[-1] - rnnlib.forward(p, xs[t:], down).h[-1]) / (2 * eps)
+    np.testing.assert_allclose(P[t], J.T, atol=1e-8)
+    np.testing.assert_array_equal(P[-1], np.eye(4))
+
+
+def test_spectral_norms_and_the_sigma_max_bound():
+    p, xs, h0, _ = make_problem(T=20, H=6, scale=1.5, bias=0.2)
+    tr = rnnlib.forward(p, xs, h0)
+    P = analysis.jacobian_products(p.W_hh, tr.mask)
+    norms = analysis.spectral_norms(P)
+    np.testing.assert_allclose(norms, [np.linalg.svd(m, compute_uv=False)[0] for m in P], rtol=1e-9)
+    sigma = analysis.largest_singular_value(p.W_hh)
+    assert np.all(norms <= sigma ** (20 - np.arange(21)) * (1 + 1e-9))
+
+
+def test_connectivity_matches_finite_differences_of_the_last_output():
+    p, xs, h0, _ = make_problem(T=6, H=5, O=2, bias=0.3)
+    sensitivity = analysis.connectivity(p, xs, h0)
+    eps, numeric = 1e-6, np.zeros(6)
+    for k in range(6):
+        J = np.zeros((2, 3))
+        for d in range(3):
+            up, down = xs.copy(), xs.copy()
+            up[k, d] += eps
+            down[k, d] -= eps
+            J[:, d] = (rnnlib.forward(p, up, h0).y[-1] - rnnlib.forward(p, down, h0).y[-1]) / (2 * eps)
+        numeric[k] = np.linalg.norm(J)
+    np.testing.assert_allclose(sensitivity, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_connectivity_wants_one_sequence():
+    p, xs, h0, _ = make_problem(T=3, B=2)
+    with pytest.raises(ValueError, match=r"xs must be one sequence, shape \(T, D\)"):
+        analysis.connectivity(p, xs, h0)

@@ -1,0 +1,186 @@
+"""Real-browser test: JupyterLab in headless Chromium runs each notebook with an explorer,
+checks that no cell failed and no widget failed to display, that every control is there, and
+that moving a control redraws the figure. It saves a screenshot of each explorer.
+
+Needs Debian's `chromium` (or $CHROMIUM_PATH) and the `playwright` Python package; no
+`playwright install` (no browser download). Without Chromium the test is skipped and says why
+(pytest -ra lists the reason). Screenshots go to $BROWSER_SCREENSHOTS if set (the README's
+images: BROWSER_SCREENSHOTS=notebooks/figures make test), else to pytest's tmp directory.
+Follows ../shared/RECIPES.md §4, including its fixes for the flaky parts (P12-P15).
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+LAB_SETTINGS = {  # isolated user settings: no news toast, never write back, every cell in the DOM
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+EXPLORERS = {  # notebook -> (the control to move, controls that must be present)
+    "04_relu_gate.ipynb": ["W_hh init", "recurrent scale", "bias b_h", "input amplitude",
+                           "T (steps)", "seed"],
+    "03_hidden_state_gradient.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
+                                       "input amplitude", "T (steps)", "seed", "loss at"],
+}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"SKIPPED THE REAL-BROWSER TEST: no Chromium at {CHROMIUM} "
+                              "(apt-get install chromium, or set CHROMIUM_PATH)"),
+]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base, token, path, method="GET"):
+    request = urllib.request.Request(base + path, method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 with a token, serving a *copy* of notebooks/."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(REPO / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for rel, data in LAB_SETTINGS.items():
+        path = root / "_settings" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data))
+    port, token = _free_port(), uuid.uuid4().hex
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(root / "_runtime")}
+    log = open(root / "jupyterlab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.expose_app_in_browser=True",
+         f"--LabApp.user_settings_dir={root / '_settings'}",
+         f"--LabApp.workspaces_dir={root / '_workspaces'}"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            _api(base, token, "/api/status")
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"JupyterLab did not start: {(root / 'jupyterlab.log').read_text()}")
+            time.sleep(0.25)
+    yield base, token
+    try:
+        _api(base, token, "/api/shutdown", method="POST")
+        proc.wait(timeout=20)
+    except Exception:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, lab_server):
+    base, token = lab_server
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+    for session in _api(base, token, "/api/sessions"):   # a fresh kernel for the next test
+        _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+KERNEL_IDLE = r"""() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+    .map(e => e.textContent.trim())
+    .some(t => t.endsWith('| Idle') && !t.startsWith('No Kernel'))"""
+ALL_CODE_CELLS_DONE = r"""() => {
+    const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+        .map(e => e.textContent.trim());
+    return p.length > 0 && p.every(t => /^\[\d+\]:$/.test(t));
+}"""
+EXPLORER_IMAGE = r"""() => {
+    const i = document.querySelector('.widget-vbox .widget-output img');
+    return i === null ? null : i.src;
+}"""
+
+
+@pytest.mark.parametrize("notebook", list(EXPLORERS))
+def test_explorer_runs_and_redraws(page, lab_server, notebook, tmp_path):
+    base, token = lab_server
+    shots = Path(os.environ.get("BROWSER_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        _run(page, base, token, notebook, shots)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
+
+
+def _run(page, base, token, notebook, shots):
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook")
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)   # a connected, idle kernel (P13)
+    page.wait_for_function(
+        f"() => window.jupyterapp?.shell.currentWidget?.context?.path === 'notebooks/{notebook}'")
+    # clear the stored outputs, then run all; never await run-all inside evaluate (P13, P14)
+    page.evaluate("() => { const c = window.jupyterapp.commands;"
+                  " c.execute('notebook:clear-all-cell-outputs')"
+                  "  .then(() => c.execute('notebook:run-all-cells')); }")
+    page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=180_000)
+
+    text = page.inner_text(".jp-Notebook")
+    assert "Traceback" not in text and "Error displaying widget" not in text
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+    explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-gridbox")).first
+    explorer.scroll_into_view_if_needed()
+    labels = [t.strip() for t in explorer.locator(".widget-label").all_inner_texts()]
+    for control in EXPLORERS[notebook]:
+        assert control in labels, f"control {control!r} missing; have {labels}"
+    page.wait_for_function(f"() => ({EXPLORER_IMAGE})() !== null", timeout=60_000)
+    before = page.evaluate(EXPLORER_IMAGE)
+    explorer.screenshot(path=str(shots / notebook.replace(".ipynb", "_explorer.png")))
+
+    # move "recurrent scale" one step with the keyboard (the slider handle is focusable)
+    slider = explorer.locator(".widget-slider").filter(has_text="recurrent scale").first
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")
+    readout = slider.locator(".widget-readout")
+    sync_api.expect(readout).to_have_text("1.05")
+    page.wait_for_function(f"(old) => {{ const s = ({EXPLORER_IMAGE})(); return s !== null && s !== old; }}",
+                           arg=before, timeout=30_000)
