@@ -74,3 +74,10 @@ def central_difference(f, x, eps):
         nudge[i] = eps
         grad[i] = (f(x + nudge) - f(x - nudge)) / (2 * eps)
     return grad
+
+
+def jacobian_product(W_hh, masks):
+    P = np.eye(W_hh.shape[0])
+    for mask in masks:                    # D_{t+1} first, D_T last
+        P = P @ W_hh.T @ np.diag(mask)    # ... W_hhᵀ D_k: matrix products, in order
+    return P

@@ -34,11 +34,13 @@ LAB_SETTINGS = {  # isolated user settings: no news toast, never write back, eve
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
-EXPLORERS = {  # notebook -> (the control to move, controls that must be present)
+EXPLORERS = {  # notebook -> the controls that must be present
     "04_relu_gate.ipynb": ["W_hh init", "recurrent scale", "bias b_h", "input amplitude",
                            "T (steps)", "seed"],
     "03_hidden_state_gradient.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
                                        "input amplitude", "T (steps)", "seed", "loss at"],
+    "07_vanishing_exploding.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
+                                     "input amplitude", "T (steps)", "seed", "loss at"],
 }
 
 pytestmark = [

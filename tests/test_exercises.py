@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import rnnlib
+import rnnlib.analysis
 from rnnlib import exercises
 from conftest import make_problem
 
@@ -106,3 +107,13 @@ def test_handout_has_no_solutions_and_still_checks(tmp_path):
     assert lines[0].startswith(str(out))
     assert lines[1] == "Solutions are not included in this copy of the notebooks. Ask your teacher."
     assert lines[2] == "correct"
+
+
+def test_jacobian_reference_matches_the_library():
+    rng = np.random.default_rng(0)
+    W_hh, mask = rng.standard_normal((4, 4)), (rng.random((6, 4)) < 0.6).astype(float)
+    mask[0] = 0
+    P = rnnlib.analysis.jacobian_products(W_hh, mask)
+    for t in range(6):
+        ref = exercises.EXERCISES["jacobian_product"].reference(W_hh, mask[t + 1:])
+        np.testing.assert_allclose(ref, P[t], rtol=1e-12, atol=1e-14)
