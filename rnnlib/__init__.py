@@ -4,8 +4,9 @@ The notation is that of the notes the course follows:
 ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h,  h_{t+1} = ReLU(ĥ_{t+1}),  y_t = W_yh h_t,
 with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``model`` (parameters,
 forward pass), ``bptt`` (gradient equations, literal and fast backward), ``losses``,
-``gradcheck``, ``bugs``, ``analysis``; then, needing matplotlib/ipywidgets and imported on
-their own: ``plotting``, ``widgets``, and ``exercises`` for the notebooks.
+``gradcheck``, ``bugs``, ``analysis``, and for training ``optim``, ``tasks``, ``train``,
+``truncation`` (import them as ``from rnnlib import tasks``); then, needing
+matplotlib/ipywidgets: ``plotting``, ``widgets``, and ``exercises`` for the notebooks.
 """
 from .bugs import BUGS, backward_with_bug
 from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,

@@ -1,0 +1,83 @@
+"""Optimisers and gradient clipping, in plain numpy, on dicts of arrays keyed like Params
+("W_hh", "W_hx", "b_h", "W_yh").
+
+The trainer owns the weight arrays it updates (copies of the caller's Params), so an optimiser
+step may update them in place without ever touching the caller's arrays. Clipping returns new
+gradient dicts. Thresholds apply to whatever gradient is passed in; the trainer passes the
+gradient of the batch-mean loss.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .validate import check_real
+
+NAMES = ("W_hh", "W_hx", "b_h", "W_yh")
+
+
+def global_norm(grads):
+    """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector."""
+    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+
+
+def clip_global_norm(grads, max_norm):
+    """Scale the whole gradient down to length max_norm if it is longer; its direction is kept.
+
+    Returns (clipped grads, the norm before clipping)."""
+    max_norm = check_real("max_norm", max_norm)
+    if max_norm <= 0:
+        raise ValueError(f"max_norm must be positive; got {max_norm}")
+    norm = global_norm(grads)
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {name: g * scale for name, g in grads.items()}, norm
+
+
+def clip_by_value(grads, limit):
+    """Clip every entry to [-limit, limit]: cheap, but it changes the gradient's direction."""
+    limit = check_real("limit", limit)
+    if limit <= 0:
+        raise ValueError(f"limit must be positive; got {limit}")
+    return {name: np.clip(g, -limit, limit) for name, g in grads.items()}
+
+
+@dataclass
+class SGD:
+    """Gradient descent with (heavy-ball) momentum: v ← μ v + g,  w ← w − lr · v."""
+    lr: float = 0.01
+    momentum: float = 0.9
+    velocity: dict = field(default_factory=dict)
+
+    def step(self, weights, grads):
+        """Update ``weights`` (the trainer's own arrays) in place."""
+        for name in NAMES:
+            v = self.velocity.setdefault(name, np.zeros_like(weights[name]))
+            v *= self.momentum
+            v += grads[name]
+            weights[name] -= self.lr * v
+
+
+@dataclass
+class Adam:
+    """Adam (Kingma & Ba 2015): per-parameter steps lr · m̂ / (√v̂ + ε), with bias correction.
+    Every parameter moves by about lr per step whatever the size of its gradient."""
+    lr: float = 1e-3
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    m: dict = field(default_factory=dict)
+    v: dict = field(default_factory=dict)
+    t: int = 0
+
+    def step(self, weights, grads):
+        """Update ``weights`` (the trainer's own arrays) in place."""
+        self.t += 1
+        correction1, correction2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        for name in NAMES:
+            g = grads[name]
+            m = self.m.setdefault(name, np.zeros_like(g))
+            v = self.v.setdefault(name, np.zeros_like(g))
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * g * g
+            weights[name] -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)

@@ -1,0 +1,49 @@
+"""Tasks that need memory, as batch generators: each returns (xs, targets) for loss_at="last".
+
+- The adding problem (Hochreiter & Schmidhuber 1997; Le, Jaitly & Hinton 2015): at every step
+  two inputs, a value from U(0, 1) and a marker; exactly two steps are marked, one in each half
+  of the sequence; the target is the sum of the two marked values.
+- First-value recall: the first input is a value from U(0, 1) with a marker, the rest are noise
+  values without; the target is the first value. The network must carry one number for T steps.
+
+The baseline that ignores the inputs predicts a constant: 1 for the adding problem
+(MSE = Var(u₁ + u₂) = 1/6), 0.5 for recall (MSE = 1/12). :func:`constant_mse` computes such
+baselines from data.
+"""
+import numpy as np
+
+from .validate import check_positive_int
+
+
+def adding_problem(batch, T, rng):
+    """A batch of the adding problem. T >= 2.
+
+    Returns xs: (T, batch, 2) with xs[k, b] = (value, marker) and targets: (batch, 1).
+    """
+    batch, T = check_positive_int("batch", batch), check_positive_int("T", T)
+    if T < 2:
+        raise ValueError(f"T must be at least 2 (one marker in each half); got {T}")
+    values = rng.random((T, batch))
+    markers = np.zeros((T, batch))
+    first = rng.integers(0, T // 2, size=batch)
+    second = rng.integers(T // 2, T, size=batch)
+    columns = np.arange(batch)
+    markers[first, columns] = 1.0
+    markers[second, columns] = 1.0
+    targets = values[first, columns] + values[second, columns]
+    return np.stack([values, markers], axis=-1), targets[:, None]
+
+
+def first_value_recall(batch, T, rng):
+    """A batch of first-value recall. Returns xs: (T, batch, 2), targets: (batch, 1)."""
+    batch, T = check_positive_int("batch", batch), check_positive_int("T", T)
+    values = rng.random((T, batch))
+    markers = np.zeros((T, batch))
+    markers[0] = 1.0
+    return np.stack([values, markers], axis=-1), values[0][:, None]
+
+
+def constant_mse(targets, constant):
+    """The mean squared error of always predicting ``constant``: mean((constant − target)²)."""
+    targets = np.asarray(targets, dtype=float)
+    return float(np.mean((constant - targets) ** 2))

@@ -1,0 +1,138 @@
+"""Training: the lean gradient path, optimisers, clipping, tasks, the trainer, truncated BPTT."""
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import optim, tasks, truncation
+from rnnlib.train import TrainingDiverged, batch_gradients, train
+from conftest import make_problem, rel_err
+
+
+@pytest.mark.parametrize("loss_at", ["last", "all"])
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
+    p, xs, _, _ = make_problem(T=7, B=5, D=3, H=6, O=2, bias=0.2, dtype=dtype)
+    rng = np.random.default_rng(3)
+    targets = rng.standard_normal((5, 2) if loss_at == "last" else (7, 5, 2)).astype(dtype)
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    loss, grads, mse = batch_gradients(weights, xs, targets, loss_at)
+    E, g = rnnlib.loss_and_grads(p, xs, targets, loss_at=loss_at)
+    assert loss == pytest.approx(E / 5, rel=tol)
+    for name in optim.NAMES:
+        assert rel_err(grads[name], getattr(g, "d" + name) / 5) <= tol, name
+    y = rnnlib.forward(p, xs).y[-1 if loss_at == "last" else slice(1, None)]
+    assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
+
+
+def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
+    grads = {"W_hh": np.array([[3.0, 0.1]]), "b_h": np.array([4.0])}
+    clipped, norm = optim.clip_global_norm(grads, 1.0)
+    assert norm == pytest.approx(np.sqrt(9 + 0.01 + 16))
+    assert optim.global_norm(clipped) == pytest.approx(1.0)
+    assert clipped["W_hh"][0, 1] / clipped["W_hh"][0, 0] == pytest.approx(0.1 / 3.0)
+    same, _ = optim.clip_global_norm(grads, 100.0)
+    np.testing.assert_array_equal(same["W_hh"], grads["W_hh"])
+    by_value = optim.clip_by_value(grads, 1.0)
+    assert by_value["W_hh"].tolist() == [[1.0, 0.1]] and by_value["b_h"].tolist() == [1.0]
+    flat = lambda g: np.concatenate([a.ravel() for a in g.values()])  # noqa: E731
+    cosine = flat(by_value) @ flat(grads) / (np.linalg.norm(flat(by_value)) * np.linalg.norm(flat(grads)))
+    assert cosine < 0.99                                   # the direction changed
+    with pytest.raises(ValueError, match="max_norm must be positive; got 0.0"):
+        optim.clip_global_norm(grads, 0)
+
+
+def test_sgd_momentum_and_adam_first_steps():
+    w = {n: np.ones(2) for n in optim.NAMES}
+    g = {n: np.array([0.5, -2.0]) for n in optim.NAMES}
+    sgd = optim.SGD(lr=0.1, momentum=0.9)
+    sgd.step(w, g)
+    sgd.step(w, g)                                         # v = g, then 1.9 g
+    np.testing.assert_allclose(w["W_hh"], 1 - 0.1 * (1 + 1.9) * g["W_hh"])
+    w = {n: np.ones(2) for n in optim.NAMES}
+    optim.Adam(lr=0.01).step(w, g)                         # first step: lr · sign(g)
+    np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["b_h"]), rtol=1e-6)
+
+
+def test_adding_problem_and_its_baseline():
+    xs, targets = tasks.adding_problem(2000, 10, np.random.default_rng(0))
+    assert xs.shape == (10, 2000, 2) and targets.shape == (2000, 1)
+    markers = xs[..., 1]
+    assert np.all(markers.sum(axis=0) == 2)
+    assert np.all(markers[:5].sum(axis=0) == 1) and np.all(markers[5:].sum(axis=0) == 1)
+    np.testing.assert_allclose(targets[:, 0], (xs[..., 0] * markers).sum(axis=0))
+    _, many = tasks.adding_problem(200_000, 10, np.random.default_rng(1))
+    assert tasks.constant_mse(many, 1.0) == pytest.approx(1 / 6, rel=0.01)   # Var(u1 + u2)
+    _, recall = tasks.first_value_recall(200_000, 5, np.random.default_rng(2))
+    assert tasks.constant_mse(recall, 0.5) == pytest.approx(1 / 12, rel=0.01)
+
+
+def test_training_learns_the_adding_problem_and_leaves_the_caller_params_alone():
+    params = rnnlib.init_params(2, 32, 1, init="identity", input_scale=1.0, seed=0)
+    before = params.W_hh.copy()
+    trained, history = train(params, lambda rng: tasks.adding_problem(32, 10, rng), steps=400,
+                             clip_norm=1.0, seed=0, log_every=10)
+    np.testing.assert_array_equal(params.W_hh, before)
+    assert not np.array_equal(trained.W_hh, before)
+    assert np.mean(history.mse[-5:]) < 0.1 * (1 / 6)      # 10x better than the baseline
+    assert history.step[-1] == 400 and len(history.mse) == 40
+
+
+def test_probe_records_the_gradient_through_time():
+    params = rnnlib.init_params(2, 8, 1, seed=0)
+    probe = tasks.adding_problem(4, 6, np.random.default_rng(9))
+    _, history = train(params, lambda rng: tasks.adding_problem(4, 6, rng), steps=4, probe=probe,
+                       probe_every=2)
+    assert sorted(history.dh_norms) == [0, 2, 4]
+    assert history.dh_norms[0].shape == (7,)
+
+
+def test_exploding_training_stops_with_a_clear_message():
+    params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
+    with pytest.raises(TrainingDiverged, match=r"training stopped at step \d+: .* the gradient "
+                                               r"exploded. Try to clip the gradient \(clip_norm=1.0\)"):
+        train(params, lambda rng: tasks.adding_problem(8, 200, rng), steps=50,
+              optimizer=optim.SGD(lr=10.0))
+
+
+def test_truncated_backward_equals_runs_started_from_a_constant_state():
+    p, xs, h0, dy = make_problem(T=8, B=2, D=3, H=4, O=2, bias=0.3)
+    tr = rnnlib.forward(p, xs, h0)
+    for k in (1, 3):
+        got = truncation.backward_truncated(p, tr, dy, k)
+        expect = {n: np.zeros_like(getattr(p, n)) for n in optim.NAMES}
+        for t in range(1, 9):                  # E_t's gradient, h_{t-k} held constant
+            start = max(0, t - k)
+            sub = rnnlib.forward(p, xs[start:t], tr.h[start])
+            sub_dy = np.zeros_like(sub.y)
+            sub_dy[-1] = dy[t]
+            g = rnnlib.backward(p, sub, sub_dy)
+            for n in optim.NAMES:
+                expect[n] += getattr(g, "d" + n)
+        for n in optim.NAMES:
+            assert rel_err(got[n], expect[n]) < 1e-12, (k, n)
+    full = rnnlib.backward(p, tr, dy)
+    untruncated = truncation.backward_truncated(p, tr, dy, 8)
+    for n in optim.NAMES:
+        assert rel_err(untruncated[n], getattr(full, "d" + n)) < 1e-12
+
+
+def test_chunks_carry_the_state_and_stop_the_gradient():
+    p, xs, h0, _ = make_problem(T=9, B=2, D=3, H=4, O=2, bias=0.3)
+    targets = np.random.default_rng(5).standard_normal((9, 2, 2))
+    results, h_end = truncation.chunked_gradients(p, xs, targets, 4, h0)
+    assert len(results) == 3                                # 4 + 4 + 1
+    np.testing.assert_allclose(h_end, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-12)
+    whole, _ = truncation.chunked_gradients(p, xs, targets, [9], h0)
+    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0)
+    assert whole[0][0] == pytest.approx(E) and rel_err(whole[0][1].dW_hh, g.dW_hh) < 1e-12
+    assert sum(e for e, _ in results) == pytest.approx(E)  # the losses add up; the gradients not
+    assert rel_err(sum(gr.dW_hh for _, gr in results), g.dW_hh) > 1e-3
+    with pytest.raises(ValueError, match="lengths must be positive and sum to T = 9"):
+        truncation.chunked_gradients(p, xs, targets, [4, 4], h0)
+
+
+def test_random_chunk_lengths():
+    a = truncation.random_chunk_lengths(100, 10, np.random.default_rng(0))
+    b = truncation.random_chunk_lengths(100, 10, np.random.default_rng(0))
+    assert a == b and sum(a) == 100 and min(a) >= 1 and max(a) <= 19
+    assert a != truncation.random_chunk_lengths(100, 10, np.random.default_rng(1))
