@@ -166,6 +166,11 @@ def _jacobian_product(W_hh, masks):
     return product
 
 
+def _clip_norm(g, max_norm):
+    norm = np.linalg.norm(g)
+    return g * min(1.0, max_norm / norm) if norm > 0 else g
+
+
 def _through_time_variant(gate_shift=0, gate=True, transpose=True, h0=True, dy_shift=0,
                           store_gated=False):
     """A version of the ∂h recursion with one mistake, for recognising it."""
@@ -363,6 +368,20 @@ EXERCISES = {ex.name: ex for ex in [
             ("The mask is on the wrong side: W_hhᵀ D_k masks the columns; D_k W_hhᵀ masks rows.",
              lambda W, masks: np.linalg.multi_dot([np.eye(4)] + [m[:, None] * W.T for m in masks])),
         )),
+    Exercise(
+        "clip_global_norm", "g ← g · min(1, max_norm / ‖g‖): shorten g to max_norm if longer",
+        "clip_global_norm(g, max_norm)  # g: (n,)",
+        _clip_norm, lambda rng: (3 * rng.standard_normal(6), 1.0),
+        mistakes=(
+            ("That clips each entry (by value), which changes the direction; scale the whole "
+             "vector instead.", lambda g, m: np.clip(g, -m, m)),
+            ("A vector shorter than max_norm must stay as it is; you stretched it to max_norm.",
+             lambda g, m: g * m / np.linalg.norm(g)),
+            ("That normalises g to length 1; the target length is max_norm.",
+             lambda g, m: g / np.linalg.norm(g) if np.linalg.norm(g) > m else g),
+        ),
+        edge_cases=((np.array([0.1, -0.2, 0.05, 0.0, 0.1, 0.3]), 5.0),
+                    (3 * np.ones(6), 2.0))),
 ]}
 
 

@@ -16,8 +16,10 @@ NAMES = ("W_hh", "W_hx", "b_h", "W_yh")
 
 
 def global_norm(grads):
-    """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector."""
-    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+    """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector.
+    Accumulated in float64: squares of float32 entries above ~1e19 would overflow."""
+    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64)))
+                             for g in grads.values())))
 
 
 def clip_global_norm(grads, max_norm):
@@ -59,7 +61,9 @@ class SGD:
 @dataclass
 class Adam:
     """Adam (Kingma & Ba 2015): per-parameter steps lr · m̂ / (√v̂ + ε), with bias correction.
-    Every parameter moves by about lr per step whatever the size of its gradient."""
+    Every parameter moves by about lr per step whatever the size of its gradient. The moment
+    estimates are kept in float64: in float32, g² overflows for |g| > 1.8e19, v becomes inf and
+    every step silently becomes 0."""
     lr: float = 1e-3
     beta1: float = 0.9
     beta2: float = 0.999
@@ -73,11 +77,12 @@ class Adam:
         self.t += 1
         correction1, correction2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
         for name in NAMES:
-            g = grads[name]
-            m = self.m.setdefault(name, np.zeros_like(g))
-            v = self.v.setdefault(name, np.zeros_like(g))
+            g = grads[name].astype(np.float64)
+            m = self.m.setdefault(name, np.zeros(g.shape))
+            v = self.v.setdefault(name, np.zeros(g.shape))
             m *= self.beta1
             m += (1 - self.beta1) * g
             v *= self.beta2
             v += (1 - self.beta2) * g * g
-            weights[name] -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            step = self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            weights[name] -= step.astype(weights[name].dtype)

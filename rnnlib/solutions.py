@@ -81,3 +81,10 @@ def jacobian_product(W_hh, masks):
     for mask in masks:                    # D_{t+1} first, D_T last
         P = P @ W_hh.T @ np.diag(mask)    # ... W_hhᵀ D_k: matrix products, in order
     return P
+
+
+def clip_global_norm(g, max_norm):
+    norm = np.sqrt(np.sum(g ** 2))
+    if norm > max_norm:
+        return g * (max_norm / norm)    # same direction, length max_norm
+    return g

@@ -88,7 +88,8 @@ class History:
 def _divergence_message(step, loss, grads, optimizer, clip_norm, clip_value):
     bad = [name for name in NAMES if not np.all(np.isfinite(grads[name]))]
     what = (f"the loss is {loss:.3g}" if not np.isfinite(loss) else
-            f"the gradient of {', '.join(bad)} is not finite (loss {loss:.3g})")
+            f"the gradient of {', '.join(bad)} is not finite (loss {loss:.3g})" if bad else
+            f"the gradient norm is not finite (loss {loss:.3g})")
     advice = "clip the gradient (clip_norm=1.0)" if clip_norm is None and clip_value is None \
         else "lower the clipping threshold"
     return (f"training stopped at step {step}: {what}: the gradient exploded. Try to {advice}, "

@@ -41,6 +41,23 @@ def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
         optim.clip_global_norm(grads, 0)
 
 
+def test_global_norm_does_not_overflow_in_float32():
+    huge = {"W_hh": np.full((2, 2), 1e20, dtype=np.float32)}
+    assert optim.global_norm(huge) == pytest.approx(2e20, rel=1e-6)
+    clipped, _ = optim.clip_global_norm(huge, 1.0)
+    assert optim.global_norm(clipped) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_adam_keeps_moving_when_float32_gradients_square_to_overflow():
+    w = {n: np.zeros(2, dtype=np.float32) for n in optim.NAMES}
+    g = {n: np.array([1e25, -1e25], dtype=np.float32) for n in optim.NAMES}
+    adam = optim.Adam(lr=0.1)
+    adam.step(w, g)
+    adam.step(w, g)
+    np.testing.assert_allclose(w["W_hh"], [-0.2, 0.2], rtol=1e-5)
+    assert w["W_hh"].dtype == np.float32
+
+
 def test_sgd_momentum_and_adam_first_steps():
     w = {n: np.ones(2) for n in optim.NAMES}
     g = {n: np.array([0.5, -2.0]) for n in optim.NAMES}
@@ -136,3 +153,17 @@ def test_random_chunk_lengths():
     b = truncation.random_chunk_lengths(100, 10, np.random.default_rng(0))
     assert a == b and sum(a) == 100 and min(a) >= 1 and max(a) <= 19
     assert a != truncation.random_chunk_lengths(100, 10, np.random.default_rng(1))
+
+
+def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[1] / "experiments" / "adding_problem.py"
+    out = tmp_path / "quick.json"
+    subprocess.run([sys.executable, str(script), "--quick", "--out", str(out)], check=True,
+                   capture_output=True, timeout=120)
+    result = json.loads(out.read_text())
+    assert result["baseline_mse"] == pytest.approx(1 / 6, rel=0.02)
+    assert len(result["runs"]) == 2 * 2 * 2 + 2 and all("mse" in r or r["diverged"] for r in result["runs"])
