@@ -44,8 +44,8 @@ def run(init, optimizer, clip, seed, T, steps, n_hidden, batch, probe_at):
         _, history = train(params, lambda rng: tasks.adding_problem(batch, T, rng), steps=steps,
                            optimizer=OPTIMIZERS[optimizer](), clip_norm=clip, seed=seed,
                            log_every=10, probe=probe, probe_every=probe_at, stop_below=TARGET)
-        record.update(diverged=None, step=history.step, mse=[round(m, 6) for m in history.mse],
-                      grad_norm=[round(g, 6) for g in history.grad_norm],
+        record.update(diverged=None, step=history.step, mse=[float(f"{m:.4g}") for m in history.mse],
+                      grad_norm=[float(f"{g:.4g}") for g in history.grad_norm],
                       dh_norms={str(k): [float(f"{v:.4g}") for v in norms]
                                 for k, norms in history.dh_norms.items()})
         reached = [s for s, i in zip(history.step, range(len(history.mse)))
@@ -90,7 +90,7 @@ def main():
                   baseline_mse=baseline, machine=platform.machine(), numpy=np.__version__,
                   settings=dict(main=main_grid, long=long_grid, seeds=seeds), runs=runs)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    Path(args.out).write_text(json.dumps(result, separators=(",", ":"), ensure_ascii=False))
     print(f"wrote {args.out} in {result['seconds']} s")
 
 

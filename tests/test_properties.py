@@ -1,7 +1,7 @@
 """Hypothesis properties over shapes, batching, dtypes, initialisations and seeds."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import rnnlib
 from conftest import make_problem, rel_err
@@ -18,13 +18,23 @@ GRADS = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat")
 
 @settings(deadline=None, max_examples=150)
 @given(problems, st.sampled_from([np.float32, np.float64]))
+@example(dict(T=8, B=None, D=1, H=1, O=3, seed=1, init="gaussian", scale=0.0, bias=0.0,
+              with_h0=True), np.float32)          # found by hypothesis: see below
 def test_literal_equals_fast(kw, dtype):
     p, xs, h0, dy = make_problem(**kw, dtype=dtype)
     tr = rnnlib.forward(p, xs, h0)
     fast, lit = rnnlib.backward(p, tr, dy), rnnlib.backward_literal(p, tr, dy)
-    tol = 1e-12 if dtype == np.float64 else 1e-5
     for name in GRADS:
-        assert rel_err(getattr(fast, name), getattr(lit, name)) <= tol, name
+        a, b = getattr(fast, name), getattr(lit, name)
+        if dtype == np.float64:
+            assert rel_err(a, b) <= 1e-12, name
+        else:
+            # The two passes add the same terms in different orders. When the terms cancel
+            # (db_h = Σ_t ∂ĥ_t came out 0.0033 from terms of order 1), float32 rounding is
+            # relative to the terms, not to the result: measure it against their size, which
+            # ‖∂h‖ bounds, as well as against the result.
+            scale = max(np.linalg.norm(a), np.linalg.norm(b), np.linalg.norm(lit.dh), 1e-30)
+            assert np.linalg.norm(a.astype(float) - b) / scale <= 1e-5, name
 
 
 @settings(deadline=None, max_examples=40)
