@@ -1,7 +1,7 @@
 # make lab    create .venv if missing, install the pinned environment, open JupyterLab on
 #             notebooks/ (127.0.0.1 only, token authentication; the URL with its token is printed)
 # make test   the same install, then every test
-# make bench  the same install, then the benchmarks (prints numbers; not a test)
+# make bench  the same install, then the three benchmarks (print numbers; not tests)
 # make notebooks  re-execute every notebook in place (after changing one, or rnnlib)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -35,6 +35,8 @@ test: install
 
 bench: install
 	$(PY) benchmarks/bench_bptt.py
+	$(PY) benchmarks/bench_widgets.py
+	$(PY) benchmarks/bench_training.py
 
 # Stored outputs are what nbval compares: regenerate them top to bottom in a fresh kernel,
 # without per-cell timestamps (RECIPES: record_timing=False; do not drop widget state here).

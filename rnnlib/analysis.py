@@ -42,10 +42,19 @@ def jacobian_products(W_hh, mask):
 
 
 def spectral_norms(P):
-    """‖P[t]‖₂ for a stack of matrices P: (S, H, H) -> (S,)."""
+    """‖P[t]‖₂ for a stack of matrices P: (S, H, H) -> (S,).
+
+    Each matrix is divided by its largest entry before PᵀP is formed (and the norm multiplied
+    back), so norms from 1e-300 to 1e300 neither underflow to 0 nor overflow. Matrices with
+    inf or NaN entries get norm inf.
+    """
     P = np.asarray(P, dtype=float)
-    with np.errstate(all="ignore"):
-        return np.sqrt(np.maximum(np.linalg.eigvalsh(np.swapaxes(P, -1, -2) @ P)[..., -1], 0))
+    finite = np.all(np.isfinite(P), axis=(-2, -1))
+    scale = np.where(finite, np.max(np.abs(np.where(np.isfinite(P), P, 0)), axis=(-2, -1)), 1.0)
+    scale = np.where(scale > 0, scale, 1.0)
+    Q = np.where(finite[..., None, None], P, 0) / scale[..., None, None]
+    largest = np.linalg.eigvalsh(np.swapaxes(Q, -1, -2) @ Q)[..., -1]
+    return np.where(finite, scale * np.sqrt(np.maximum(largest, 0)), np.inf)
 
 
 def connectivity(params, xs, h0=None):

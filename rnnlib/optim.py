@@ -59,6 +59,25 @@ class SGD:
 
 
 @dataclass
+class RMSprop:
+    """RMSprop (Tieleman & Hinton 2012): w ← w − lr · g / (√v + ε), v a running mean of g².
+    Adam's per-parameter scaling without its momentum. Moments in float64, as in Adam."""
+    lr: float = 1e-3
+    rho: float = 0.99
+    eps: float = 1e-8
+    v: dict = field(default_factory=dict)
+
+    def step(self, weights, grads):
+        """Update ``weights`` (the trainer's own arrays) in place."""
+        for name in NAMES:
+            g = grads[name].astype(np.float64)
+            v = self.v.setdefault(name, np.zeros(g.shape))
+            v *= self.rho
+            v += (1 - self.rho) * g * g
+            weights[name] -= (self.lr * g / (np.sqrt(v) + self.eps)).astype(weights[name].dtype)
+
+
+@dataclass
 class Adam:
     """Adam (Kingma & Ba 2015): per-parameter steps lr · m̂ / (√v̂ + ε), with bias correction.
     Every parameter moves by about lr per step whatever the size of its gradient. The moment

@@ -26,6 +26,15 @@ def use_style():
     plt.rcParams.update(STYLE)
 
 
+def row_norms(a):
+    """Euclidean norm of each row of a (rows, ...) array, scaled first so that entries up to
+    1e300 do not overflow when squared (np.linalg.norm does not scale)."""
+    a = np.asarray(a, dtype=float).reshape(len(a), -1)
+    scale = np.max(np.abs(a), axis=1) if a.size else np.zeros(len(a))
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale * np.sqrt(np.sum((a / safe[:, None]) ** 2, axis=1))
+
+
 def _example(a, trace, example):
     """Row b of a batched history array (time first), or the array itself."""
     return a[:, example] if trace.batched else a
@@ -132,8 +141,7 @@ def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]
 def plot_hidden_grad_norms(grads, *, ax=None, label=None, title="Gradient reaching each state"):
     """‖∂h_t‖ against t on a log scale (norm over units, and over the batch if batched).
     Zero norms are drawn at the bottom of the axis, not dropped. Returns the Figure."""
-    dh = grads.dh.reshape(grads.dh.shape[0], -1)
-    norms = np.linalg.norm(dh, axis=1)
+    norms = row_norms(grads.dh)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     fig = ax.figure

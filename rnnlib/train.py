@@ -21,7 +21,12 @@ from .validate import check_option
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss or a gradient became inf or NaN during training."""
+    """The loss or a gradient became inf or NaN during training. ``history`` holds what was
+    logged up to that point."""
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
 
 
 def batch_gradients(weights, xs, targets, loss_at="last"):
@@ -129,7 +134,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
             norm = global_norm(grads)
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise TrainingDiverged(_divergence_message(step, loss, grads, optimizer, clip_norm,
-                                                       clip_value))
+                                                       clip_value), history)
         if clip_value is not None:
             grads = clip_by_value(grads, clip_value)
         if clip_norm is not None:

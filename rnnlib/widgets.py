@@ -109,7 +109,10 @@ def gradient_flow_figure(n_hidden=32, loss_at="all", **settings):
     if params is None:
         return message_figure(trace)
     with np.errstate(all="ignore"):
-        grads, norms, sigma = gradient_flow(params, trace, loss_at, settings["seed"])
+        try:
+            grads, norms, sigma = gradient_flow(params, trace, loss_at, settings["seed"])
+        except np.linalg.LinAlgError:
+            norms = np.array([np.inf])
     if not (np.all(np.isfinite(grads.dh)) and np.all(np.isfinite(norms))):
         return message_figure("The backward pass overflowed: the gradient grew beyond the "
                               f"largest float.\nLower the recurrent scale (now {settings['scale']:g}).")

@@ -15,19 +15,23 @@ def test_spectral_radius_and_singular_value_of_known_matrices():
 
 
 def test_jacobian_products_are_the_true_jacobians():
-    # (∂h_T/∂h_t)ᵀ from finite differences of h_T with respect to h_t: run the RNN from h_t.
-    p, xs, h0, _ = make_problem(T=5, H=4, bias=0.5)
+    # (∂h_T/∂h_t)ᵀ from finite differences of h_T with respect to h_t (run the RNN from h_t),
+    # for every t, on a problem whose masks change from step to step.
+    p, xs, h0, _ = make_problem(T=6, H=5, bias=0.0, seed=4)
     tr = rnnlib.forward(p, xs, h0)
+    assert len({tuple(m) for m in tr.mask[1:]}) == 6      # every step has its own mask
     P = analysis.jacobian_products(p.W_hh, tr.mask)
-    t, eps = 2, 1e-6
-    J = np.zeros((4, 4))                                    # J[i, j] = ∂h_T,i / ∂h_t,j
-    for j in range(4):
-        up, down = tr.h[t].copy(), tr.h[t].copy()
-        up[j] += eps
-        down[j] -= eps
-        J[:, j] = (rnnlib.forward(p, xs[t:], up).h[-1] - rnnlib.forward(p, xs[t:], down).h[-1]) / (2 * eps)
-    np.testing.assert_allclose(P[t], J.T, atol=1e-8)
-    np.testing.assert_array_equal(P[-1], np.eye(4))
+    eps = 1e-6
+    for t in range(6):
+        J = np.zeros((5, 5))                               # J[i, j] = ∂h_T,i / ∂h_t,j
+        for j in range(5):
+            up, down = tr.h[t].copy(), tr.h[t].copy()
+            up[j] += eps
+            down[j] -= eps
+            J[:, j] = (rnnlib.forward(p, xs[t:], up).h[-1]
+                       - rnnlib.forward(p, xs[t:], down).h[-1]) / (2 * eps)
+        np.testing.assert_allclose(P[t], J.T, atol=1e-8, err_msg=f"t = {t}")
+    np.testing.assert_array_equal(P[-1], np.eye(5))
 
 
 def test_spectral_norms_and_the_sigma_max_bound():
@@ -38,6 +42,16 @@ def test_spectral_norms_and_the_sigma_max_bound():
     np.testing.assert_allclose(norms, [np.linalg.svd(m, compute_uv=False)[0] for m in P], rtol=1e-9)
     sigma = analysis.largest_singular_value(p.W_hh)
     assert np.all(norms <= sigma ** (20 - np.arange(21)) * (1 + 1e-9))
+
+
+def test_spectral_norms_of_extreme_sizes_neither_overflow_nor_underflow():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((4, 4))
+    expected = np.linalg.svd(A, compute_uv=False)[0]
+    norms = analysis.spectral_norms(np.stack([A * 1e200, A * 1e-250, A, np.zeros((4, 4))]))
+    np.testing.assert_allclose(norms[:3], [expected * 1e200, expected * 1e-250, expected], rtol=1e-9)
+    assert norms[3] == 0
+    assert analysis.spectral_norms(np.full((1, 2, 2), np.inf))[0] == np.inf
 
 
 def test_connectivity_matches_finite_differences_of_the_last_output():

@@ -100,7 +100,37 @@ def test_probe_records_the_gradient_through_time():
     _, history = train(params, lambda rng: tasks.adding_problem(4, 6, rng), steps=4, probe=probe,
                        probe_every=2)
     assert sorted(history.dh_norms) == [0, 2, 4]
-    assert history.dh_norms[0].shape == (7,)
+    _, g = rnnlib.loss_and_grads(params, *probe, loss_at="last")
+    np.testing.assert_allclose(history.dh_norms[0], np.linalg.norm(g.dh.reshape(7, -1), axis=1))
+
+
+def test_clip_value_inside_train_and_stop_below():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    batch = tasks.adding_problem(3, 5, np.random.default_rng(1))
+    trained, _ = train(params, lambda rng: batch, steps=1, optimizer=optim.SGD(lr=0.1, momentum=0.0),
+                       clip_value=0.01)
+    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
+    expected = params.W_hh - 0.1 * np.clip(g.dW_hh / 3, -0.01, 0.01)
+    np.testing.assert_allclose(trained.W_hh, expected, rtol=1e-12)
+    _, history = train(params, lambda rng: batch, steps=100, stop_below=1e9)
+    assert history.step[-1] == 10                          # stops once 10 steps are logged
+
+
+def test_first_value_recall_targets_the_first_value():
+    xs, targets = tasks.first_value_recall(50, 7, np.random.default_rng(0))
+    np.testing.assert_array_equal(targets[:, 0], xs[0, :, 0])
+    assert np.all(xs[0, :, 1] == 1) and not xs[1:, :, 1].any()
+
+
+def test_rmsprop_first_step_and_divergence_keeps_the_history():
+    w = {n: np.zeros(2) for n in optim.NAMES}
+    optim.RMSprop(lr=0.01, rho=0.99).step(w, {n: np.array([2.0, -0.5]) for n in optim.NAMES})
+    np.testing.assert_allclose(w["W_hx"], [-0.1, 0.1], rtol=1e-6)     # lr · sign(g) / √(1 − ρ)
+    params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
+    with pytest.raises(TrainingDiverged) as caught:
+        train(params, lambda rng: tasks.adding_problem(8, 200, rng), steps=50,
+              optimizer=optim.SGD(lr=10.0))
+    assert caught.value.history is not None
 
 
 def test_exploding_training_stops_with_a_clear_message():
@@ -166,4 +196,6 @@ def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
                    capture_output=True, timeout=120)
     result = json.loads(out.read_text())
     assert result["baseline_mse"] == pytest.approx(1 / 6, rel=0.02)
-    assert len(result["runs"]) == 2 * 2 * 2 + 2 and all("mse" in r or r["diverged"] for r in result["runs"])
+    # quick: 2 inits x (adam, sgd: clipped and not; 3 others clipped) + 2 inits x 2 optimisers at "long"
+    assert len(result["runs"]) == 2 * (2 * 2 + 3) + 2 * 2
+    assert all("mse" in r for r in result["runs"])
