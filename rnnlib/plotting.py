@@ -53,8 +53,8 @@ def plot_unrolled(trace, grads=None, *, example=0, ax=None, title="The RNN unrol
     T, H = trace.T, mask.shape[-1]
     width = {"into_h": np.full(T + 1, 1.4), "into_y": np.full(T + 1, 1.4)}
     if grads is not None:
-        into_h = np.linalg.norm(_example(grads.dh_hat, trace, example), axis=-1)
-        into_y = np.linalg.norm(_example(grads.dy, trace, example), axis=-1)
+        into_h = row_norms(_example(grads.dh_hat, trace, example))
+        into_y = row_norms(_example(grads.dy, trace, example))
         top = max(into_h.max(), into_y.max()) or 1.0
         width = {"into_h": 0.4 + 6 * into_h / top, "into_y": 0.4 + 6 * into_y / top}
     if ax is None:

@@ -54,14 +54,15 @@ def message_figure(text, figsize=FIGSIZE):
     return fig
 
 
-def _numbers(params, trace):
+def _summary(params, trace):
+    """The numbers printed above both explorers' figures."""
     rho = analysis.spectral_radius(params.W_hh)
     sigma = analysis.largest_singular_value(params.W_hh)
     active = trace.mask[1:]
     dead = int((~active.any(axis=0)).sum())
-    return rho, sigma, (f"spectral radius ρ(W_hh) = {rho:.2f}    largest singular value "
-                        f"σ_max(W_hh) = {sigma:.2f}    units on: {active.mean():.0%} on average"
-                        f"    dead units: {dead} of {active.shape[1]}")
+    return (f"spectral radius ρ(W_hh) = {rho:.2f}    largest singular value "
+            f"σ_max(W_hh) = {sigma:.2f}    units on: {active.mean():.0%} on average"
+            f"    dead units: {dead} of {active.shape[1]}")
 
 
 def mask_explorer_figure(n_hidden=32, **settings):
@@ -81,7 +82,7 @@ def mask_explorer_figure(n_hidden=32, **settings):
     ax_frac.set_ylabel("fraction of units on")
     ax_frac.set_title("Active units per step")
     ax_frac.grid(True, alpha=0.3)
-    fig.text(0.5, 0.985, _numbers(params, trace)[2], ha="center", va="top", fontsize=12)
+    fig.text(0.5, 0.985, _summary(params, trace), ha="center", va="top", fontsize=12)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.84, wspace=0.3)
     return fig
 
@@ -109,25 +110,21 @@ def gradient_flow_figure(n_hidden=32, loss_at="all", **settings):
     if params is None:
         return message_figure(trace)
     with np.errstate(all="ignore"):
-        try:
-            grads, norms, sigma = gradient_flow(params, trace, loss_at, settings["seed"])
-        except np.linalg.LinAlgError:
-            norms = np.array([np.inf])
+        grads, norms, sigma = gradient_flow(params, trace, loss_at, settings["seed"])
     if not (np.all(np.isfinite(grads.dh)) and np.all(np.isfinite(norms))):
         return message_figure("The backward pass overflowed: the gradient grew beyond the "
                               f"largest float.\nLower the recurrent scale (now {settings['scale']:g}).")
-    if not np.any(grads.dh[:-1]):
-        note = ("No gradient reaches any earlier state: every gate on the way back is closed "
-                "(all units dead),\nor W_hh is zero." if trace.T > 1 else None)
-        if note:
-            return message_figure(note + f"\n\n{_numbers(params, trace)[2]}")
+    if trace.T > 1 and not np.any(grads.dh[:-1]):
+        return message_figure("No gradient reaches any earlier state: every gate on the way back "
+                              "is closed (all units dead),\nor W_hh is zero.\n\n"
+                              + _summary(params, trace))
     fig, (ax_norm, ax_heat, ax_jac) = plt.subplots(1, 3, figsize=FIGSIZE,
                                                    gridspec_kw={"width_ratios": [1, 1.3, 1]})
     where = "at every step" if loss_at == "all" else "at the last step"
     plotting.plot_hidden_grad_norms(grads, ax=ax_norm, title=f"$\\|\\partial h_t\\|$, loss {where}")
     _heatmap(ax_heat, grads, trace)
     plotting.plot_jacobian_norms(norms, sigma, ax=ax_jac, title="Jacobian products vs bound")
-    fig.text(0.5, 0.985, _numbers(params, trace)[2], ha="center", va="top", fontsize=12)
+    fig.text(0.5, 0.985, _summary(params, trace), ha="center", va="top", fontsize=12)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.84, wspace=0.35)
     return fig
 
