@@ -86,12 +86,14 @@ def test_adding_problem_and_its_baseline():
 def test_training_learns_the_adding_problem_and_leaves_the_caller_params_alone():
     params = rnnlib.init_params(2, 32, 1, init="identity", input_scale=1.0, seed=0)
     before = params.W_hh.copy()
-    trained, history = train(params, lambda rng: tasks.adding_problem(32, 10, rng), steps=400,
+    # 1200 steps: the last-10 MSE is 0.0008-0.0029 over seeds 0-3 on Python 3.11 and 3.13, well
+    # inside the bound (400 steps ended at 0.014 on 3.11 but 0.023 on 3.13: too close to call).
+    trained, history = train(params, lambda rng: tasks.adding_problem(32, 10, rng), steps=1200,
                              clip_norm=1.0, seed=0, log_every=10)
     np.testing.assert_array_equal(params.W_hh, before)
     assert not np.array_equal(trained.W_hh, before)
-    assert np.mean(history.mse[-5:]) < 0.1 * (1 / 6)      # 10x better than the baseline
-    assert history.step[-1] == 400 and len(history.mse) == 40
+    assert np.mean(history.mse[-10:]) < 0.1 * (1 / 6)     # 10x better than the baseline
+    assert history.step[-1] == 1200 and len(history.mse) == 120
 
 
 def test_probe_records_the_gradient_through_time():
