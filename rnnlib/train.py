@@ -35,7 +35,7 @@ def batch_gradients(weights, xs, targets, loss_at="last"):
     weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype;
     xs: (T, B, D); targets: (B, O) for loss_at="last", (T, B, O) for "all"; h_0 = 0.
     Returns (loss, grads dict keyed like weights, mse). The gates are read from h > 0, the
-    same mask as ĥ > 0 (notebook 04).
+    same mask as ĥ > 0 (notebook 03).
     """
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
     T, B, D = xs.shape

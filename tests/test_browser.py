@@ -35,9 +35,9 @@ LAB_SETTINGS = {  # isolated user settings: no news toast, never write back, eve
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 EXPLORERS = {  # notebook -> the controls that must be present
-    "04_relu_gate.ipynb": ["W_hh init", "recurrent scale", "bias b_h", "input amplitude",
+    "03_relu_gate.ipynb": ["W_hh init", "recurrent scale", "bias b_h", "input amplitude",
                            "T (steps)", "seed"],
-    "03_hidden_state_gradient.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
+    "04_hidden_state_gradient.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
                                        "input amplitude", "T (steps)", "seed", "loss at"],
     "07_vanishing_exploding.ipynb": ["W_hh init", "recurrent scale", "bias b_h",
                                      "input amplitude", "T (steps)", "seed", "loss at"],
