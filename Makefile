@@ -50,13 +50,13 @@ notebooks: install
 		notebooks/*.ipynb
 
 # A copy for students without the model solutions: the committed tree (git archive HEAD)
-# minus rnnlib/solutions.py. The exercise checkers work the same; show_solution() says
+# minus rnnlib/solutions/. The exercise checkers work the same; show_solution() says
 # that solutions are not included.
 HANDOUT ?= handout
 handout:
 	rm -rf $(HANDOUT) && mkdir -p $(HANDOUT)
 	git archive HEAD | tar -x -C $(HANDOUT)
-	rm $(HANDOUT)/rnnlib/solutions.py
+	rm -r $(HANDOUT)/rnnlib/solutions
 	@echo "$(HANDOUT)/: the notebooks and rnnlib without solutions"
 
 clean:

@@ -18,7 +18,7 @@ NAMES = list(exercises.EXERCISES)
 
 @pytest.mark.parametrize("name", NAMES)
 def test_model_solution_passes_its_checker(name):
-    result = exercises.check(name, getattr(solutions, name))
+    result = exercises.check(name, solutions.solution(name))
     assert result.status == "correct" and bool(result), result.message
 
 
@@ -85,6 +85,26 @@ def test_unknown_exercise_name():
         exercises.check("nope", print)
 
 
+def test_every_question_has_an_answer_and_every_answer_a_question():
+    assert set(exercises.QUESTIONS) == set(solutions.ANSWERS)
+    assert all(text.strip() for text in solutions.ANSWERS.values())
+
+
+def test_every_exercise_has_a_solution_in_its_own_notebooks_module():
+    for module, solution_module in zip(exercises.NOTEBOOKS, solutions.NOTEBOOKS):
+        assert module.__name__.rsplit(".", 1)[1] == solution_module.__name__.rsplit(".", 1)[1]
+        for ex in module.EXERCISES:
+            assert callable(getattr(solution_module, ex.name, None)), (module.__name__, ex.name)
+
+
+def test_check_prediction_compares_and_explains():
+    assert exercises.check_prediction("p", None, {1}).status == "not attempted"
+    assert exercises.check_prediction("p", {1, 2}, {2, 1}).status == "correct"
+    wrong = exercises.check_prediction("p", {1}, {2}, why="because")
+    assert wrong.status == "wrong" and "because" in wrong.message and "{2}" in wrong.message
+    assert exercises.check_prediction("p", np.array([1, 0]), np.array([1, 0])).status == "correct"
+
+
 def test_show_solution_prints_the_source(capsys):
     exercises.show_solution("hidden_grad")
     assert "W_yh.T @ dy_t + W_hh.T @ dh_hat_next" in capsys.readouterr().out
@@ -94,8 +114,8 @@ def test_handout_has_no_solutions_and_still_checks(tmp_path):
     out = tmp_path / "handout"
     subprocess.run(["make", "--no-print-directory", "handout", f"HANDOUT={out}"], cwd=REPO,
                    check=True, capture_output=True)
-    assert (out / "rnnlib" / "exercises.py").is_file()
-    assert not (out / "rnnlib" / "solutions.py").exists()
+    assert (out / "rnnlib" / "exercises" / "core.py").is_file()
+    assert not (out / "rnnlib" / "solutions").exists()
     code = ("import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
             "e.show_solution('hidden_grad'); "
             "print(e.check('hidden_grad', lambda a, b, c, d: a.T @ c + b.T @ d).status)")

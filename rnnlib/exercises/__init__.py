@@ -1,0 +1,66 @@
+"""Exercises that check themselves: the student writes one equation as a function, and
+``check(name, function)`` compares it with the library on random inputs and says what is
+wrong, not just that something is.
+
+    def my_relu_grad(z):
+        raise NotImplementedError      # replace with your code
+    check("relu_grad", my_relu_grad)   # -> "not attempted yet ..."
+
+Layout, for a teacher who adds an exercise:
+- ``core.py``: what an exercise is (:class:`Exercise`) and how a function is checked against
+  it; also ``check_prediction`` for predict-then-reveal cells.
+- ``nb01_forward_pass.py`` ... ``nb08_training_memory.py``: one module per notebook, each with
+  its ``EXERCISES`` list and the ``QUESTIONS`` (thinking questions) whose answers
+  ``show_solution`` can print. Add an exercise to its notebook's module, and its model
+  solution (or answer) to the same-named module of ``rnnlib.solutions``.
+
+Exercises are one example at a time (column vectors, ``W @ v``), as in the notes.
+``show_solution(name)`` prints a model solution or an answer, unless this is a hand-out copy.
+"""
+import inspect
+from pathlib import Path
+
+from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
+               nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
+               nb07_vanishing_exploding, nb08_training_memory)
+from .core import CheckResult, Exercise, check_exercise, check_prediction
+
+NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
+             nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
+             nb07_vanishing_exploding, nb08_training_memory)
+
+EXERCISES = {ex.name: ex for module in NOTEBOOKS for ex in module.EXERCISES}
+QUESTIONS = {name: text for module in NOTEBOOKS for name, text in getattr(module, "QUESTIONS", {}).items()}
+
+__all__ = ["EXERCISES", "QUESTIONS", "CheckResult", "Exercise", "check", "check_prediction",
+           "show_solution"]
+
+
+def check(name, fn, *, n_cases=3):
+    """Check the student's function for exercise ``name``; returns a :class:`CheckResult`.
+
+    fn is called with the exercise's inputs (see ``EXERCISES[name].signature``) on
+    ``n_cases`` seeded random cases plus any edge cases. Nothing is raised: the result's
+    message says what was found.
+    """
+    if name not in EXERCISES:
+        raise ValueError(f"name must be one of {', '.join(map(repr, EXERCISES))}; got {name!r}")
+    return check_exercise(EXERCISES[name], fn, n_cases=n_cases)
+
+
+def show_solution(name):
+    """Print the model solution of exercise ``name``, or the answer of thinking question
+    ``name`` (neither is available in a hand-out copy)."""
+    if name not in EXERCISES and name not in QUESTIONS:
+        raise ValueError(f"name must be an exercise ({', '.join(map(repr, EXERCISES))}) or a "
+                         f"question ({', '.join(map(repr, QUESTIONS)) or 'none yet'}); got {name!r}")
+    # Look beside this package: an import could find another copy's solutions through an
+    # editable install of the full repository.
+    if not (Path(__file__).parent.parent / "solutions" / "__init__.py").is_file():
+        print("Solutions are not included in this copy of the notebooks. Ask your teacher.")
+        return
+    from .. import solutions
+    if name in EXERCISES:
+        print(inspect.getsource(solutions.solution(name)))
+    else:
+        print(solutions.ANSWERS[name])

@@ -1,0 +1,35 @@
+"""The exercises of notebook 03 · The ReLU gate."""
+
+from ..bptt import relu_gate
+from ..model import relu, relu_grad
+from .core import Exercise
+
+
+def _rng_with_exact_zeros(rng, shape=(6,)):
+    """Pre-activations with some entries exactly 0, where ReLU' must be 0."""
+    z = rng.standard_normal(shape)
+    z[:: 3] = 0.0
+    return z
+
+
+EXERCISES = [
+    Exercise(
+        "relu_grad", "ReLU'(z) = 1 if z > 0, else 0 (so ReLU'(0) = 0), element-wise",
+        "relu_grad(z)", relu_grad, lambda rng: (_rng_with_exact_zeros(rng),),
+        mistakes=(
+            ("At z = 0 you return 1: we use ReLU'(0) = 0 (z > 0, not z >= 0).",
+             lambda z: (z >= 0).astype(float)),
+            ("That is ReLU(z) itself; its derivative is 1 or 0.", relu),
+        )),
+    Exercise(
+        "relu_gate", "∂ĥ_t = ReLU'(ĥ_t) ⊙ ∂h_t",
+        "relu_gate(h_hat_t, dh_t)", relu_gate,
+        lambda rng: (_rng_with_exact_zeros(rng), rng.standard_normal(6)),
+        mistakes=(
+            ("Units with ĥ_t = 0 let the gradient through: ReLU'(0) = 0, so test ĥ_t > 0.",
+             lambda z, dh: (z >= 0) * dh),
+            ("That is the mask alone: multiply it by ∂h_t.", lambda z, dh: (z > 0) * 1.0),
+            ("You multiplied by ReLU(ĥ_t), the value; the gate is its derivative ReLU'(ĥ_t).",
+             lambda z, dh: relu(z) * dh),
+        )),
+]
