@@ -31,6 +31,16 @@ def test_each_typical_mistake_is_named(name, hint, mistake):
     assert hint in result.message, result.message
 
 
+def test_no_message_gives_the_answer_away_before_it_is_right():
+    def todo(*args):
+        raise NotImplementedError
+    for name, ex in exercises.EXERCISES.items():
+        assert ex.task, f"{name} has no task text"
+        assert ex.equation not in exercises.check(name, todo).message
+        for hint, mistake in ex.mistakes[:1]:
+            assert ex.equation not in exercises.check(name, mistake).message
+
+
 def test_not_attempted_does_not_raise():
     def todo(*args):
         raise NotImplementedError

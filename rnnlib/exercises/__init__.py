@@ -30,7 +30,8 @@ NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb07_vanishing_exploding, nb08_training_memory)
 
 EXERCISES = {ex.name: ex for module in NOTEBOOKS for ex in module.EXERCISES}
-QUESTIONS = {name: text for module in NOTEBOOKS for name, text in getattr(module, "QUESTIONS", {}).items()}
+QUESTIONS = {name: text for module in NOTEBOOKS
+             for name, text in getattr(module, "QUESTIONS", {}).items()}
 
 __all__ = ["EXERCISES", "QUESTIONS", "CheckResult", "Exercise", "check", "check_prediction",
            "show_solution"]
@@ -45,15 +46,16 @@ def check(name, fn, *, n_cases=3):
     """
     if name not in EXERCISES:
         raise ValueError(f"name must be one of {', '.join(map(repr, EXERCISES))}; got {name!r}")
-    return check_exercise(EXERCISES[name], fn, n_cases=n_cases)
+    ex = EXERCISES[name]
+    return (ex.checker or check_exercise)(ex, fn, n_cases=n_cases)
 
 
 def show_solution(name):
     """Print the model solution of exercise ``name``, or the answer of thinking question
     ``name`` (neither is available in a hand-out copy)."""
     if name not in EXERCISES and name not in QUESTIONS:
-        raise ValueError(f"name must be an exercise ({', '.join(map(repr, EXERCISES))}) or a "
-                         f"question ({', '.join(map(repr, QUESTIONS)) or 'none yet'}); got {name!r}")
+        known = ", ".join(map(repr, [*EXERCISES, *QUESTIONS]))
+        raise ValueError(f"name must be an exercise or a question ({known}); got {name!r}")
     # Look beside this package: an import could find another copy's solutions through an
     # editable install of the full repository.
     if not (Path(__file__).parent.parent / "solutions" / "__init__.py").is_file():

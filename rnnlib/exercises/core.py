@@ -26,7 +26,7 @@ RTOL, ATOL = 1e-9, 1e-12
 class Exercise:
     """One exercise: what to compute, the reference, how to draw inputs, how to diagnose."""
     name: str
-    equation: str            # in the notes' notation
+    equation: str            # the answer, in the notes' notation: shown only once it is right
     signature: str           # the function the student writes
     reference: object        # the library's answer: reference(*inputs)
     inputs: object           # rng -> tuple of inputs (one example)
@@ -34,6 +34,10 @@ class Exercise:
     isolations: tuple = ()   # (description, transform of the inputs): all terms but one zeroed
     edge_cases: tuple = field(default=())   # extra fixed inputs (e.g. huge logits)
     error_hints: tuple = ()  # (exception class name, hint) for errors typical of this exercise
+    task: str = ""           # what to compute, without giving the answer away (shown always)
+    # (ex, fn, n_cases) -> CheckResult, for answers that are not one array (several outputs,
+    # a whole backward pass); None: check_exercise
+    checker: object = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def check_exercise(ex, fn, *, n_cases=3):
     name = ex.name
     cases = [ex.inputs(np.random.default_rng(seed)) for seed in range(n_cases)]
     cases += list(ex.edge_cases)
-    head = f"{name}: {ex.equation}\n"
+    # The equation is the answer: before the student has it right, say only what to compute.
+    head = f"{name}: {ex.task or 'see the exercise text'}\n"
 
     def result(status, message):
         return CheckResult(name, status, head + message)
@@ -213,7 +218,7 @@ def check_exercise(ex, fn, *, n_cases=3):
             else:
                 msg += _show_first_case(ex, args, got)
             return result("wrong", msg)
-    return result("correct", f"✓ correct on {len(cases)} test cases.")
+    return result("correct", f"✓ correct on {len(cases)} test cases: {ex.equation}")
 
 
 def check_prediction(name, prediction, truth, *, why=""):

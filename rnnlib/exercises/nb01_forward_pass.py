@@ -15,6 +15,7 @@ EXERCISES = [
         "pre_activation", "ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h",
         "pre_activation(W_hh, W_hx, b_h, h_t, x_t)",
         pre_activation, _rng_inputs_step,
+        task="the pre-activation ĥ_{t+1} of one step, from h_t and x_t (before the ReLU)",
         mistakes=(
             ("b_h is missing.", lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x),
             ("You applied the ReLU: that gives h_{t+1}. ĥ_{t+1} is the value *before* it.",
@@ -29,6 +30,7 @@ EXERCISES = [
         "rnn_step", "h_{t+1} = ReLU(W_hh h_t + W_hx x_t + b_h)",
         "rnn_step(W_hh, W_hx, b_h, h_t, x_t)",
         lambda *a: relu(pre_activation(*a)), _rng_inputs_step,
+        task="one step of the forward pass: the next hidden state h_{t+1} from h_t and x_t",
         mistakes=(
             ("You returned ĥ_{t+1}: the ReLU is missing (np.maximum(ĥ, 0)).", pre_activation),
             ("You used tanh, as many other courses do; this RNN uses ReLU.",

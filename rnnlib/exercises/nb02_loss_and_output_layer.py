@@ -15,6 +15,7 @@ EXERCISES = [
         "squared_error_grad", "E_t = ½‖y_t − target_t‖²  ⇒  ∂y_t = ?",
         "squared_error_grad(y_t, target_t)",
         lambda y, target: y - target, _rng_inputs_output,
+        task="∂y_t for the squared error E_t = ½‖y_t − target_t‖²",
         mistakes=(
             ("The sign is flipped: ∂y_t = y_t − target_t, not target_t − y_t.",
              lambda y, target: target - y),
@@ -32,6 +33,7 @@ EXERCISES = [
         "cross_entropy_grad(y_t, class_t)",
         lambda y, c: softmax(y) - np.eye(y.size)[c],
         lambda rng: (rng.standard_normal(4) * 2, int(rng.integers(0, 4))),
+        task="∂y_t for the cross entropy E_t = −log softmax(y_t)[c_t]",
         mistakes=(
             ("That is softmax(y_t) alone: subtract the one-hot vector of the class.",
              lambda y, c: softmax(y)),
@@ -45,6 +47,7 @@ EXERCISES = [
         "dW_yh_term", "∂W_yh += ∂y_t h_tᵀ  (the step-t term)",
         "dW_yh_term(dy_t, h_t)",
         dW_yh_term, lambda rng: (rng.standard_normal(2), np.abs(rng.standard_normal(4))),
+        task="the contribution of step t to ∂W_yh (same shape as W_yh)",
         mistakes=(
             ("Transposed: h_t ∂y_tᵀ has shape (H, O); ∂W_yh must have W_yh's shape (O, H).",
              lambda dy, h: np.outer(h, dy)),

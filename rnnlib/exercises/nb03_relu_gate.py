@@ -16,6 +16,7 @@ EXERCISES = [
     Exercise(
         "relu_grad", "ReLU'(z) = 1 if z > 0, else 0 (so ReLU'(0) = 0), element-wise",
         "relu_grad(z)", relu_grad, lambda rng: (_rng_with_exact_zeros(rng),),
+        task="ReLU'(z) element-wise, with the convention this course uses at z = 0",
         mistakes=(
             ("At z = 0 you return 1: we use ReLU'(0) = 0 (z > 0, not z >= 0).",
              lambda z: (z >= 0).astype(float)),
@@ -25,6 +26,7 @@ EXERCISES = [
         "relu_gate", "∂ĥ_t = ReLU'(ĥ_t) ⊙ ∂h_t",
         "relu_gate(h_hat_t, dh_t)", relu_gate,
         lambda rng: (_rng_with_exact_zeros(rng), rng.standard_normal(6)),
+        task="∂ĥ_t from ĥ_t and ∂h_t: what the ReLU lets through",
         mistakes=(
             ("Units with ĥ_t = 0 let the gradient through: ReLU'(0) = 0, so test ĥ_t > 0.",
              lambda z, dh: (z >= 0) * dh),

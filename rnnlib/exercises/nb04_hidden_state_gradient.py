@@ -53,6 +53,7 @@ EXERCISES = [
         hidden_grad,
         lambda rng: (rng.standard_normal((2, 4)), rng.standard_normal((4, 4)),
                      rng.standard_normal(2), rng.standard_normal(4)),
+        task="∂h_t, given ∂y_t and ∂ĥ_{t+1}: every path by which h_t reaches the loss",
         mistakes=(
             ("Only W_yhᵀ ∂y_t: h_t also feeds ĥ_{t+1}, so add the path W_hhᵀ ∂ĥ_{t+1}.",
              lambda W_yh, W_hh, dy, dn: W_yh.T @ dy),
@@ -68,6 +69,7 @@ EXERCISES = [
         "∂h_t = W_yhᵀ ∂y_t + W_hhᵀ ∂ĥ_{t+1},  ∂ĥ_t = mask_t ⊙ ∂h_t,  for t = T … 1;  ∂h_0 = W_hhᵀ ∂ĥ_1",
         "hidden_grads_through_time(W_yh, W_hh, dy, mask)  # dy: (T+1, O), mask: (T+1, H)",
         _reference_hidden_grads, _rng_inputs_through_time,
+        task="∂h_t for every t = T … 0, backwards in time through the gates (rows t = 0..T)",
         mistakes=(
             ("The ReLU gate is missing: ∂ĥ_t = mask_t ⊙ ∂h_t before it goes back through W_hhᵀ.",
              _through_time_variant(gate=False)),

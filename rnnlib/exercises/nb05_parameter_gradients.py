@@ -21,6 +21,7 @@ EXERCISES = [
         "dW_hh_sum", "∂W_hh = Σ_{t=1..T} ∂ĥ_t h_{t-1}ᵀ",
         "dW_hh_sum(dh_hat, h)  # dh_hat, h: (T+1, H), row t = time t",
         _dW_hh_sum, lambda rng: _rng_inputs_sums(rng)[:2],
+        task="∂W_hh, summed over every step that uses W_hh (shape (H, H))",
         mistakes=(
             ("Off by one: ∂ĥ_t pairs with h_{t-1}, the state that fed ĥ_t, not with h_t.",
              lambda dh_hat, h: sum(np.outer(dh_hat[t], h[t]) for t in range(1, len(h)))),
@@ -35,6 +36,7 @@ EXERCISES = [
         "dW_hx_sum", "∂W_hx = Σ_{t=1..T} ∂ĥ_t x_{t-1}ᵀ",
         "dW_hx_sum(dh_hat, xs)  # dh_hat: (T+1, H), xs: (T, D) with xs[k] = x_k",
         _dW_hx_sum, lambda rng: _rng_inputs_sums(rng)[::2],
+        task="∂W_hx, summed over every step that uses W_hx (shape (H, D)); mind the index of x",
         mistakes=(
             ("Transposed: the result must have W_hx's shape (H, D), i.e. ∂ĥ_t x_{t-1}ᵀ.",
              lambda dh_hat, xs: _dW_hx_sum(dh_hat, xs).T),

@@ -39,6 +39,7 @@ EXERCISES = [
         "central_difference", "∂f/∂x_i ≈ (f(x + ε e_i) − f(x − ε e_i)) / 2ε, for every entry i",
         "central_difference(f, x, eps)  # f: a function of an array, x: (n,) -> (n,)",
         _central_difference, lambda rng: (_smooth_f, rng.standard_normal(5), 1e-4),
+        task="a numerical gradient of f at x by central differences, one entry at a time",
         mistakes=(
             ("That is a forward difference, (f(x + ε e_i) − f(x)) / ε: its error is of order ε, "
              "the central one's of order ε².", _forward_difference),

@@ -17,6 +17,7 @@ EXERCISES = [
         "jacobian_product(W_hh, masks)  # masks: (k, H), rows mask_{t+1} ... mask_T",
         _jacobian_product, lambda rng: (rng.standard_normal((4, 4)),
                                         (rng.random((3, 4)) < 0.6).astype(float)),
+        task="(∂h_T/∂h_t)ᵀ as a matrix: the backward Jacobians of steps t+1 … T, in order",
         mistakes=(
             ("The factors are multiplied element-wise: W_hhᵀ * mask is not the map g ↦ W_hhᵀ D g "
              "composed step after step; use matrix products (@).",

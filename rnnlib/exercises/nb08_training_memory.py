@@ -14,6 +14,7 @@ EXERCISES = [
         "clip_global_norm", "g ← g · min(1, max_norm / ‖g‖): shorten g to max_norm if longer",
         "clip_global_norm(g, max_norm)  # g: (n,)",
         _clip_norm, lambda rng: (3 * rng.standard_normal(6), 1.0),
+        task="g clipped by its global norm: at most max_norm long, direction unchanged",
         mistakes=(
             ("That clips each entry (by value), which changes the direction; scale the whole "
              "vector instead.", lambda g, m: np.clip(g, -m, m)),
