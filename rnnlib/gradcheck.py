@@ -15,7 +15,8 @@ E = Σ_t ⟨dy_t, y_t⟩ for a random dy, ∂E/∂y_t = dy_t exactly and every f
 Kinks: ReLU is not differentiable at 0. If nudging a parameter by ±eps switches any unit on or
 off (any entry of the mask 1[ĥ_t > 0] flips), the finite difference straddles a kink and
 measures a mix of two slopes. Such entries are reported as kinks and left out of the
-comparison instead of being compared.
+comparison instead of being compared. A gradient whose every entry is a kink has not been
+checked at all: the report is then "inconclusive", never a pass (see :class:`GradCheckReport`).
 """
 from dataclasses import dataclass, replace
 
@@ -91,18 +92,38 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
 class GradCheckReport:
     """Comparisons, one per gradient; ``str()`` is the table and a verdict.
 
-    ``ok``: every gradient is close on the entries compared. ``unverified``: the names of
-    gradients with nothing compared (every entry a kink); the verdict line lists them.
+    ``status`` is one of three verdicts:
+
+    - ``"fail"``: some gradient differs from finite differences on the entries compared;
+    - ``"inconclusive"``: none differs, but some gradient had *nothing* compared, because every
+      one of its entries sits at a ReLU kink (``unverified`` names them). A check that verified
+      nothing about a gradient cannot vouch for it, so this is not a pass;
+    - ``"pass"``: every gradient is close on its compared entries, and each had some compared.
+
+    ``ok`` is True only for ``"pass"``.
     """
     rows: tuple
 
     @property
-    def ok(self):
-        return all(row.close for row in self.rows)
+    def unverified(self):
+        """Names of the gradients of which no entry was compared: every entry a kink."""
+        return [row.name for row in self.rows
+                if row.shapes_match and row.n_compared == 0 and row.n_kinks > 0]
 
     @property
-    def unverified(self):
-        return [row.name for row in self.rows if row.shapes_match and row.n_compared == 0]
+    def mismatched(self):
+        """Names of the gradients that differ (or have the wrong shape)."""
+        return [row.name for row in self.rows if not row.close]
+
+    @property
+    def status(self):
+        if self.mismatched:
+            return "fail"
+        return "inconclusive" if self.unverified else "pass"
+
+    @property
+    def ok(self):
+        return self.status == "pass"
 
     def __getitem__(self, name):
         for row in self.rows:
@@ -111,10 +132,17 @@ class GradCheckReport:
         raise KeyError(f"no comparison named {name!r}; have {[r.name for r in self.rows]}")
 
     def __str__(self):
-        verdict = "all gradients close" if self.ok else \
-            "MISMATCH in " + ", ".join(r.name for r in self.rows if not r.close)
-        if self.unverified:
-            verdict += "; not verified (every entry a kink): " + ", ".join(self.unverified)
+        unverified = ", ".join(self.unverified)
+        if self.status == "pass":
+            verdict = "all gradients close"
+        elif self.status == "inconclusive":
+            verdict = (f"INCONCLUSIVE: nothing verified for {unverified}: every entry sits at a "
+                       "ReLU kink, where finite differences see two slopes (the gradients "
+                       "compared are close)")
+        else:
+            verdict = "MISMATCH in " + ", ".join(self.mismatched)
+            if unverified:
+                verdict += f"; not verified (every entry a kink): {unverified}"
         return "\n".join([str(r) for r in self.rows] + [verdict])
 
 

@@ -40,8 +40,28 @@ def test_compare_skip_and_all_skipped():
     none_left = rnnlib.compare("d", a, b, skip=np.array([True, True]))
     assert none_left.n_compared == 0 and "nothing compared: every entry is a kink" in str(none_left)
     report = rnnlib.GradCheckReport((row, none_left))
-    assert report.ok and report.unverified == ["d"]
-    assert str(report).endswith("all gradients close; not verified (every entry a kink): d")
+    # a gradient with nothing compared is not verified: inconclusive, never a pass
+    assert report.unverified == ["d"] and report.status == "inconclusive" and not report.ok
+    assert str(report).endswith("INCONCLUSIVE: nothing verified for d: every entry sits at a "
+                                "ReLU kink, where finite differences see two slopes (the "
+                                "gradients compared are close)")
+    assert rnnlib.GradCheckReport((row,)).status == "pass"
+    assert rnnlib.GradCheckReport((row,)).ok
+
+
+def test_a_mismatch_is_a_failure_even_beside_an_unverified_gradient():
+    a, b = np.array([1.0, 5.0]), np.array([1.0, 2.5])
+    wrong = rnnlib.compare("dW", a, b)
+    none_left = rnnlib.compare("db", a, b, skip=np.array([True, True]))
+    report = rnnlib.GradCheckReport((wrong, none_left))
+    assert report.status == "fail" and not report.ok and report.mismatched == ["dW"]
+    assert str(report).endswith("MISMATCH in dW; not verified (every entry a kink): db")
+
+
+def test_an_empty_gradient_is_not_unverified():
+    # nothing to compare because there is nothing there (no kink): not inconclusive
+    empty = rnnlib.compare("dx", np.zeros((0, 3)), np.zeros((0, 3)))
+    assert rnnlib.GradCheckReport((empty,)).status == "pass"
 
 
 def test_kinks_are_found_and_left_out():
@@ -51,7 +71,9 @@ def test_kinks_are_found_and_left_out():
     tr = rnnlib.forward(p, xs)
     assert not tr.h_hat[1].any()
     report = rnnlib.gradcheck(p, xs, dy=dy)
-    assert report.ok, str(report)
+    # nothing differs, but db_h and dh0 were never compared: inconclusive, not a pass
+    assert report.status == "inconclusive" and not report.ok, str(report)
+    assert "INCONCLUSIVE: nothing verified for db_h, dh0" in str(report)
     assert report["db_h"].n_kinks == 3 and report["db_h"].n_compared == 0
     assert report["dx"].n_kinks == 3 and report["dx"].n_compared == 9   # x_0 sits on the kink
     assert report.unverified == ["db_h", "dh0"]
