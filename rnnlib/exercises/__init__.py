@@ -8,7 +8,8 @@ wrong, not just that something is.
 
 Layout, for a teacher who adds an exercise:
 - ``core.py``: what an exercise is (:class:`Exercise`) and how a function is checked against
-  it; also ``check_prediction`` for predict-then-reveal cells.
+  it; also ``check_prediction`` for predict-then-reveal cells, and ``check_symbol`` for an
+  answer written as a symbol ("h_{t+1}", in any spelling).
 - ``nb01_forward_pass.py`` ... ``nb08_training_memory.py``: one module per notebook, each with
   its ``EXERCISES`` list and the ``QUESTIONS`` (thinking questions) whose answers
   ``show_solution`` can print. Add an exercise to its notebook's module, and its model
@@ -23,7 +24,7 @@ from pathlib import Path
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
                nb07_vanishing_exploding, nb08_training_memory)
-from .core import CheckResult, Exercise, check_exercise, check_prediction
+from .core import CheckResult, Exercise, check_exercise, check_prediction, check_symbol
 
 NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
@@ -34,7 +35,7 @@ QUESTIONS = {name: text for module in NOTEBOOKS
              for name, text in getattr(module, "QUESTIONS", {}).items()}
 
 __all__ = ["EXERCISES", "QUESTIONS", "CheckResult", "Exercise", "check", "check_prediction",
-           "show_solution"]
+           "check_symbol", "show_solution"]
 
 
 def check(name, fn, *, n_cases=3):

@@ -15,6 +15,7 @@ How a diagnosis is made, in order:
 4. Otherwise, one term at a time: the inputs that feed all but one term are set to zero (as
    good autograders do) and the checker reports which terms are right and which are wrong.
 """
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -136,17 +137,35 @@ def _error_hint(ex, exc, args):
     return None
 
 
+def _argument_names(signature):
+    """The parameter names of a signature string such as ``"f(a, b=1)"``: ``["a", "b"]``."""
+    inside = signature.split("(", 1)[1].rsplit(")", 1)[0] if "(" in signature else ""
+    return [p.strip().split("=")[0].strip() for p in inside.split(",") if p.strip()]
+
+
 def _show_first_case(ex, args, got):
-    """Inputs, expected and received values of one case, when they are small enough to read."""
+    """Inputs, expected and received values of one case, when the result is small enough to read.
+
+    Inputs too large to print are named with their shape, so the list is never empty.
+    """
     expected = np.asarray(ex.reference(*args), float)
     if expected.size > 12:
         return ""
     fmt = lambda a: np.array2string(np.asarray(a, float), precision=3, suppress_small=True)  # noqa: E731
-    names = [p.strip().split("=")[0] for p in ex.signature.split("(", 1)[1].split(")")[0].split(",")]
-    lines = [f"  {n} = {fmt(a) if isinstance(a, np.ndarray) else a}" for n, a in zip(names, args)
-             if not callable(a) and (not isinstance(a, np.ndarray) or a.size <= 12)]
-    return ("\n  For this case:\n" + "\n".join(lines) + f"\n  expected {fmt(expected)}"
-            f"\n  got      {fmt(got)}")
+    names = _argument_names(ex.signature)
+    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+    shown, too_large = [], []
+    for n, a in zip(names, args):
+        if callable(a):
+            continue
+        if isinstance(a, np.ndarray) and a.size > 12:
+            too_large.append(f"{n} (shape {a.shape})")
+        else:
+            shown.append(f"  {n} = {fmt(a) if isinstance(a, np.ndarray) else a}")
+    if too_large:
+        shown.append("  too large to print here: " + ", ".join(too_large))
+    head = "\n  For this case:\n" + "\n".join(shown) if shown else "\n  On one test case:"
+    return head + f"\n  expected {fmt(expected)}\n  got      {fmt(got)}"
 
 
 def _isolate(ex, fn, args):
@@ -241,3 +260,28 @@ def check_prediction(name, prediction, truth, *, why=""):
         return CheckResult(name, "correct", head + f"✓ your prediction {prediction!r} is right.")
     return CheckResult(name, "wrong", head + f"✗ you predicted {prediction!r}; the computed "
                        f"answer is {truth!r}." + (f"\n  {why}" if why else ""))
+
+
+def _symbol_key(text):
+    """A spelling-free form of a symbol with a subscript: ``h_{t+1}``, ``h_(t+1)``,
+    ``h_t+1``, ``h[t + 1]`` and ``H_{T+1}`` all become ``ht+1``."""
+    return re.sub(r"[\s_{}()\[\]]", "", text).lower()
+
+
+def check_symbol(name, answer, truth, *, hint=""):
+    """Check an answer written as a symbol, such as ``"h_{t+1}"``, whatever its spelling.
+
+    ``h_{t+1}``, ``h_(t+1)``, ``h_t+1``, ``h[t+1]``, spaces and upper or lower case all count
+    as the same answer. Unlike :func:`check_prediction`, a wrong answer is not told the right
+    one: it gets ``hint`` (which must not give the answer away), so the student can try again.
+    """
+    head = f"{name}: "
+    if answer is None:
+        return CheckResult(name, "not attempted", head + "not attempted yet: write your answer "
+                           "in the variable first, then run this cell.")
+    if not isinstance(answer, str):
+        return CheckResult(name, "wrong", head + f"✗ write the answer as a string, such as "
+                           f"\"h_t\"; got {type(answer).__name__} {answer!r}.")
+    if _symbol_key(answer) == _symbol_key(truth):
+        return CheckResult(name, "correct", head + f"✓ {answer!r} is right.")
+    return CheckResult(name, "wrong", head + f"✗ not {answer!r}." + (f" {hint}" if hint else ""))
