@@ -136,9 +136,8 @@ class GradCheckReport:
         if self.status == "pass":
             verdict = "all gradients close"
         elif self.status == "inconclusive":
-            verdict = (f"INCONCLUSIVE: nothing verified for {unverified}: every entry sits at a "
-                       "ReLU kink, where finite differences see two slopes (the gradients "
-                       "compared are close)")
+            verdict = (f"INCONCLUSIVE: nothing verified for {unverified} (every entry at a "
+                       "ReLU kink); the gradients compared are close")
         else:
             verdict = "MISMATCH in " + ", ".join(self.mismatched)
             if unverified:

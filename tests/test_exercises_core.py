@@ -49,3 +49,12 @@ def test_check_symbol_not_attempted_and_not_a_string():
     assert check_symbol("q", None, "h_0").status == "not attempted"
     result = check_symbol("q", 0, "h_0")
     assert result.status == "wrong" and "as a string" in repr(result)
+
+
+def test_notebook_00_min_char_rnn_states():
+    from rnnlib.exercises.nb00_start_here import check_min_char_rnn_states
+    hs_t, hs_minus_1 = check_min_char_rnn_states("h_(t + 1)", "H0")
+    assert hs_t and hs_minus_1
+    hs_t, hs_minus_1 = check_min_char_rnn_states("h_t", "h_1")
+    assert hs_t.status == hs_minus_1.status == "wrong"
+    assert "h_{t+1}" not in repr(hs_t) and "h_0" not in repr(hs_minus_1)

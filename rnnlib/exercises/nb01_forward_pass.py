@@ -43,3 +43,10 @@ EXERCISES = [
                     ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),
                     ("only b_h (h_t = 0, x_t = 0)", zeroed(3, 4)))),
 ]
+
+# The notebook's "(Thinking.)" questions, by name; their answers are in rnnlib.solutions.
+QUESTIONS = {
+    "trace_keeps_both": "The trace keeps both ĥ and h. Which of the two can be recomputed from "
+                        "the other? The backward pass needs the gate 1[ĥ_t > 0] and the states "
+                        "h_t: could it work from h alone?",
+}

@@ -53,3 +53,9 @@ EXERCISES = [
              lambda dy, h: np.outer(h, dy)),
         )),
 ]
+
+# The notebook's "(Thinking.)" questions, by name; their answers are in rnnlib.solutions.
+QUESTIONS = {
+    "mean_or_sum": "If you divide E by the batch size B, what happens to every gradient? Why "
+                   "might a training loop prefer the mean, and why does rnnlib keep the sum?",
+}

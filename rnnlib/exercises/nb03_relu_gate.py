@@ -35,3 +35,14 @@ EXERCISES = [
              lambda z, dh: relu(z) * dh),
         )),
 ]
+
+# The notebook's "(Thinking.)" questions, by name; their answers are in rnnlib.solutions.
+QUESTIONS = {
+    "leaky_relu_gate": "Replace ReLU by leaky ReLU, max(z, 0.01 z). What is the gate now, and "
+                       "can a gradient ever stop completely? What would a central difference "
+                       "at 0 give?",
+    "why_relu_grad_at_zero_matters": "With the library's defaults (h_0 = 0, b_h = 0), which "
+                                     "inputs put every unit exactly on its kink, and at which "
+                                     "steps? Why does a real gradient check then have to set "
+                                     "kinks aside?",
+}

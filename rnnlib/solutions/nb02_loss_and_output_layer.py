@@ -19,4 +19,14 @@ def dW_yh_term(dy_t, h_t):
 
 
 # Answers to the notebook's "(Thinking.)" questions, by name (see rnnlib.exercises QUESTIONS).
-ANSWERS = {}
+ANSWERS = {
+    "mean_or_sum": (
+        "Every gradient is divided by B as well: differentiation is linear, so "
+        "∂(E/B)/∂v = (∂E/∂v)/B for every quantity v, from ∂y_t to ∂W_hh.\n"
+        "A training loop often prefers the mean because the size of the gradient, and so a "
+        "good learning rate, then does not depend on the batch size.\n"
+        "rnnlib keeps the sum because it is the definition E = Σ E_t written once, with no "
+        "hidden factor: the gradient of a batch is then exactly the sum of the per-example "
+        "gradients (this notebook checks it), and a caller who wants the mean divides by B "
+        "once, at the end."),
+}
