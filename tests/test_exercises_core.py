@@ -32,13 +32,13 @@ def test_first_case_prints_small_inputs_by_name():
     assert "For this case:\n  v = [1. 2.]\n  expected [2. 4.]\n  got      [3. 6.]" in message
 
 
-@pytest.mark.parametrize("spelling", ["h_{t+1}", "h_(t+1)", "h_t+1", "h[t + 1]", " H_{T+1} ",
+@pytest.mark.parametrize("spelling", ["h_{t+1}", "h_(t+1)", "h_t+1", "h[t + 1]", " H_{t+1} ",
                                       "h_{ t + 1 }", "ht+1"])
 def test_check_symbol_accepts_every_spelling_of_the_answer(spelling):
     assert check_symbol("hs[t]", spelling, "h_{t+1}")
 
 
-@pytest.mark.parametrize("wrong", ["h_t", "h_{t-1}", "h_{t+2}", "x_{t+1}", "h_1"])
+@pytest.mark.parametrize("wrong", ["h_t", "h_{t-1}", "h_{t+2}", "x_{t+1}", "h_1", "h_{T+1}"])
 def test_check_symbol_rejects_other_symbols_without_telling_the_answer(wrong):
     result = check_symbol("hs[t]", wrong, "h_{t+1}", hint="x_t feeds ...")
     assert result.status == "wrong" and "x_t feeds ..." in repr(result)

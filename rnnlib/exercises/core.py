@@ -264,16 +264,20 @@ def check_prediction(name, prediction, truth, *, why=""):
 
 def _symbol_key(text):
     """A spelling-free form of a symbol with a subscript: ``h_{t+1}``, ``h_(t+1)``,
-    ``h_t+1``, ``h[t + 1]`` and ``H_{T+1}`` all become ``ht+1``."""
-    return re.sub(r"[\s_{}()\[\]]", "", text).lower()
+    ``h_t+1``, ``h[t + 1]`` and ``H_{t+1}`` all become ``ht+1``. The case of the letter
+    before the subscript is ignored, not that of the subscript: ``h_T`` (the last state) is
+    not ``h_t``."""
+    key = re.sub(r"[\s_{}()\[\]]", "", text)
+    return key[:1].lower() + key[1:]
 
 
 def check_symbol(name, answer, truth, *, hint=""):
     """Check an answer written as a symbol, such as ``"h_{t+1}"``, whatever its spelling.
 
-    ``h_{t+1}``, ``h_(t+1)``, ``h_t+1``, ``h[t+1]``, spaces and upper or lower case all count
-    as the same answer. Unlike :func:`check_prediction`, a wrong answer is not told the right
-    one: it gets ``hint`` (which must not give the answer away), so the student can try again.
+    ``h_{t+1}``, ``h_(t+1)``, ``h_t+1``, ``h[t+1]``, spaces and the case of the letter (``H_t``)
+    all count as the same answer; the subscript's case counts (``h_T`` is not ``h_t``). Unlike
+    :func:`check_prediction`, a wrong answer is not told the right one: it gets ``hint`` (which
+    must not give the answer away), so the student can try again.
     """
     head = f"{name}: "
     if answer is None:
