@@ -1,0 +1,64 @@
+"""Notebook 03's sentences about its printed numbers, checked against the stored outputs (and,
+where the claim is structural, over several seeds)."""
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+import rnnlib
+
+NB = Path(__file__).resolve().parent.parent / "notebooks" / "03_relu_gate.ipynb"
+
+
+def _output(cell_id):
+    cell = next(c for c in nbformat.read(NB, 4).cells if c.get("id") == cell_id)
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def _markdown(cell_id):
+    return next(c for c in nbformat.read(NB, 4).cells if c.get("id") == cell_id).source
+
+
+def test_every_padding_step_puts_every_unit_on_the_kink():
+    assert "Every padding step puts all $H$ units exactly on the kink" in _markdown("c7a1e0c0")
+    out = _output("c7a1e0b9")
+    zeros = int(re.search(r"exactly 0: (\d+) of", out).group(1))
+    steps, H, product = map(int, re.search(r"padding steps × H: +(\d+) × (\d+) = (\d+)", out).groups())
+    assert zeros == product == steps * H
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_padding_claim_holds_for_other_seeds(seed):
+    rng = np.random.default_rng(seed)
+    p = rnnlib.init_params(3, 8, 1, seed=seed)          # defaults: b_h = 0; h0 = 0 below
+    lengths = rng.integers(4, 13, size=16)
+    xs = np.zeros((12, 16, 3))
+    for b, n in enumerate(lengths):
+        xs[12 - n:, b] = rng.standard_normal((n, 3))
+    assert int((rnnlib.forward(p, xs).h_hat[1:] == 0).sum()) == int((12 - lengths).sum()) * 8
+
+
+def test_kinked_bias_gradient_is_the_left_slope_in_both_passes():
+    out = _output("e2f87390")
+    left, right, central, mean = map(float, re.search(
+        r"left slope (\S+), right slope (\S+), central (\S+), mean of the slopes (\S+)", out).groups())
+    fast = float(re.search(r"ReLU'\(0\) = 0: (\S+) +\(= the left slope\)", out).group(1))
+    literal = float(re.search(r"backward_literal: +(\S+)", out).group(1))
+    assert fast == literal == left and central == mean and left != right
+
+
+def test_gradcheck_on_the_kinked_example_is_inconclusive_for_db_h_and_dh0():
+    assert "the verdict is *inconclusive*, not a pass" in _markdown("461aa32a")
+    out = _output("8d59de30")
+    assert re.search(r"^db_h +\| 8 kink\(s\) skipped", out, re.M)
+    assert re.search(r"^dh0 +\| 8 kink\(s\) skipped", out, re.M)
+    assert "INCONCLUSIVE: nothing verified for db_h, dh0" in out
+    assert "report.status: inconclusive    report.ok: False" in out
+
+
+def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
+    assert "largest |∂ĥ| at a closed gate: 0.0\n" in _output("1ccf74c2")
+    out = _output("66ac282b")
+    assert "ĥ > 0 and h > 0 identical: True" in out and "h >= 0: 100%" in out
