@@ -31,6 +31,8 @@ EXERCISES = [
             ("Units with ĥ_t = 0 let the gradient through: ReLU'(0) = 0, so test ĥ_t > 0.",
              lambda z, dh: (z >= 0) * dh),
             ("That is the mask alone: multiply it by ∂h_t.", lambda z, dh: (z > 0) * 1.0),
+            ("You returned ∂h_t unchanged: nothing is gated. Which units may pass gradient?",
+             lambda z, dh: dh),
             ("You multiplied by ReLU(ĥ_t), the value; the gate is its derivative ReLU'(ĥ_t).",
              lambda z, dh: relu(z) * dh),
         )),
