@@ -25,7 +25,8 @@ def test_every_padding_step_puts_every_unit_on_the_kink():
     assert "Every padding step puts all $H$ units exactly on the kink" in _markdown("c7a1e0c0")
     out = _output("c7a1e0b9")
     zeros = int(re.search(r"exactly 0: (\d+) of", out).group(1))
-    steps, H, product = map(int, re.search(r"padding steps × H: +(\d+) × (\d+) = (\d+)", out).groups())
+    steps, H, product = map(int, re.search(r"padding steps × H: +(\d+) × (\d+) = (\d+)",
+                                           out).groups())
     assert zeros == product == steps * H
 
 
@@ -43,7 +44,8 @@ def test_padding_claim_holds_for_other_seeds(seed):
 def test_kinked_bias_gradient_is_the_left_slope_in_both_passes():
     out = _output("e2f87390")
     left, right, central, mean = map(float, re.search(
-        r"left slope (\S+), right slope (\S+), central (\S+), mean of the slopes (\S+)", out).groups())
+        r"left slope (\S+), right slope (\S+), central (\S+), mean of the slopes (\S+)",
+        out).groups())
     fast = float(re.search(r"ReLU'\(0\) = 0: (\S+) +\(= the left slope\)", out).group(1))
     literal = float(re.search(r"backward_literal: +(\S+)", out).group(1))
     assert fast == literal == left and central == mean and left != right
