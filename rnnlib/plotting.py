@@ -247,7 +247,7 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
     if not (isinstance(t, (int, np.integer)) and 1 <= t <= T - 1):
         raise ValueError(f"t must be an integer with 1 <= t <= T-1 = {T - 1} (a state with an "
                          f"output and a next step); got {t!r}")
-    into_h = into_y = np.ones(T + 1)
+    into_h = into_y = np.full(T + 1, 0.4)     # without grads: every edge thin
     if grads is not None:
         into_h = row_norms(_example(grads.dh_hat, trace, example))   # ∂ĥ_s, into ∂h_{s-1}
         into_y = row_norms(_example(grads.dy, trace, example))
