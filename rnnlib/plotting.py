@@ -223,3 +223,87 @@ def plot_connectivity(sensitivity, *, ax=None, title="How far back the last outp
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     return fig
+
+
+def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
+                        title="The backward pass: gradient flows right to left"):
+    """The unrolled graph read backwards: ∂y_s → ∂h_s (through W_yhᵀ), ∂h_s → ∂ĥ_s (through
+    the gate of step s, one cell per unit, closed cells marked ×) and ∂ĥ_s → ∂h_{s-1} (through
+    W_hhᵀ), for s = T … 1. The two paths into ∂h_t, from y_t and from ĥ_{t+1}, are drawn thick
+    in vermillion. Best for T <= 6 and H <= 6.
+
+    trace: from rnnlib.forward. grads: optional, from rnnlib.backward; then each backward edge
+    is as wide as the gradient it carries (‖∂y_s‖ into ∂h_s, ‖∂ĥ_s‖ into ∂h_{s-1}).
+    t: the state whose two incoming paths are highlighted, 1 <= t <= T-1 (default: the middle).
+    example: which batch example to draw. Returns the Figure.
+    """
+    from matplotlib import patheffects   # here, not at the top: only this figure uses it
+
+    mask = _example(trace.mask, trace, example)
+    T, H = trace.T, mask.shape[-1]
+    if T < 2:
+        raise ValueError(f"trace must have T >= 2 steps to show both paths; got T = {T}")
+    t = T // 2 if t is None else t
+    if not (isinstance(t, (int, np.integer)) and 1 <= t <= T - 1):
+        raise ValueError(f"t must be an integer with 1 <= t <= T-1 = {T - 1} (a state with an "
+                         f"output and a next step); got {t!r}")
+    into_h = into_y = np.full(T + 1, 0.4)     # without grads: every edge thin
+    if grads is not None:
+        into_h = row_norms(_example(grads.dh_hat, trace, example))   # ∂ĥ_s, into ∂h_{s-1}
+        into_y = row_norms(_example(grads.dy, trace, example))
+        top = max(into_h.max(), into_y.max()) or 1.0
+        into_h, into_y = into_h / top, into_y / top
+    step, w, hgt, y_out = 1.6, 0.7, 0.5, 1.6
+    if ax is None:   # about 0.65 in per unit of the drawing, so 13 pt labels fit the boxes
+        _, ax = plt.subplots(figsize=(0.65 * (2 * T * step + 2 * w) + 0.4, 0.65 * (y_out + 1.3) + 1.0))
+    fig = ax.figure
+    grey, hot = "#555555", OKABE_ITO["vermillion"]
+
+    def node(x, y, label, gate=None):
+        if gate is None:
+            ax.add_patch(Rectangle((x - w / 2, y - hgt / 2), w, hgt, fc="white", ec="black", lw=1.5))
+        else:   # ∂ĥ_s: one cell per unit, coloured by the gate; × where it is closed
+            cw = w / len(gate)
+            for i, on in enumerate(gate):
+                cx = x - w / 2 + i * cw
+                ax.add_patch(Rectangle((cx, y - hgt / 2), cw, hgt, fc=GATE_ON if on else GATE_OFF,
+                                       ec="black", lw=0.8))
+                if not on:
+                    ax.text(cx + cw / 2, y, "×", ha="center", va="center", fontsize=14,
+                            color="black", fontweight="bold",
+                            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+        ax.text(x, y + hgt / 2 + 0.08, label, ha="center", va="bottom", fontsize=13)
+
+    def edge(x0, y0, x1, y1, label, strength, highlight):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=15,
+                                     lw=(3.5 if highlight else 0.6 + 2.4 * strength),
+                                     color=hot if highlight else grey, shrinkA=0, shrinkB=0,
+                                     gid="highlight" if highlight else None))
+        if label:
+            vertical = x0 == x1
+            ax.text((x0 + x1) / 2 + (0.08 if vertical else 0), (y0 + y1) / 2 - (0 if vertical else 0.06),
+                    label, ha="left" if vertical else "center", va="center" if vertical else "top",
+                    fontsize=12, color=hot if highlight else "black")
+
+    for s in range(T + 1):
+        xh = 2 * s * step
+        node(xh, 0, rf"$\partial h_{{{s}}}$")
+        if s >= 1:
+            xg = xh - step
+            node(xg, 0, rf"$\partial \hat h_{{{s}}}$", gate=mask[s, :H])
+            node(xh, y_out, rf"$\partial y_{{{s}}}$")
+            edge(xh, y_out - hgt / 2, xh, hgt / 2 + 0.35, r"$W_{yh}^\top$" if s in (1, t) else None,
+                 into_y[s], s == t)
+            edge(xh - w / 2, 0, xg + w / 2, 0, "gate" if s in (1, t + 1) else None, into_h[s], False)
+            edge(xg - w / 2, 0, xh - 2 * step + w / 2, 0,
+                 r"$W_{hh}^\top$" if s in (1, t + 1) else None, into_h[s], s == t + 1)
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="gate open: passes"))
+    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="gate closed (×): stops"))
+    ax.plot([], [], color=hot, lw=3.5, label=rf"the two paths into $\partial h_{{{t}}}$")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02), ncol=3, frameon=False, fontsize=12)
+    ax.set_xlim(-w, 2 * T * step + w)
+    ax.set_ylim(-0.6, y_out + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title)
+    return fig

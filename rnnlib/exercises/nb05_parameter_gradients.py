@@ -42,5 +42,23 @@ EXERCISES = [
              lambda dh_hat, xs: _dW_hx_sum(dh_hat, xs).T),
             ("Only one step survives: = where += is needed (W_hx is shared by every step).",
              lambda dh_hat, xs: np.outer(dh_hat[-1], xs[-1])),
-        )),
+            ("Off by one: you paired ∂ĥ_t with x_t (as dh_hat[:-1].T @ xs does: row 0 of "
+             "dh_hat is no step, and ∂ĥ_T is left out), but ĥ_t is fed by x_{t-1} "
+             "(xs[k] is x_k, which feeds ĥ_{k+1}): which rows of dh_hat and xs line up?",
+             lambda dh_hat, xs: dh_hat[:-1].T @ xs),
+            ("The first step is missing: ĥ_1 = W_hh h_0 + W_hx x_0 + b_h uses W_hx too, so "
+             "x_0 = xs[0] contributes (check where your loop or slice starts).",
+             lambda dh_hat, xs: dh_hat[2:].T @ xs[1:]),
+            ("The last step is missing: ĥ_T, fed by x_{T-1} = xs[-1], uses W_hx too (check "
+             "where your loop or slice ends).",
+             lambda dh_hat, xs: dh_hat[1:-1].T @ xs[:-1]),
+        ),
+        error_hints=(("IndexError", "An index is out of range: xs has T rows, x_0 … x_{T-1}, "
+                      "while dh_hat has T+1; ĥ_t is fed by x_{t-1} = xs[t-1]."),)),
 ]
+
+QUESTIONS = {
+    "speedup_source": "The loop and the single product for ∂W_hh do the same multiplications. "
+                      "Where does the speed-up come from, and why does it differ between one "
+                      "sequence and a batch of 32?",
+}

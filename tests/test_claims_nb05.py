@@ -1,0 +1,32 @@
+"""Notebook 05's markdown against its stored outputs, and its timings kept out of the
+comparison: nbval must not compare them and no text may quote them."""
+import re
+from pathlib import Path
+
+import nbformat
+
+NB = Path(__file__).resolve().parents[1] / "notebooks" / "05_parameter_gradients.ipynb"
+
+
+def cells():
+    return nbformat.read(NB, as_version=4).cells
+
+
+def test_the_first_steps_share_is_zero_as_the_text_says():
+    text = "\n".join(c.source for c in cells() if c.cell_type == "markdown")
+    assert "The share of $t = 1$ is zero here" in text
+    [cell] = [c for c in cells() if c.cell_type == "code" and "for t = 1..8" in c.source]
+    out = "".join(o.get("text", "") for o in cell.outputs)
+    shares = re.search(r"for t = 1\.\.8: \[([^\]]*)\]", out).group(1).split()
+    assert float(shares[0]) == 0 and all(float(s) > 0 for s in shares[1:])
+
+
+def test_timings_are_not_compared_and_not_quoted():
+    timed = [c for c in cells() if c.cell_type == "code" and ("repeat(" in c.source
+                                                              or "perf_counter" in c.source)]
+    assert timed, "the timing cell is gone: update this test"
+    for cell in timed:
+        assert "nbval-ignore-output" in cell.metadata.get("tags", [])
+    for cell in cells():
+        if cell.cell_type == "markdown":
+            assert not re.search(r"\d+(\.\d+)?\s*(x|×) faster|\d+(\.\d+)?\s*ms\b", cell.source)
