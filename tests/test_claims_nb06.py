@@ -156,3 +156,17 @@ def test_markdown_cells_are_short_and_there_are_two_pauses():
     assert max(len(s.split()) for s in md) <= 250
     assert sum(s.count("⏸ **A good place to pause.**") for s in md) == 2
     assert not any("(Thinking.)" in s for s in md)
+
+
+def test_a_gradient_never_compared_is_inconclusive_however_gradcheck_scores_it():
+    # rnnlib.compare marks a row with nothing compared (every entry a kink) as close or, in a
+    # stricter gradcheck, as not close; either way no entry disagreed, so the verdict is
+    # inconclusive, neither caught nor missed.
+    Row = rnnlib.Comparison
+    fine = Row("dW_yh", True, False, True, 1e-12, 1e-12, n_compared=8)
+    for close in (True, False):
+        unverified = Row("db_h", True, False, close, np.nan, np.nan, n_compared=0, n_kinks=4)
+        assert bugs.verdict(rnnlib.GradCheckReport((fine, unverified))) == "inconclusive"
+    wrong = Row("dW_hh", True, False, False, 1.0, 1.0, n_compared=16)
+    assert bugs.verdict(rnnlib.GradCheckReport((fine, wrong))) == "caught"
+    assert bugs.verdict(rnnlib.GradCheckReport((fine,))) == "MISSED"
