@@ -186,3 +186,14 @@ def test_the_notebooks_training_loop_coincides_for_a_right_student_answer():
     assert np.all(np.abs(library - student) <= 1e-12 * np.maximum(1, library))
     wrong = train_adding(rnnlib.backward_with_bug("dropped through-time term"))
     assert np.abs(library - wrong).max() > 1e-6    # the comparison can fail
+
+
+def test_all_zeros_compares_only_zeros():
+    # "every nudge of W_hh, W_hx or b_h crosses a kink, and what is left to compare is 0 on
+    # both sides"
+    p, x, h, dy = bugs.setup_problem("all zeros", *generic_problem(3))
+    report = rnnlib.gradcheck(p, x, h0=h, dy=dy)
+    assert {r.name for r in report.rows if r.n_compared == 0} == {"dW_hh", "dW_hx", "db_h"}
+    g = rnnlib.backward(p, rnnlib.forward(p, x, h), dy)
+    assert not (g.dW_yh.any() or g.dh0.any() or g.dx.any())
+    assert all(r.max_abs_diff == 0 for r in report.rows if r.n_compared)
