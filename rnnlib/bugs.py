@@ -1,14 +1,20 @@
-"""Classic BPTT bugs, planted on purpose, so that students learn to recognise and catch them.
+"""Classic BPTT bugs, planted on purpose, and how checks catch them (or do not).
 
 ``backward_with_bug(bug)`` returns a backward pass with the signature of :func:`rnnlib.backward`:
-the literal loop of :func:`rnnlib.backward_literal` with exactly one mistake. Notebook 06 runs
-:func:`rnnlib.gradcheck` on each and shows which checks catch it and which would not.
+the literal loop of :func:`rnnlib.backward_literal` with exactly one mistake.
+``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.gradcheck` on each bug under each
+setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts that
+displays as an HTML table in a notebook (notebook 06).
 """
+from dataclasses import dataclass
+from html import escape
+
 import numpy as np
 
 from .bptt import (Grads, check_backward_args, db_h_term, dW_hh_term, dW_hx_term, dW_yh_term,
                    hidden_grad, input_grad, relu_gate)
-from .model import relu_grad
+from .gradcheck import gradcheck, random_upstream
+from .model import Params, check_inputs, forward, relu_grad
 from .validate import check_option
 
 BUGS = {
@@ -70,3 +76,107 @@ def backward_with_bug(bug):
     backward.__name__ = "backward_with_" + bug.replace(" ", "_").replace("=", "eq").replace("+", "plus")
     backward.__doc__ = f"rnnlib.backward_literal with a planted bug: {BUGS[bug]}."
     return backward
+
+
+# --- which checks catch which bug ---------------------------------------------------------
+
+SETUPS = {
+    "random ∂y": "the full check: the network given, a random upstream gradient ∂y_t",
+    "E = Σ y": "the 'sum of outputs' loss: ∂y_t = 1 for every output and step",
+    "loss at T only": "a loss on the last output only (as in the adding problem): ∂y_t = 0 "
+                      "for t < T, random ∂y_T",
+    "T = 1": "a single time step: only x_0 of the sequence, random ∂y_1",
+    "W_hh = 0": "the full check on the network without its recurrent weights",
+    "all zeros": "the full check on an all-zero network",
+}
+
+VERDICTS = ("caught", "MISSED", "inconclusive")
+
+
+def setup_problem(setup, params, xs, h0=None, *, seed=0):
+    """The problem (params, xs, h0, dy) that the check ``setup`` (a key of :data:`SETUPS`) runs
+    on, built from a generic one: params (Params), xs (T, D), h0 (H,) or None.
+    Returns dy of shape (T'+1, O), row 0 zero (T' = 1 for "T = 1")."""
+    check_option("setup", setup, tuple(SETUPS))
+    xs, h0 = check_inputs(params, xs, h0)
+    if setup == "T = 1":
+        xs = xs[:1]
+    elif setup == "W_hh = 0":
+        params = params.replace(W_hh=np.zeros_like(params.W_hh))
+    elif setup == "all zeros":
+        params = Params(*(np.zeros_like(getattr(params, n)) for n in Params.names))
+    dy = random_upstream(forward(params, xs, h0), seed)
+    if setup == "E = Σ y":
+        dy[1:] = 1.0
+    elif setup == "loss at T only":
+        dy[1:-1] = 0.0
+    return params, xs, h0, dy
+
+
+def verdict(report):
+    """"caught" if a compared gradient disagrees (or dy was overwritten), "inconclusive" if
+    nothing disagrees but some gradient had every entry set aside as a kink, else "MISSED".
+
+    report: a :class:`rnnlib.GradCheckReport` of a backward pass known to be wrong."""
+    if any(row.name == "dy" or (row.n_compared > 0 and not row.close) for row in report.rows):
+        return "caught"
+    if any(row.shapes_match and row.n_compared == 0 for row in report.rows):
+        return "inconclusive"
+    return "MISSED"
+
+
+# Okabe-Ito colours, light tints; the word stays in every cell, so colour is never the only cue.
+_CELL_STYLE = {"caught": "background:#cfe6f5;color:#000",
+               "MISSED": "background:#f3c16b;color:#000;font-weight:bold",
+               "inconclusive": "background:#e6e6e6;color:#000;font-style:italic"}
+
+
+@dataclass(frozen=True)
+class CatchTable:
+    """Verdicts of :func:`which_checks_catch`: ``rows[bug][setup]`` is one of :data:`VERDICTS`.
+
+    Displays as an HTML table in a notebook, as plain text otherwise."""
+    setups: tuple
+    rows: dict
+
+    def missed(self, setup):
+        """The bugs that the check ``setup`` lets through (verdict "MISSED")."""
+        return {bug for bug, row in self.rows.items() if row[setup] == "MISSED"}
+
+    def __repr__(self):
+        width = max(map(len, self.rows))
+        lines = ["bug".ljust(width) + " | " + " | ".join(self.setups)]
+        for bug, row in self.rows.items():
+            lines.append(bug.ljust(width) + " | "
+                         + " | ".join(row[s].ljust(len(s)) for s in self.setups).rstrip())
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        head = "".join(f'<th title="{escape(SETUPS[s])}">{escape(s)}</th>' for s in self.setups)
+        body = "".join(
+            f'<tr><th style="text-align:left">{escape(bug)}</th>'
+            + "".join(f'<td style="{_CELL_STYLE[row[s]]};text-align:center">{row[s]}</td>'
+                      for s in self.setups) + "</tr>"
+            for bug, row in self.rows.items())
+        return (f"<table><caption>Which check catches which planted bug</caption>"
+                f"<thead><tr><th>bug</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(BUGS), seed=0):
+    """Run :func:`rnnlib.gradcheck` on every planted bug under every check setup.
+
+    params: Params; xs: (T, D) one sequence; h0: (H,) or None; setups: keys of :data:`SETUPS`;
+    bugs: keys of :data:`BUGS`; seed: for the random ∂y. Returns a :class:`CatchTable`.
+    """
+    for s in setups:
+        check_option("setup", s, tuple(SETUPS))
+    for b in bugs:
+        check_option("bug", b, tuple(BUGS))
+    problems = {s: setup_problem(s, params, xs, h0, seed=seed) for s in setups}
+    rows = {}
+    for bug in bugs:
+        backward = backward_with_bug(bug)
+        rows[bug] = {}
+        for s, (p, x, h, dy) in problems.items():
+            rows[bug][s] = verdict(gradcheck(p, x, h0=h, dy=dy, backward=backward))
+    return CatchTable(tuple(setups), rows)
