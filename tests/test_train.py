@@ -70,6 +70,24 @@ def test_sgd_momentum_and_adam_first_steps():
     np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["b_h"]), rtol=1e-6)
 
 
+@pytest.mark.parametrize("magnitude, eps", [(1e-5, 1e-8), (1e-8, 1e-12), (1e10, 1e-8)])
+def test_adam_first_step_is_lr_sign_g_at_any_gradient_scale(magnitude, eps):
+    # m̂ = g and v̂ = g² on step 1, so the step is lr · g / (|g| + ε) ≈ lr · sign(g) while
+    # |g| ≫ ε. Catches ε inside the root, √(v̂ + ε): at |g| = 1e-5 that step is 0.1 lr.
+    g = {n: np.array([magnitude, -magnitude]) for n in optim.NAMES}
+    w = {n: np.zeros(2) for n in optim.NAMES}
+    optim.Adam(lr=0.01, eps=eps).step(w, g)
+    for n in optim.NAMES:
+        np.testing.assert_allclose(w[n], [-0.01, 0.01], rtol=2e-3)
+
+
+def test_adam_step_with_default_eps_at_gradients_of_its_size():
+    # |g| = ε = 1e-8: the step is exactly half of lr, lr · |g| / (|g| + ε).
+    w = {n: np.zeros(1) for n in optim.NAMES}
+    optim.Adam(lr=0.01).step(w, {n: np.array([1e-8]) for n in optim.NAMES})
+    np.testing.assert_allclose(w["W_hh"], [-0.005], rtol=1e-6)
+
+
 def test_adding_problem_and_its_baseline():
     xs, targets = tasks.adding_problem(2000, 10, np.random.default_rng(0))
     assert xs.shape == (10, 2000, 2) and targets.shape == (2000, 1)
@@ -116,6 +134,16 @@ def test_clip_value_inside_train_and_stop_below():
     np.testing.assert_allclose(trained.W_hh, expected, rtol=1e-12)
     _, history = train(params, lambda rng: batch, steps=100, stop_below=1e9)
     assert history.step[-1] == 10                          # stops once 10 steps are logged
+
+
+def test_history_grad_norm_is_the_norm_before_clipping():
+    params = rnnlib.init_params(2, 8, 1, seed=0)
+    batch = tasks.adding_problem(4, 6, np.random.default_rng(2))
+    _, history = train(params, lambda rng: batch, steps=1, clip_norm=1e-3)
+    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
+    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in optim.NAMES))
+    assert unclipped > 10 * 1e-3                           # so clipping changes the norm
+    assert history.grad_norm[0] == pytest.approx(unclipped, rel=1e-12)
 
 
 def test_first_value_recall_targets_the_first_value():
