@@ -4,6 +4,7 @@ import pytest
 
 import rnnlib
 from rnnlib import optim, tasks, truncation
+from rnnlib.model import Workspace
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -22,6 +23,31 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
         assert rel_err(grads[name], getattr(g, "d" + name) / 5) <= tol, name
     y = rnnlib.forward(p, xs).y[-1 if loss_at == "last" else slice(1, None)]
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
+
+
+def test_batch_gradients_reusing_a_workspace_returns_new_arrays():
+    p, xs, _, _ = make_problem(T=5, B=4, D=3, H=6, O=2, bias=0.2)
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    rng = np.random.default_rng(0)
+    ws = Workspace(5, (4,), 3, 6, 2, np.float64)
+    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)), workspace=ws)
+    kept = {n: g.copy() for n, g in first[1].items()}
+    targets = rng.standard_normal((5, 4, 2))
+    second = batch_gradients(weights, -xs, targets, "all", workspace=ws)
+    for n in optim.NAMES:
+        np.testing.assert_array_equal(first[1][n], kept[n], err_msg=n)   # not overwritten
+        np.testing.assert_array_equal(second[1][n], batch_gradients(weights, -xs, targets,
+                                                                    "all")[1][n], err_msg=n)
+
+
+def test_train_names_a_batch_of_the_wrong_shape():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    xs, targets = tasks.adding_problem(3, 5, np.random.default_rng(1))
+    with pytest.raises(ValueError, match=r"targets of shape \(B, O\) = \(3, 1\) for "
+                                         r"loss_at='last' and xs of shape \(5, 3, 2\); got \(3,\)"):
+        train(params, lambda rng: (xs, targets[:, 0]), steps=1)
+    with pytest.raises(ValueError, match=r"xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"):
+        train(params, lambda rng: (xs[..., 0], targets), steps=1)
 
 
 def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
