@@ -197,7 +197,7 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
     """
     T, H, D, O = xs.shape[0], W_hh.shape[0], W_hx.shape[1], W_yh.shape[0]
     ws.for_backward()
-    dh, dh_hat, gate = ws.dh_rows, ws.dh_hat_rows, ws.gate_rows
+    dh, dh_hat, gate, through_time = ws.dh_rows, ws.dh_hat_rows, ws.gate_rows, ws.scratch
     if last_only:
         np.dot(dy, W_yh, out=dh[T])              # ∂h_T = W_yhᵀ ∂y_T  (∂ĥ_{T+1} = 0)
         np.multiply(dh[T], gate[T], out=dh_hat[T])
@@ -205,14 +205,12 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
             np.dot(dh_hat[t + 1], W_hh, out=dh[t])
             np.multiply(dh[t], gate[t], out=dh_hat[t])
         dW_yh = np.dot(dy.reshape(-1, O).T, h[T].reshape(-1, H))
-    else:
-        output_path = np.dot(dy.reshape(-1, O), W_yh).reshape(h.shape)   # row t: W_yhᵀ ∂y_t
-        output_rows = list(output_path)
-        dh[T][...] = output_rows[T]
+    else:                                        # dh starts as the output path W_yhᵀ ∂y_t
+        np.dot(dy.reshape(-1, O), W_yh, out=ws.dh.reshape(-1, H))
         np.multiply(dh[T], gate[T], out=dh_hat[T])
-        for t in range(T - 1, 0, -1):
-            np.dot(dh_hat[t + 1], W_hh, out=dh[t])
-            np.add(dh[t], output_rows[t], out=dh[t])
+        for t in range(T - 1, 0, -1):            # ... and adds the path through time
+            np.dot(dh_hat[t + 1], W_hh, out=through_time)
+            np.add(dh[t], through_time, out=dh[t])
             np.multiply(dh[t], gate[t], out=dh_hat[t])
         dW_yh = np.dot(dy[1:].reshape(-1, O).T, h[1:].reshape(-1, H))
     np.dot(dh_hat[1], W_hh, out=dh[0])            # h_0 has no output

@@ -294,6 +294,7 @@ class Workspace:
 
     def __init__(self, T, batch, D, H, O, dtype):
         self.key = (T, tuple(batch), D, H, O, np.dtype(dtype))
+        self.scratch = np.empty((*batch, H), dtype)     # one step's W_hh h_t or W_hhᵀ ∂ĥ_{t+1}
         self.h = self.dh = None
 
     @classmethod
@@ -311,7 +312,6 @@ class Workspace:
             self.h = np.empty_like(self.h_hat)
             self.y = np.empty((T + 1, *batch, O), dtype)
             self.zeros = np.zeros((*batch, H), dtype)
-            self.scratch = np.empty((*batch, H), dtype)
             self.h_hat_rows, self.h_rows = list(self.h_hat), list(self.h)
         return self
 
