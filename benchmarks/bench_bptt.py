@@ -14,8 +14,9 @@ squared-error loss at every step and BPTT (E and every parameter gradient) are t
   (it is not a dependency of this project), with ``torch.set_num_threads(1)``.
 
 The machine may be shared, so the implementations are interleaved inside one process: each
-round times every implementation once, and a ratio is the median over rounds of the per-round
-ratio. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
+round times every implementation once (in a rotating order), and a ratio is the median over
+rounds of the per-round ratio; ``best`` is lean/numpy from the fastest run of each, the
+least disturbed by other processes. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
 median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
 two largest sizes the FLOP count of each phase is printed.
 
@@ -28,6 +29,7 @@ The OpenBLAS kernel is printed first: OPENBLAS_CORETYPE changes these numbers by
 This is a measurement, not a test: it prints numbers and always exits 0.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -35,6 +37,9 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import rnnlib
+
+# PyTorch's OpenMP threads otherwise spin after each call and slow whatever runs next.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 SIZES = [(50, 1, 8, 32, 8), (100, 32, 16, 64, 16), (100, 32, 64, 128, 64),
          (200, 64, 128, 256, 128), (1000, 1, 1, 100, 1)]
@@ -108,7 +113,7 @@ def torch_runner(p, xs, targets):
         y = rnn(x)[0] @ W_yh.T
         E = 0.5 * ((y - target) ** 2).sum()
         E.backward()
-        return float(E), rnn.weight_hh_l0.grad
+        return E.item(), rnn.weight_hh_l0.grad
     return run
 
 
@@ -164,15 +169,17 @@ def bench(size, dtype, seconds):
     t_est = sum(min(_time(f) for _ in range(2)) for f in runs.values())
     rounds = int(min(301, max(11, seconds / t_est)))
     literal_rounds = 3 if size[0] * size[1] * size[3] ** 2 > 1e7 else 7
-    for r in range(rounds):
-        for name, fn in runs.items():
-            times[name].append(_time(fn))
+    names = list(runs)
+    for r in range(rounds):                # rotate the order: no one always runs after torch
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            times[name].append(_time(runs[name]))
         if r < literal_rounds:
             times["literal"].append(_time(lambda: literal(p, xs, targets)))
     medians = {name: statistics.median(ts) for name, ts in times.items()}
     ratios = {f"{a}/{b}": statistics.median(x / y for x, y in zip(times[a], times[b]))
               for a, b in (("fast", "numpy"), ("lean", "numpy"), ("torch", "numpy"),
                            ("fast", "torch")) if a in runs and b in runs}
+    ratios["lean/numpy best"] = min(times["lean"]) / min(times["numpy"])   # least disturbed
     return medians, ratios, rounds
 
 
@@ -205,7 +212,7 @@ def main():
             print(f"\n{name}: times are medians in ms; ratios are medians of per-round ratios")
             print(f"{'(T, B, D, H, O)':<26}{'fast':>9}{'lean':>9}{'numpy':>9}{'torch':>9}"
                   f"{'literal':>10}{'fast/np':>9}{'lean/np':>9}{'torch/np':>9}{'lit/fast':>9}"
-                  f"{'lean GFLOP/s':>14}{'% matmul':>10}{'rounds':>8}")
+                  f"{'best':>6}{'lean GFLOP/s':>14}{'% matmul':>10}{'rounds':>8}")
             for size in sizes:
                 med, ratio, rounds = bench(size, dtype, args.seconds)
                 peaks.append(matmul_gflops(dtype))
@@ -216,7 +223,7 @@ def main():
                 print(f"{str(size):<26}{med['fast'] * 1e3:>9.2f}{med['lean'] * 1e3:>9.2f}"
                       f"{med['numpy'] * 1e3:>9.2f}{torch_ms}{med['literal'] * 1e3:>10.1f}"
                       f"{ratio['fast/numpy']:>9.2f}{ratio['lean/numpy']:>9.2f}{torch_ratio}"
-                      f"{med['literal'] / med['fast']:>9.1f}{rate:>14.1f}"
+                      f"{med['literal'] / med['fast']:>9.1f}{ratio['lean/numpy best']:>6.2f}{rate:>14.1f}"
                       f"{100 * rate / statistics.median(peaks):>9.0f}%{rounds:>8}")
             print(f"single-thread 1024x1024 matmul: median {statistics.median(peaks):.1f} GFLOP/s "
                   f"(range {min(peaks):.1f} to {max(peaks):.1f} over {len(peaks)} measurements)")

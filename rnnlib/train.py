@@ -4,10 +4,11 @@ The loss is the **batch mean** of E = Σ_t ½‖y_t − target_t‖² (over the 
 so the gradients here are those of :func:`rnnlib.loss_and_grads` divided by the batch size B,
 and clipping thresholds refer to them. The reported MSE is the plain mean of (y − target)².
 
-:func:`batch_gradients` computes the same equations as :func:`rnnlib.backward` without argument
-checks, histories or input gradients, on the trainer's own arrays: about twice as fast, and
-tested against ``loss_and_grads``. A non-finite loss or gradient stops training with
-:class:`TrainingDiverged`, which says what exploded and what to try.
+:func:`batch_gradients` runs the same fast passes as :func:`rnnlib.loss_and_grads`
+(:func:`rnnlib.model.forward_into`, :func:`rnnlib.bptt.backward_into`) on the trainer's own
+arrays, without histories or input gradients, and with a workspace that ``train`` reuses from
+step to step. A non-finite loss or gradient stops training with :class:`TrainingDiverged`,
+which says what exploded and what to try.
 """
 import time
 from dataclasses import dataclass, field
