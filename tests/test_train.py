@@ -255,3 +255,28 @@ def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
     # quick: 2 inits x (adam, sgd: clipped and not; 3 others clipped) + 2 inits x 2 optimisers at "long"
     assert len(result["runs"]) == 2 * (2 * 2 + 3) + 2 * 2
     assert all("mse" in r for r in result["runs"])
+
+
+def test_adam_three_steps_equal_kingma_and_ba_written_out():
+    # Adam of Kingma & Ba (moments, bias correction at t = 1, 2, 3), written out here in its
+    # own words: equal to the last bit, since the arithmetic per entry is the same.
+    rng = np.random.default_rng(0)
+    shapes = {"W_hh": (3, 3), "W_hx": (3, 2), "b_h": (3,), "W_yh": (1, 3)}
+    w = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
+    w_ref = {n: a.copy() for n, a in w.items()}
+    m = {n: np.zeros(s) for n, s in shapes.items()}
+    v = {n: np.zeros(s) for n, s in shapes.items()}
+    adam = optim.Adam(lr=0.01)
+    for t in range(1, 4):
+        grads = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
+        adam.step(w, grads)
+        for n in shapes:
+            g = grads[n].astype(np.float64)
+            m[n] = 0.9 * m[n] + (1 - 0.9) * g
+            v[n] = 0.999 * v[n] + (1 - 0.999) * g * g
+            step = 0.01 * (m[n] / (1 - 0.9 ** t)) / (np.sqrt(v[n] / (1 - 0.999 ** t)) + 1e-8)
+            w_ref[n] -= step.astype(np.float32)
+    for n in shapes:
+        np.testing.assert_array_equal(w[n], w_ref[n], err_msg=n)
+        np.testing.assert_array_equal(adam.m[n], m[n], err_msg=n)
+        assert w[n].dtype == np.float32
