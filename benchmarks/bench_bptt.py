@@ -1,19 +1,35 @@
-"""Benchmark: forward, literal backward and fast backward, single-threaded BLAS.
+"""Benchmark: the fast path against the literal loop, a lean numpy yardstick and PyTorch.
 
-Prints, for float32 and float64 and each (T, B, D, H, O), the median time of each pass, the
-ratio fast/literal backward, and the fast forward+backward rate in GFLOP/s against the
-single-thread 1024x1024 matmul rate of the same dtype. FLOPs of one forward+backward are
-counted as 2·T·B·(2DH + 3H² + 3HO). The last column, the GFLOP/s of one step's (B, H) @ (H, H)
-product on its own, is the ceiling for the part that must run step by step.
+One BLAS thread. For float32 and float64 and each (T, B, D, H, O), one forward pass, the
+squared-error loss at every step and BPTT (E and every parameter gradient) are timed for:
 
-Targets (from the rnnlib core issue): fast backward <= 0.3x literal at B = 1 and <= 0.7x
-elsewhere; at (200, 64, 128, 256, 128) float32, fast forward+backward >= 70 % of the matmul rate.
+- ``fast``: ``rnnlib.loss_and_grads`` as the notebooks call it (the full Trace and Grads);
+- ``lean``: the same with ``histories=False`` (parameter gradients and ∂h_0 only);
+- ``numpy``: the yardstick, :func:`lean_numpy` below, an independent implementation of the
+  same equations with every trick measured to help (one product over all t wherever the
+  recursion allows, ``np.dot``, per-step views built once, ReLU against a zero array, no
+  argument checks); it computes what ``lean`` returns;
+- ``literal``: ``forward_literal`` + ``loss_from_trace`` + ``backward_literal``;
+- ``torch``: ``nn.RNN(nonlinearity="relu")`` and autograd, when PyTorch is importable
+  (it is not a dependency of this project), with ``torch.set_num_threads(1)``.
 
-    make bench                      # or: .venv/bin/python benchmarks/bench_bptt.py [--quick]
+The machine may be shared, so the implementations are interleaved inside one process: each
+round times every implementation once (in a rotating order), and a ratio is the median over
+rounds of the per-round ratio; ``best`` is lean/numpy from the fastest run of each, the
+least disturbed by other processes. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
+median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
+two largest sizes the FLOP count of each phase is printed.
 
+Targets (issue 14): lean and fast at most 1.15x the numpy yardstick at every size; at
+(200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
+
+    .venv/bin/python benchmarks/bench_bptt.py [--quick] [--seconds S]
+
+The OpenBLAS kernel is printed first: OPENBLAS_CORETYPE changes these numbers by up to 1.5x.
 This is a measurement, not a test: it prints numbers and always exits 0.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -22,58 +38,162 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import rnnlib
 
+# PyTorch's OpenMP threads otherwise spin after each call and slow whatever runs next.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 SIZES = [(50, 1, 8, 32, 8), (100, 32, 16, 64, 16), (100, 32, 64, 128, 64),
          (200, 64, 128, 256, 128), (1000, 1, 1, 100, 1)]
 
 
-def median_time(fn, min_repeats=5, min_seconds=0.3, max_repeats=200):
-    """Median wall time of fn() in seconds, after one warm-up call."""
-    fn()
-    times, start = [], time.perf_counter()
-    while len(times) < max_repeats and (len(times) < min_repeats
-                                        or time.perf_counter() - start < min_seconds):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets):
+    """E = ½ Σ_t ‖y_t − target_t‖² for h_0 = 0, and dW_hh, dW_hx, db_h, dW_yh, dh0.
+
+    xs (T, [B,] D), targets (T, [B,] O) (targets[k] is the target of y_{k+1}). Written
+    apart from rnnlib, as lean as numpy allows: the yardstick of the fast path.
+    """
+    T, D, H, O = xs.shape[0], W_hx.shape[1], W_hh.shape[0], W_yh.shape[0]
+    row = xs.shape[1:-1] + (H,)
+    n = xs.size // D                                   # T·B
+    a = np.empty((T,) + row, xs.dtype)                 # a[k] = ĥ_{k+1}
+    np.dot(xs.reshape(n, D), W_hx.T, out=a.reshape(n, H))
+    a += b_h
+    h = np.empty((T + 1,) + row, xs.dtype)             # h[t] = h_t
+    h[0] = 0
+    W_hh_T, zero, tmp = np.ascontiguousarray(W_hh.T), np.zeros(row, xs.dtype), np.empty(row, xs.dtype)
+    a_rows, h_rows = list(a), list(h)
+    for k in range(T):
+        np.dot(h_rows[k], W_hh_T, out=tmp)
+        np.add(a_rows[k], tmp, out=a_rows[k])
+        np.maximum(a_rows[k], zero, out=h_rows[k + 1])
+    h_out = h[1:].reshape(n, H)
+    r = np.dot(h_out, W_yh.T)                          # y, then the residual ∂y
+    r -= targets.reshape(n, O)
+    E = 0.5 * float(np.vdot(r, r))
+    gate = (a > 0).astype(xs.dtype)
+    g = np.dot(r, W_yh).reshape(a.shape)               # W_yhᵀ ∂y; becomes ∂ĥ in place
+    g_rows, gate_rows = list(g), list(gate)
+    g_rows[T - 1] *= gate_rows[T - 1]
+    for k in range(T - 2, -1, -1):
+        np.dot(g_rows[k + 1], W_hh, out=tmp)
+        np.add(g_rows[k], tmp, out=g_rows[k])
+        np.multiply(g_rows[k], gate_rows[k], out=g_rows[k])
+    g_flat = g.reshape(n, H)
+    return (E, np.dot(g_flat.T, h[:-1].reshape(n, H)), np.dot(g_flat.T, xs.reshape(n, D)),
+            g_flat.sum(axis=0), np.dot(r.T, h_out), np.dot(g_rows[0], W_hh))
 
 
-def matmul_gflops(dtype, n=1024):
+def literal(p, xs, targets):
+    trace = rnnlib.forward_literal(p, xs)
+    E, dy = rnnlib.loss_from_trace(trace, targets)
+    return E, rnnlib.backward_literal(p, trace, dy)
+
+
+def torch_runner(p, xs, targets):
+    """A function running the same problem in PyTorch, or None if torch is not importable."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    T, D = xs.shape[0], xs.shape[-1]
+    dtype = torch.float32 if p.dtype == np.float32 else torch.float64
+    rnn = torch.nn.RNN(D, p.n_hidden, nonlinearity="relu").to(dtype)
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.from_numpy(np.array(p.W_hh)))
+        rnn.weight_ih_l0.copy_(torch.from_numpy(np.array(p.W_hx)))
+        rnn.bias_ih_l0.copy_(torch.from_numpy(np.array(p.b_h)))
+        rnn.bias_hh_l0.zero_()
+    W_yh = torch.from_numpy(np.array(p.W_yh)).requires_grad_()
+    x = torch.from_numpy(xs.reshape(T, -1, D))
+    target = torch.from_numpy(targets.reshape(T, x.shape[1], -1))
+
+    def run():
+        rnn.zero_grad(set_to_none=True)
+        W_yh.grad = None
+        y = rnn(x)[0] @ W_yh.T
+        E = 0.5 * ((y - target) ** 2).sum()
+        E.backward()
+        return E.item(), rnn.weight_hh_l0.grad
+    return run
+
+
+def flops_per_phase(T, B, D, H, O):
+    """Multiply-adds × 2 of each matrix product in forward + loss + backward."""
+    n = 2 * T * B
+    return {"forward W_hx x + b": n * H * D, "forward W_hh h (loop)": n * H * H,
+            "outputs W_yh h": n * O * H, "W_yhᵀ ∂y": n * O * H,
+            "backward W_hhᵀ ∂ĥ (loop)": n * H * H, "∂W_hh": n * H * H, "∂W_hx": n * H * D,
+            "∂W_yh": n * O * H, "∂x (fast only)": n * H * D}
+
+
+def matmul_gflops(dtype, n=1024, repeats=5):
     rng = np.random.default_rng(0)
     A, B = rng.standard_normal((n, n)).astype(dtype), rng.standard_normal((n, n)).astype(dtype)
-    return 2 * n**3 / median_time(lambda: A @ B) / 1e9
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        A @ B
+        times.append(time.perf_counter() - t0)
+    return 2 * n**3 / statistics.median(times) / 1e9
 
 
-def step_gemm_gflops(B, H, dtype):
-    """Rate of the recurrent product of one time step, (B, H) @ (H, H): the ceiling of the loop."""
-    rng = np.random.default_rng(0)
-    h, W = rng.standard_normal((B, H)).astype(dtype), rng.standard_normal((H, H)).astype(dtype)
-    out = np.empty((B, H), dtype)
-    return 2 * B * H * H / median_time(lambda: np.matmul(h, W, out=out)) / 1e9
-
-
-def flops(T, B, D, H, O):
-    return 2 * T * B * (2 * D * H + 3 * H * H + 3 * H * O)
-
-
-def bench(size, dtype):
+def problem(size, dtype):
     T, B, D, H, O = size
     rng = np.random.default_rng(0)
-    p = rnnlib.init_params(D, H, O, seed=1, dtype=dtype)
-    p = p.replace(b_h=np.full(H, 0.1, dtype))
-    shape = (T, D) if B == 1 else (T, B, D)   # B = 1 runs unbatched, as a student would
-    xs = rng.standard_normal(shape).astype(dtype)
-    trace = rnnlib.forward(p, xs)
-    dy = rnnlib.random_upstream(trace, seed=2).astype(dtype)
-    t_fwd = median_time(lambda: rnnlib.forward(p, xs))
-    t_lit = median_time(lambda: rnnlib.backward_literal(p, trace, dy))
-    t_fast = median_time(lambda: rnnlib.backward(p, trace, dy))
-    return t_fwd, t_lit, t_fast
+    p = rnnlib.init_params(D, H, O, seed=1, dtype=dtype).replace(b_h=np.full(H, 0.1, dtype))
+    batch = () if B == 1 else (B,)             # B = 1 runs unbatched, as a student would
+    xs = rng.standard_normal((T, *batch, D)).astype(dtype)
+    targets = rng.standard_normal((T, *batch, O)).astype(dtype)
+    return p, xs, targets
+
+
+def bench(size, dtype, seconds):
+    """Median times (s) per implementation and median per-round ratios, interleaved."""
+    p, xs, targets = problem(size, dtype)
+    arrays = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, targets)
+    runs = {"fast": lambda: rnnlib.loss_and_grads(p, xs, targets),
+            "lean": lambda: rnnlib.loss_and_grads(p, xs, targets, histories=False),
+            "numpy": lambda: lean_numpy(*arrays)}
+    torch_run = torch_runner(p, xs, targets)
+    if torch_run is not None:
+        runs["torch"] = torch_run
+    # the yardstick must compute the same numbers as the library
+    E, g = runs["fast"]()
+    E_np, *grads_np = lean_numpy(*arrays)
+    tol = 1e-3 if dtype == np.float32 else 1e-9
+    for name, ours in zip(("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0"), grads_np):
+        ref = getattr(g, name)
+        err = np.linalg.norm(ours - ref) / max(np.linalg.norm(ref), 1e-30)
+        assert err < tol, f"yardstick disagrees with rnnlib on {name}: {err:.2g}"
+    times = {name: [] for name in [*runs, "literal"]}
+    t_est = sum(min(_time(f) for _ in range(2)) for f in runs.values())
+    rounds = int(min(301, max(11, seconds / t_est)))
+    literal_rounds = 3 if size[0] * size[1] * size[3] ** 2 > 1e7 else 7
+    names = list(runs)
+    for r in range(rounds):                # rotate the order: no one always runs after torch
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            times[name].append(_time(runs[name]))
+        if r < literal_rounds:
+            times["literal"].append(_time(lambda: literal(p, xs, targets)))
+    medians = {name: statistics.median(ts) for name, ts in times.items()}
+    ratios = {f"{a}/{b}": statistics.median(x / y for x, y in zip(times[a], times[b]))
+              for a, b in (("fast", "numpy"), ("lean", "numpy"), ("torch", "numpy"),
+                           ("fast", "torch")) if a in runs and b in runs}
+    ratios["lean/numpy best"] = min(times["lean"]) / min(times["numpy"])   # least disturbed
+    return medians, ratios, rounds
+
+
+def _time(fn):
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="float32 and the first two sizes")
+    parser.add_argument("--seconds", type=float, default=4.0,
+                        help="time budget per size and dtype (default 4)")
     args = parser.parse_args()
     dtypes = [np.float32] if args.quick else [np.float32, np.float64]
     sizes = SIZES[:2] if args.quick else SIZES
@@ -81,20 +201,39 @@ def main():
         for info in threadpool_info():
             print(f"BLAS: {info.get('internal_api')} {info.get('version')}, "
                   f"kernel {info.get('architecture')}, threads {info.get('num_threads')}")
-        print(f"numpy {np.__version__}\n")
+        try:
+            import torch
+            print(f"numpy {np.__version__}, torch {torch.__version__} (1 thread)")
+        except ImportError:
+            print(f"numpy {np.__version__}; torch not installed: no torch column")
         for dtype in dtypes:
             name = np.dtype(dtype).name
-            peak = matmul_gflops(dtype)
-            print(f"{name}: single-thread 1024x1024 matmul {peak:.1f} GFLOP/s")
-            print(f"{'(T, B, D, H, O)':<26}{'forward':>10}{'literal bw':>12}{'fast bw':>10}"
-                  f"{'fast/lit':>10}{'fwd+bw GFLOP/s':>16}{'% matmul':>10}{'step GEMM':>11}")
+            peaks = [matmul_gflops(dtype)]
+            print(f"\n{name}: times are medians in ms; ratios are medians of per-round ratios")
+            print(f"{'(T, B, D, H, O)':<26}{'fast':>9}{'lean':>9}{'numpy':>9}{'torch':>9}"
+                  f"{'literal':>10}{'fast/np':>9}{'lean/np':>9}{'torch/np':>9}{'lit/fast':>9}"
+                  f"{'best':>6}{'lean GFLOP/s':>14}{'% matmul':>10}{'rounds':>8}")
             for size in sizes:
-                t_fwd, t_lit, t_fast = bench(size, dtype)
-                rate = flops(*size) / (t_fwd + t_fast) / 1e9
-                print(f"{str(size):<26}{t_fwd * 1e3:>8.2f}ms{t_lit * 1e3:>10.2f}ms"
-                      f"{t_fast * 1e3:>8.2f}ms{t_fast / t_lit:>10.2f}{rate:>16.1f}"
-                      f"{100 * rate / peak:>9.0f}%{step_gemm_gflops(size[1], size[3], dtype):>11.1f}")
-            print()
+                med, ratio, rounds = bench(size, dtype, args.seconds)
+                peaks.append(matmul_gflops(dtype))
+                flops = sum(flops_per_phase(*size).values()) - flops_per_phase(*size)["∂x (fast only)"]
+                rate = flops / med["lean"] / 1e9
+                torch_ms = f"{med['torch'] * 1e3:>9.2f}" if "torch" in med else f"{'-':>9}"
+                torch_ratio = f"{ratio['torch/numpy']:>9.2f}" if "torch/numpy" in ratio else f"{'-':>9}"
+                print(f"{str(size):<26}{med['fast'] * 1e3:>9.2f}{med['lean'] * 1e3:>9.2f}"
+                      f"{med['numpy'] * 1e3:>9.2f}{torch_ms}{med['literal'] * 1e3:>10.1f}"
+                      f"{ratio['fast/numpy']:>9.2f}{ratio['lean/numpy']:>9.2f}{torch_ratio}"
+                      f"{med['literal'] / med['fast']:>9.1f}{ratio['lean/numpy best']:>6.2f}{rate:>14.1f}"
+                      f"{100 * rate / statistics.median(peaks):>9.0f}%{rounds:>8}")
+            print(f"single-thread 1024x1024 matmul: median {statistics.median(peaks):.1f} GFLOP/s "
+                  f"(range {min(peaks):.1f} to {max(peaks):.1f} over {len(peaks)} measurements)")
+        print("\nFLOPs per phase (matrix products; elementwise work not counted):")
+        for size in SIZES[2:4]:
+            phases = flops_per_phase(*size)
+            total = sum(phases.values())
+            print(f"  {size}: total {total / 1e9:.3f} GFLOP")
+            for phase, f in phases.items():
+                print(f"    {phase:<28}{f / 1e6:>10.1f} MFLOP {100 * f / total:>5.1f}%")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Params, Trace, matvec
+from .model import Params, Trace, Workspace, matvec
 from .validate import as_float_array, check_finite, check_shapes, shape_str
 
 
@@ -180,37 +180,75 @@ def backward_literal(params, trace, dy):
                  dh=dh, dh_hat=dh_hat[:T + 1], dy=dy.copy())
 
 
-def backward(params, trace, dy):
+def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
+    """The fast backward pass, unchecked: the one behind :func:`backward`,
+    :func:`rnnlib.loss_and_grads` and the trainer.
+
+    W_hh (H, H), W_hx (H, D), W_yh (O, H), xs (T, [B,] D), h (T+1, [B,] H) from the forward
+    pass; ws: a :class:`rnnlib.model.Workspace` whose ``gate`` holds ReLU'(ĥ_t) (row 0 unused).
+    dy: (T+1, [B,] O) with dy[t] = ∂y_t and row 0 zero, or, with ``last_only``, ([B,] O) = ∂y_T
+    alone (every other ∂y_t zero: the loop then skips the output path).
+    Fills ws.dh and ws.dh_hat (rows 1..T; dh_hat[0] is set to zero). Returns a dict of new
+    arrays: dW_hh, dW_hx, db_h, dW_yh, dh0 and, if ``dx``, dx (T, [B,] D).
+
+    Only the recursion ∂h_t -> ∂ĥ_t -> ∂h_{t-1} runs step by step (3 numpy calls a step, 2
+    without output path). Everything else is one matrix product over all time steps and batch
+    examples at once: Σ_t ∂ĥ_t h_{t-1}ᵀ is the stacked ∂ĥ's (H, T·B) times the stacked h's.
+    """
+    T, H, D, O = xs.shape[0], W_hh.shape[0], W_hx.shape[1], W_yh.shape[0]
+    ws.for_backward()
+    dh, dh_hat, gate, through_time = ws.dh_rows, ws.dh_hat_rows, ws.gate_rows, ws.scratch
+    if last_only:
+        np.dot(dy, W_yh, out=dh[T])              # ∂h_T = W_yhᵀ ∂y_T  (∂ĥ_{T+1} = 0)
+        np.multiply(dh[T], gate[T], out=dh_hat[T])
+        for t in range(T - 1, 0, -1):            # no output path before T
+            np.dot(dh_hat[t + 1], W_hh, out=dh[t])
+            np.multiply(dh[t], gate[t], out=dh_hat[t])
+        dW_yh = np.dot(dy.reshape(-1, O).T, h[T].reshape(-1, H))
+    else:                                        # dh starts as the output path W_yhᵀ ∂y_t
+        np.dot(dy.reshape(-1, O), W_yh, out=ws.dh.reshape(-1, H))
+        np.multiply(dh[T], gate[T], out=dh_hat[T])
+        for t in range(T - 1, 0, -1):            # ... and adds the path through time
+            np.dot(dh_hat[t + 1], W_hh, out=through_time)
+            np.add(dh[t], through_time, out=dh[t])
+            np.multiply(dh[t], gate[t], out=dh_hat[t])
+        dW_yh = np.dot(dy[1:].reshape(-1, O).T, h[1:].reshape(-1, H))
+    np.dot(dh_hat[1], W_hh, out=dh[0])            # h_0 has no output
+    dh_hat[0][...] = 0                             # ĥ_0 does not exist
+
+    dh_hat_flat = ws.dh_hat[1:].reshape(-1, H)     # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
+    grads = {"dW_hh": np.dot(dh_hat_flat.T, h[:-1].reshape(-1, H)),
+             "dW_hx": np.dot(dh_hat_flat.T, xs.reshape(-1, D)),
+             "db_h": dh_hat_flat.sum(axis=0), "dW_yh": dW_yh, "dh0": ws.dh[0].copy()}
+    if dx:
+        grads["dx"] = np.dot(dh_hat_flat, W_hx).reshape(xs.shape)
+    return grads
+
+
+def grads_from_trace(params, trace, dy, *, last_only=False, histories=True):
+    """:class:`Grads` by :func:`backward_into`, for arguments already checked; new arrays.
+
+    dy: (T+1, [B,] O), owned by the result (not copied). ``last_only``: the caller knows that
+    only dy[T] is non-zero. With ``histories=False`` the fields dx, dh, dh_hat and dy are None
+    (this skips the product for dx and the clean-up of dh_hat).
+    """
+    T, batch = trace.T, trace.xs.shape[1:-1]
+    ws = Workspace(T, batch, params.n_input, params.n_hidden, params.n_output, params.dtype)
+    np.copyto(ws.for_backward().gate, trace.mask)        # ReLU'(ĥ_t), with ReLU'(0) = 0
+    g = backward_into(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h,
+                      dy[T] if last_only else dy, ws, last_only=last_only, dx=histories)
+    if not histories:
+        return Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
+    ws.dh_hat += 0.0                 # closed gates gave -0.0 for negative ∂h: print 0
+    return Grads(**g, dh=ws.dh, dh_hat=ws.dh_hat, dy=dy)
+
+
+def backward(params, trace, dy, *, histories=True):
     """BPTT, fast: same arguments and result as :func:`backward_literal`.
 
-    Only the recursion ∂h_t -> ∂ĥ_t -> ∂h_{t-1} has to run step by step (3 numpy calls per
-    step, into preallocated buffers). Everything else is one matrix product over all time
-    steps (and batch examples) at once: the sum over t of ∂ĥ_t h_{t-1}ᵀ is the product of
-    the stacked ∂ĥ's (H, T·B) with the stacked h's (T·B, H).
+    Computed by :func:`backward_into`. Argument checks cost a fixed number of numpy calls,
+    whatever T. ``histories=False`` skips what a caller may not need: the returned Grads then
+    has dx, dh, dh_hat and dy set to None.
     """
     dy = check_backward_args(params, trace, dy)
-    W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
-    xs, h, T = trace.xs, trace.h, trace.T
-    H, D, O = params.n_hidden, params.n_input, params.n_output
-
-    output_path = dy @ W_yh                      # row t: W_yhᵀ ∂y_t, for every t at once
-    gate = trace.mask.astype(h.dtype)            # ReLU'(ĥ_t), with ReLU'(0) = 0
-    dh = np.empty_like(h)
-    dh_hat = np.zeros_like(h)
-    dh[T] = output_path[T]                       # ∂ĥ_{T+1} = 0
-    np.multiply(dh[T], gate[T], out=dh_hat[T])
-    for t in range(T - 1, 0, -1):
-        np.matmul(dh_hat[t + 1], W_hh, out=dh[t])
-        dh[t] += output_path[t]
-        np.multiply(dh[t], gate[t], out=dh_hat[t])
-    np.matmul(dh_hat[1], W_hh, out=dh[0])        # h_0 has no output
-    dh_hat += 0.0                                # closed gates gave -0.0 for negative ∂h: print 0
-
-    dh_hat_flat = dh_hat[1:].reshape(-1, H)      # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
-    dW_hh = dh_hat_flat.T @ h[:-1].reshape(-1, H)
-    dW_hx = dh_hat_flat.T @ xs.reshape(-1, D)
-    db_h = dh_hat_flat.sum(axis=0)
-    dW_yh = dy[1:].reshape(-1, O).T @ h[1:].reshape(-1, H)
-    dx = (dh_hat_flat @ W_hx).reshape(xs.shape)
-    return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(), dx=dx,
-                 dh=dh, dh_hat=dh_hat, dy=dy.copy())
+    return grads_from_trace(params, trace, dy.copy() if histories else dy, histories=histories)

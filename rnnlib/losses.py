@@ -21,7 +21,7 @@ loss_at             squared_error (float)        cross_entropy (int class ids)
 """
 import numpy as np
 
-from .bptt import backward
+from .bptt import grads_from_trace
 from .model import Trace, forward
 from .validate import as_float_array, check_finite, check_option, shape_str
 
@@ -134,14 +134,18 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
     return E, dy
 
 
-def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all"):
+def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
+                   histories=True):
     """Forward pass, loss and BPTT in one call.
 
     params: Params; xs: (T, [B,] D); targets: see the module docstring; h0: ([B,] H) or None.
-    Returns (E as a float, :class:`rnnlib.Grads`).
+    Returns (E as a float, :class:`rnnlib.Grads`). ``histories=False``: the Grads has dx, dh,
+    dh_hat and dy set to None, for callers that need only the parameter gradients and ∂h_0.
+    The same fast passes as :func:`rnnlib.forward` and :func:`rnnlib.backward`.
     """
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
     trace = forward(params, xs, h0)
     E, dy = loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)
-    return E, backward(params, trace, dy)
+    return E, grads_from_trace(params, trace, dy, last_only=loss_at == "last",
+                               histories=histories)

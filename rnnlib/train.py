@@ -4,20 +4,22 @@ The loss is the **batch mean** of E = Σ_t ½‖y_t − target_t‖² (over the 
 so the gradients here are those of :func:`rnnlib.loss_and_grads` divided by the batch size B,
 and clipping thresholds refer to them. The reported MSE is the plain mean of (y − target)².
 
-:func:`batch_gradients` computes the same equations as :func:`rnnlib.backward` without argument
-checks, histories or input gradients, on the trainer's own arrays: about twice as fast, and
-tested against ``loss_and_grads``. A non-finite loss or gradient stops training with
-:class:`TrainingDiverged`, which says what exploded and what to try.
+:func:`batch_gradients` runs the same fast passes as :func:`rnnlib.loss_and_grads`
+(:func:`rnnlib.model.forward_into`, :func:`rnnlib.bptt.backward_into`) on the trainer's own
+arrays, without histories or input gradients, and with a workspace that ``train`` reuses from
+step to step. A non-finite loss or gradient stops training with :class:`TrainingDiverged`,
+which says what exploded and what to try.
 """
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .bptt import backward_into
 from .losses import LOSS_AT, loss_and_grads
-from .model import Params
+from .model import Params, Workspace, forward_into
 from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
-from .validate import check_option
+from .validate import check_option, shape_str
 
 
 class TrainingDiverged(FloatingPointError):
@@ -29,54 +31,54 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
-def batch_gradients(weights, xs, targets, loss_at="last"):
+def check_batch(weights, xs, targets, loss_at):
+    """Raise a clear error unless xs is (T, B, D) and targets (B, O) for loss_at="last" or
+    (T, B, O) for "all", with D and O of the weights. Python comparisons only: no numpy call."""
+    D, O = weights["W_hx"].shape[1], weights["W_yh"].shape[0]
+    if getattr(xs, "ndim", None) != 3 or xs.shape[2] != D:
+        raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
+                         f"got {shape_str(np.shape(xs))}")
+    T, B = xs.shape[:2]
+    expected = (B, O) if loss_at == "last" else (T, B, O)
+    if np.shape(targets) != expected:
+        layout = "(B, O)" if loss_at == "last" else "(T, B, O)"
+        raise ValueError(f"make_batch must return targets of shape {layout} = "
+                         f"{shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
+                         f"{shape_str(xs.shape)}; got {shape_str(np.shape(targets))}")
+
+
+def batch_gradients(weights, xs, targets, loss_at="last", *, workspace=None):
     """Batch-mean loss, its gradients and the MSE for squared error, on one minibatch.
 
     weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype;
-    xs: (T, B, D); targets: (B, O) for loss_at="last", (T, B, O) for "all"; h_0 = 0.
-    Returns (loss, grads dict keyed like weights, mse). The gates are read from h > 0, the
-    same mask as ĥ > 0 (notebook 03).
+    xs: (T, B, D) and targets: (B, O) for loss_at="last", (T, B, O) for "all", both of the
+    weights' dtype; h_0 = 0. Returns (loss, grads dict keyed like weights, mse); the gradient
+    arrays are new. workspace: a :class:`rnnlib.model.Workspace` to reuse across calls (its
+    arrays are overwritten), or None.
+
+    The same passes as :func:`rnnlib.loss_and_grads` (:func:`rnnlib.model.forward_into`,
+    :func:`rnnlib.bptt.backward_into`), with ∂y divided by B for the batch mean and the gates
+    read from h > 0, the same mask as ĥ > 0 (notebook 03).
     """
+    check_batch(weights, xs, targets, loss_at)
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
     T, B, D = xs.shape
     H, O = W_hh.shape[0], W_yh.shape[0]
-    h = np.empty((T + 1, B, H), dtype=W_hh.dtype)
-    h[0] = 0.0
-    np.matmul(xs, W_hx.T, out=h[1:])              # row t+1 starts as W_hx x_t + b_h
-    h[1:] += b_h
-    recurrent, W_hh_T = np.empty((B, H), dtype=W_hh.dtype), W_hh.T
-    for t in range(T):
-        np.matmul(h[t], W_hh_T, out=recurrent)
-        h[t + 1] += recurrent
-        np.maximum(h[t + 1], 0, out=h[t + 1])
-
-    gate = (h[1:] > 0).astype(W_hh.dtype)          # gate[t-1] = ReLU'(ĥ_t)
-    dh_hat = np.empty((T, B, H), dtype=W_hh.dtype)  # dh_hat[t-1] = ∂ĥ_t
+    ws = Workspace.reuse(workspace, T, (B,), D, H, O, W_hh.dtype)
+    forward_into(W_hh, W_hx, b_h, W_yh, xs, ws.for_forward().zeros, ws,
+                 outputs=loss_at == "all")
+    np.greater(ws.h, ws.zeros, out=ws.for_backward().gate)   # ReLU'(ĥ_t) = 1[h_t > 0]
     if loss_at == "last":
-        diff = h[T] @ W_yh.T - targets             # (B, O)
-        dy = diff / B                              # gradient of the batch mean
-        dh = dy @ W_yh                             # ∂h_T
-        for t in range(T, 0, -1):
-            np.multiply(dh, gate[t - 1], out=dh_hat[t - 1])
-            if t > 1:
-                np.matmul(dh_hat[t - 1], W_hh, out=dh)
-        dW_yh = dy.T @ h[T]
+        diff = np.dot(ws.h[T], W_yh.T) - targets              # y_T − target: (B, O)
+        dy = diff / B                                         # ∂y_T of the batch mean
     else:
-        diff = h[1:] @ W_yh.T - targets            # (T, B, O)
-        dy = diff / B
-        output_path = dy @ W_yh                    # W_yhᵀ ∂y_t for every t
-        dh = output_path[T - 1].copy()
-        for t in range(T, 0, -1):
-            np.multiply(dh, gate[t - 1], out=dh_hat[t - 1])
-            if t > 1:
-                np.matmul(dh_hat[t - 1], W_hh, out=dh)
-                dh += output_path[t - 2]
-        dW_yh = dy.reshape(-1, O).T @ h[1:].reshape(-1, H)
-    flat = dh_hat.reshape(-1, H)
-    grads = {"W_hh": flat.T @ h[:-1].reshape(-1, H), "W_hx": flat.T @ xs.reshape(-1, D),
-             "b_h": flat.sum(axis=0), "W_yh": dW_yh}
-    loss = 0.5 * float(np.sum(diff * diff)) / B
-    return loss, grads, float(np.mean(diff * diff))
+        diff = ws.y[1:] - targets                             # (T, B, O)
+        dy = np.zeros_like(ws.y)
+        np.divide(diff, B, out=dy[1:])
+    g = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=loss_at == "last", dx=False)
+    grads = {name: g["d" + name] for name in NAMES}
+    square_sum = float(np.vdot(diff, diff))
+    return 0.5 * square_sum / B, grads, square_sum / diff.size
 
 
 @dataclass
@@ -117,6 +119,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     optimizer = Adam() if optimizer is None else optimizer
     weights = {name: np.array(getattr(params, name), copy=True) for name in NAMES}
     rng, history, start = np.random.default_rng(seed), History(), time.perf_counter()
+    workspace = None                     # the passes' arrays, reused while the batch size holds
 
     def record_probe(step):
         if probe is not None:
@@ -128,9 +131,13 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     record_probe(0)
     for step in range(1, steps + 1):
         xs, targets = make_batch(rng)
+        if getattr(xs, "ndim", None) == 3:
+            workspace = Workspace.reuse(workspace, xs.shape[0], xs.shape[1:2], params.n_input,
+                                        params.n_hidden, params.n_output, params.dtype)
         with np.errstate(all="ignore"):
             loss, grads, mse = batch_gradients(weights, xs.astype(params.dtype),
-                                               targets.astype(params.dtype), loss_at)
+                                               targets.astype(params.dtype), loss_at,
+                                               workspace=workspace)
             norm = global_norm(grads)
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise TrainingDiverged(_divergence_message(step, loss, grads, optimizer, clip_norm,

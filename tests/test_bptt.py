@@ -34,6 +34,39 @@ def test_literal_and_fast_agree(dtype, tol, T, B, D, H, O):
         assert rel_err(a, b) <= tol, name
 
 
+@pytest.mark.parametrize("loss_at", ["all", "last"])
+@pytest.mark.parametrize("B", [None, 3])
+def test_loss_and_grads_equals_the_literal_passes(loss_at, B):
+    # The public fast path (with its output-path shortcut for loss_at="last") against
+    # forward_literal + backward_literal, which share no code with it, to 1e-12 in float64.
+    p, xs, h0, _ = make_problem(T=7, B=B, D=3, H=5, O=2, seed=4)
+    batch = () if B is None else (B,)
+    targets = np.random.default_rng(5).standard_normal(((7,) if loss_at == "all" else ())
+                                                       + batch + (2,))
+    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss_at=loss_at)
+    trace = rnnlib.forward_literal(p, xs, h0)
+    E_lit, dy = rnnlib.loss_from_trace(trace, targets, loss_at=loss_at)
+    lit = rnnlib.backward_literal(p, trace, dy)
+    assert E == pytest.approx(E_lit, rel=1e-12)
+    for name in GRAD_NAMES:
+        assert rel_err(getattr(g, name), getattr(lit, name)) <= 1e-12, name
+    _, lean = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss_at=loss_at, histories=False)
+    for name in ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0"):
+        np.testing.assert_array_equal(getattr(lean, name), getattr(g, name), err_msg=name)
+    assert lean.dx is lean.dh is lean.dh_hat is lean.dy is None
+
+
+def test_backward_without_histories_and_fresh_arrays_per_call():
+    p, xs, h0, dy = make_problem(T=6, B=2, seed=3)
+    tr = rnnlib.forward(p, xs, h0)
+    full, lean = rnnlib.backward(p, tr, dy), rnnlib.backward(p, tr, dy, histories=False)
+    np.testing.assert_array_equal(lean.dW_hh, full.dW_hh)
+    assert lean.dh is None and lean.dx is None
+    again = rnnlib.backward(p, tr, 2 * dy)                 # must not overwrite `full`
+    assert not np.shares_memory(again.dh, full.dh) and not np.shares_memory(again.dh_hat, full.dh_hat)
+    np.testing.assert_allclose(again.dh, 2 * full.dh, rtol=1e-14)
+
+
 def test_gradient_shapes_follow_the_table():
     T, B, D, H, O = 5, 3, 2, 4, 6
     p, xs, h0, dy = make_problem(T, B, D, H, O)

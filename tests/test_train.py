@@ -4,6 +4,7 @@ import pytest
 
 import rnnlib
 from rnnlib import optim, tasks, truncation
+from rnnlib.model import Workspace
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -22,6 +23,31 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
         assert rel_err(grads[name], getattr(g, "d" + name) / 5) <= tol, name
     y = rnnlib.forward(p, xs).y[-1 if loss_at == "last" else slice(1, None)]
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
+
+
+def test_batch_gradients_reusing_a_workspace_returns_new_arrays():
+    p, xs, _, _ = make_problem(T=5, B=4, D=3, H=6, O=2, bias=0.2)
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    rng = np.random.default_rng(0)
+    ws = Workspace(5, (4,), 3, 6, 2, np.float64)
+    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)), workspace=ws)
+    kept = {n: g.copy() for n, g in first[1].items()}
+    targets = rng.standard_normal((5, 4, 2))
+    second = batch_gradients(weights, -xs, targets, "all", workspace=ws)
+    for n in optim.NAMES:
+        np.testing.assert_array_equal(first[1][n], kept[n], err_msg=n)   # not overwritten
+        np.testing.assert_array_equal(second[1][n], batch_gradients(weights, -xs, targets,
+                                                                    "all")[1][n], err_msg=n)
+
+
+def test_train_names_a_batch_of_the_wrong_shape():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    xs, targets = tasks.adding_problem(3, 5, np.random.default_rng(1))
+    with pytest.raises(ValueError, match=r"targets of shape \(B, O\) = \(3, 1\) for "
+                                         r"loss_at='last' and xs of shape \(5, 3, 2\); got \(3,\)"):
+        train(params, lambda rng: (xs, targets[:, 0]), steps=1)
+    with pytest.raises(ValueError, match=r"xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"):
+        train(params, lambda rng: (xs[..., 0], targets), steps=1)
 
 
 def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
@@ -70,6 +96,24 @@ def test_sgd_momentum_and_adam_first_steps():
     np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["b_h"]), rtol=1e-6)
 
 
+@pytest.mark.parametrize("magnitude, eps", [(1e-5, 1e-8), (1e-8, 1e-12), (1e10, 1e-8)])
+def test_adam_first_step_is_lr_sign_g_at_any_gradient_scale(magnitude, eps):
+    # m̂ = g and v̂ = g² on step 1, so the step is lr · g / (|g| + ε) ≈ lr · sign(g) while
+    # |g| ≫ ε. Catches ε inside the root, √(v̂ + ε): at |g| = 1e-5 that step is 0.1 lr.
+    g = {n: np.array([magnitude, -magnitude]) for n in optim.NAMES}
+    w = {n: np.zeros(2) for n in optim.NAMES}
+    optim.Adam(lr=0.01, eps=eps).step(w, g)
+    for n in optim.NAMES:
+        np.testing.assert_allclose(w[n], [-0.01, 0.01], rtol=2e-3)
+
+
+def test_adam_step_with_default_eps_at_gradients_of_its_size():
+    # |g| = ε = 1e-8: the step is exactly half of lr, lr · |g| / (|g| + ε).
+    w = {n: np.zeros(1) for n in optim.NAMES}
+    optim.Adam(lr=0.01).step(w, {n: np.array([1e-8]) for n in optim.NAMES})
+    np.testing.assert_allclose(w["W_hh"], [-0.005], rtol=1e-6)
+
+
 def test_adding_problem_and_its_baseline():
     xs, targets = tasks.adding_problem(2000, 10, np.random.default_rng(0))
     assert xs.shape == (10, 2000, 2) and targets.shape == (2000, 1)
@@ -116,6 +160,16 @@ def test_clip_value_inside_train_and_stop_below():
     np.testing.assert_allclose(trained.W_hh, expected, rtol=1e-12)
     _, history = train(params, lambda rng: batch, steps=100, stop_below=1e9)
     assert history.step[-1] == 10                          # stops once 10 steps are logged
+
+
+def test_history_grad_norm_is_the_norm_before_clipping():
+    params = rnnlib.init_params(2, 8, 1, seed=0)
+    batch = tasks.adding_problem(4, 6, np.random.default_rng(2))
+    _, history = train(params, lambda rng: batch, steps=1, clip_norm=1e-3)
+    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
+    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in optim.NAMES))
+    assert unclipped > 10 * 1e-3                           # so clipping changes the norm
+    assert history.grad_norm[0] == pytest.approx(unclipped, rel=1e-12)
 
 
 def test_first_value_recall_targets_the_first_value():
@@ -201,3 +255,28 @@ def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
     # quick: 2 inits x (adam, sgd: clipped and not; 3 others clipped) + 2 inits x 2 optimisers at "long"
     assert len(result["runs"]) == 2 * (2 * 2 + 3) + 2 * 2
     assert all("mse" in r for r in result["runs"])
+
+
+def test_adam_three_steps_equal_kingma_and_ba_written_out():
+    # Adam of Kingma & Ba (moments, bias correction at t = 1, 2, 3), written out here in its
+    # own words: equal to the last bit, since the arithmetic per entry is the same.
+    rng = np.random.default_rng(0)
+    shapes = {"W_hh": (3, 3), "W_hx": (3, 2), "b_h": (3,), "W_yh": (1, 3)}
+    w = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
+    w_ref = {n: a.copy() for n, a in w.items()}
+    m = {n: np.zeros(s) for n, s in shapes.items()}
+    v = {n: np.zeros(s) for n, s in shapes.items()}
+    adam = optim.Adam(lr=0.01)
+    for t in range(1, 4):
+        grads = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
+        adam.step(w, grads)
+        for n in shapes:
+            g = grads[n].astype(np.float64)
+            m[n] = 0.9 * m[n] + (1 - 0.9) * g
+            v[n] = 0.999 * v[n] + (1 - 0.999) * g * g
+            step = 0.01 * (m[n] / (1 - 0.9 ** t)) / (np.sqrt(v[n] / (1 - 0.999 ** t)) + 1e-8)
+            w_ref[n] -= step.astype(np.float32)
+    for n in shapes:
+        np.testing.assert_array_equal(w[n], w_ref[n], err_msg=n)
+        np.testing.assert_array_equal(adam.m[n], m[n], err_msg=n)
+        assert w[n].dtype == np.float32
