@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -32,7 +33,9 @@ sys.path.insert(0, str(REPO / "tools"))
 import slide_decks  # noqa: E402
 import slides  # noqa: E402
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, LAB_SETTINGS, _api, _free_port  # noqa: E402
+# Chromium, the JupyterLab server (127.0.0.1, a token, a copy of notebooks/) and the kernel-idle
+# probe of tests/test_browser.py; `browser` and `lab_server` are its fixtures.
+from test_browser import CHROMIUM, KERNEL_IDLE, browser, lab_server  # noqa: E402,F401
 
 NOTEBOOK = "01_forward_pass.ipynb"      # has display equations and several sections
 ASSETS = REPO / "slides" / "_assets"    # the same cache `make slides` fills
@@ -43,14 +46,6 @@ pytestmark = [
                        reason=f"SKIPPED THE SLIDE BROWSER TESTS: no Chromium at {CHROMIUM} "
                               "(apt-get install chromium, or set CHROMIUM_PATH)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +103,69 @@ def test_static_deck_works_offline_advances_and_renders_math(browser, deck):
 
 # --------------------------------------------------------------------------- live RISE
 
+
+
+# --------------------------------------------------------------------------- live RISE
+
+
+# the shown (sub-)slide: the index of the present top-level section, and of the present
+# vertical one inside it
+PRESENT = r"""() => { const top = [...document.querySelectorAll('.reveal .slides > section')];
+    const i = top.findIndex(s => s.classList.contains('present'));
+    const sub = i < 0 ? [] : [...top[i].querySelectorAll(':scope > section')];
+    return `${i}/${sub.findIndex(s => s.classList.contains('present'))}`; }"""
+
+
+def _put_notebook(base, token, path, nb):
+    """Replace a notebook of the served copy through JupyterLab's contents API."""
+    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+    request = urllib.request.Request(f"{base}/api/contents/{path}", data=body, method="PUT",
+                                     headers={"Authorization": f"token {token}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201)
+
+
+def test_rise_slideshow_starts_in_jupyterlab(browser, lab_server, tmp_path):
+    base, token = lab_server
+    nb = nbformat.read(REPO / "notebooks" / NOTEBOOK, as_version=4)
+    slides.apply(nb, split=True)
+    n_slides = slides.count_slides(nb)
+    _put_notebook(base, token, f"notebooks/{NOTEBOOK}", nb)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    remote = []
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith((base, "data:", "blob:"))
+                  else (remote.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?reset&token={token}")
+        page.wait_for_selector(".jp-Notebook")
+        page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+        page.wait_for_function(
+            f"() => window.jupyterapp?.shell.currentWidget?.context?.path === 'notebooks/{NOTEBOOK}'")
+        # RISE's "Open as Reveal Slideshow" (command RISE:slideshow; toolbar button) saves the
+        # notebook and opens it in a new tab at /rise/<path>, a JupyterLab-based page that runs
+        # the notebook's kernel inside reveal.js. Fired without awaiting (see test_browser.py).
+        with context.expect_page(timeout=60_000) as popup:
+            page.evaluate("() => { window.jupyterapp.commands.execute('RISE:slideshow'); }")
+        show = popup.value
+        show.set_default_timeout(60_000)
+        show.wait_for_selector(".reveal .slides section", timeout=90_000)
+        show.wait_for_function("() => document.querySelector('.reveal.ready') !== null",
+                               timeout=90_000)
+        shown = show.locator(".reveal .slides > section").count()
+        assert shown == n_slides > 1, f"RISE shows {shown} slides; the metadata has {n_slides}"
+        before = show.evaluate(PRESENT)
+        show.locator(".reveal").press("ArrowRight")
+        show.wait_for_function(f"(b) => ({PRESENT})() !== b", arg=before, timeout=10_000)
+        show.screenshot(path=str(tmp_path / "rise.png"))
+    except Exception:
+        for pg in context.pages:
+            pg.screenshot(path=str(tmp_path / f"failure-{context.pages.index(pg)}.png"))
+        raise
+    finally:
+        context.close()
+    assert remote == [], f"the live slideshow tried to reach the network: {remote}"

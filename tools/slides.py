@@ -31,6 +31,9 @@ pieces of at most LONG_WORDS words where the paragraphs allow it; rule 6 then pu
 after the first on a sub-slide of its own. The text, rendered, is unchanged. A
 single paragraph longer than LONG_WORDS stays whole.
 
+The notebook's own metadata gets `"rise": {"theme": "white"}`: RISE's default theme loads its
+fonts from the web, "white" has its own, so the live slideshow needs no network.
+
 Deterministic (the metadata depends only on the cells) and idempotent (a second run changes
 nothing; `--check` tests that). A code cell's outputs are read, never changed.
 """
@@ -174,6 +177,9 @@ def split_long_markdown(nb):
 def apply(nb, split=False):
     """Set `metadata.slideshow.slide_type` on every cell of `nb` (in place); return #changed."""
     changed = split_long_markdown(nb) if split else 0
+    if nb.metadata.get("rise") != RISE:
+        nb.metadata["rise"] = dict(RISE)
+        changed += 1
     page_words = 0
     for index, cell in enumerate(nb.cells):
         if is_manual(cell):
@@ -188,6 +194,10 @@ def apply(nb, split=False):
         if cell.cell_type == "markdown" and kind not in ("skip", "notes"):
             page_words += words(cell.source)
     return changed
+
+
+RISE = {"theme": "white"}  # RISE's default theme, "simple", loads fonts from the web; this one
+                           # has its own, so the live slideshow needs no network
 
 
 def count_slides(nb):
