@@ -3,8 +3,6 @@
 # make test   the same install, then every test
 # make bench  the same install, then the three benchmarks (print numbers; not tests)
 # make notebooks  re-execute every notebook in place (after changing one, or rnnlib)
-# make slide-metadata  set the slide type of every cell (tools/slides.py)
-# make slides  static slide decks in slides/, offline;  make handout  a copy without solutions
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -14,7 +12,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without --allow-root (containers, CI); users never need it.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test bench notebooks handout slides slide-metadata clean
+.PHONY: install lab test bench notebooks handout clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +51,8 @@ notebooks: install
 
 # A copy for students without the model solutions, built from the files as they are on disk
 # (uncommitted edits INCLUDED; works without git, e.g. from a ZIP download): everything but
-# rnnlib/solutions/ (or the older rnnlib/solutions.py), .git, .venv, caches, handout/, slides/.
+# rnnlib/solutions/ (or the older rnnlib/solutions.py), TEACHING.md, .git, .venv, caches,
+# handout/, slides/ (what .gitignore names).
 # It gets its own README.md, written for students. See tools/handout.py.
 HANDOUT ?= handout
 handout:
@@ -70,6 +69,7 @@ slide-metadata: install
 # `npm pack` into $(SLIDES)/_assets and loaded by relative URLs. The decks are built from
 # copies with the slide metadata applied; the notebooks are not touched (tools/slide_decks.py).
 # Open $(SLIDES)/01_forward_pass.slides.html; arrows move, S opens the speaker notes.
+.PHONY: slide-metadata slides
 SLIDES ?= slides
 slides: install
 	$(PY) tools/slide_decks.py $(SLIDES) notebooks/*.ipynb
