@@ -49,15 +49,30 @@ notebooks: install
 		for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None) is not None]' \
 		notebooks/*.ipynb
 
-# A copy for students without the model solutions: the committed tree (git archive HEAD)
-# minus rnnlib/solutions/. The exercise checkers work the same; show_solution() says
-# that solutions are not included.
+# A copy for students without the model solutions, built from the files as they are on disk
+# (uncommitted edits INCLUDED; works without git, e.g. from a ZIP download): everything but
+# rnnlib/solutions/ (or the older rnnlib/solutions.py), TEACHING.md, .git, .venv, caches,
+# handout/, slides/ (what .gitignore names).
+# It gets its own README.md, written for students. See tools/handout.py.
 HANDOUT ?= handout
 handout:
-	rm -rf $(HANDOUT) && mkdir -p $(HANDOUT)
-	git archive HEAD | tar -x -C $(HANDOUT)
-	rm -r $(HANDOUT)/rnnlib/solutions
-	@echo "$(HANDOUT)/: the notebooks and rnnlib without solutions"
+	$(PYTHON) tools/handout.py $(HANDOUT)
+
+# Slide metadata (slide, sub-slide, fragment, skip, notes) on every cell, by the rules in
+# tools/slides.py; long markdown cells are split at blank lines. Idempotent: run it after
+# editing a notebook; a cell whose metadata.slideshow has "manual": true keeps its own.
+slide-metadata: install
+	$(PY) tools/slides.py --split notebooks/*.ipynb
+
+# Static reveal.js decks in $(SLIDES)/ (not committed), one per notebook, that open WITHOUT
+# network: reveal.js, require.js, jQuery and MathJax are fetched once by package name with
+# `npm pack` into $(SLIDES)/_assets and loaded by relative URLs. The decks are built from
+# copies with the slide metadata applied; the notebooks are not touched (tools/slide_decks.py).
+# Open $(SLIDES)/01_forward_pass.slides.html; arrows move, S opens the speaker notes.
+.PHONY: slide-metadata slides
+SLIDES ?= slides
+slides: install
+	$(PY) tools/slide_decks.py $(SLIDES) notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,83 @@
+"""The students' hand-out (tools/handout.py, `make handout`) built from a copy of the repository
+WITHOUT .git, as from a ZIP download: no solutions in it, uncommitted edits in it, the library
+imports from it, and show_solution says that solutions are not included."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "handout", "slides", "__pycache__",
+                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
+                                    "*.egg-info")
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    """A copy of the tree without .git, edited (as a teacher would), and its hand-out."""
+    tree = tmp_path_factory.mktemp("zip") / "bptt-notebooks"
+    shutil.copytree(REPO, tree, ignore=NOT_COPIED)
+    assert not (tree / ".git").exists()
+    (tree / "rnnlib" / "solutions").mkdir(exist_ok=True)         # the package layout ...
+    (tree / "rnnlib" / "solutions" / "__init__.py").write_text("ANSWER = 42\n")
+    (tree / "rnnlib" / "solutions.py").touch()                   # ... and the older file
+    (tree / "notes" / "uncommitted.md").write_text("an edit made after the last commit\n")
+    (tree / "scratch.tmp").write_text("ignored by .gitignore?\n")
+    (tree / ".gitignore").write_text((tree / ".gitignore").read_text() + "*.tmp\n")
+    out = tree / "handout"
+    run = subprocess.run([sys.executable, "tools/handout.py", "handout"], cwd=tree,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return out
+
+
+def test_no_solutions_no_teachers_guide_no_ignored_files(handout):
+    files = {p.relative_to(handout).as_posix() for p in handout.rglob("*")}
+    assert not [f for f in files if f.startswith("rnnlib/solutions")], files
+    assert "TEACHING.md" not in files
+    assert "scratch.tmp" not in files and not any(f.startswith(".venv") for f in files)
+    assert "handout" not in {f.split("/")[0] for f in files}
+
+
+def test_what_is_on_disk_is_copied_uncommitted_edits_included(handout):
+    assert (handout / "notes" / "uncommitted.md").read_text() == \
+        "an edit made after the last commit\n"
+    for path in (REPO / "notebooks").glob("*.ipynb"):
+        assert (handout / "notebooks" / path.name).read_bytes() == path.read_bytes()
+    assert (handout / "rnnlib" / "exercises.py").exists() or (handout / "rnnlib" / "exercises").is_dir()
+
+
+def test_the_readme_describes_the_handout(handout):
+    text = (handout / "README.md").read_text()
+    assert "make handout" not in text
+    assert "not included" in text and 'check("name", my_function)' in text
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{path.name})" in text
+    # the hand-out's own setup tests read this README: they must pass there too
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "tests/test_setup.py", "-k", "readme"],
+                         cwd=handout, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_rnnlib_imports_from_the_handout_and_show_solution_says_not_included(handout):
+    code = ("import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
+            "e.show_solution(next(iter(e.EXERCISES)))")
+    # -S: no .pth files, so the full repository's editable install cannot leak in
+    site_packages = str(Path(np.__file__).parents[1])
+    run = subprocess.run([sys.executable, "-S", "-c", code], cwd=handout, capture_output=True,
+                         text=True, timeout=60, env={"PYTHONPATH": f"{handout}:{site_packages}"})
+    assert run.returncode == 0, run.stderr
+    where, message = run.stdout.splitlines()[:2]
+    assert where.startswith(str(handout))
+    assert "not included" in message, message
+
+
+def test_the_destination_must_not_be_copied_into_itself(tmp_path):
+    sys.path.insert(0, str(REPO / "tools"))
+    import handout as tool
+    with pytest.raises(ValueError, match="dest must lie outside the tree"):
+        tool.make_handout(REPO / "rnnlib" / "copy")

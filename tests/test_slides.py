@@ -1,0 +1,121 @@
+"""The slide-metadata rules (tools/slides.py) on copies of the real notebooks and on small cases:
+every notebook presents as a deck, a second run changes nothing, manual choices are kept,
+and splitting a long cell loses no text."""
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+import slides  # noqa: E402
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def kinds(nb):
+    return [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+
+
+@pytest.fixture
+def copies(tmp_path):
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / path.name)
+    return sorted(tmp_path.glob("*.ipynb"))
+
+
+def test_every_notebook_becomes_a_deck_and_a_second_run_changes_nothing(copies):
+    run = [sys.executable, str(REPO / "tools" / "slides.py"), "--split"]
+    subprocess.run(run + list(map(str, copies)), check=True, capture_output=True, timeout=120)
+    first = [path.read_bytes() for path in copies]
+    for path in copies:
+        nb = nbformat.read(path, as_version=4)
+        assert slides.count_slides(nb) > 1, f"{path.name}: one slide only"
+        assert all(kinds(nb)), f"{path.name}: a cell without a slide type"
+        assert kinds(nb)[0] == "slide"
+        nbformat.validate(nb)
+    check = subprocess.run(run + ["--check"] + list(map(str, copies)), capture_output=True,
+                           text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert [path.read_bytes() for path in copies] == first
+
+
+def test_check_reports_notebooks_without_metadata(copies):
+    check = subprocess.run([sys.executable, str(REPO / "tools" / "slides.py"), "--check",
+                            str(copies[0])], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1 and "make slide-metadata" in check.stderr
+
+
+def test_splitting_keeps_every_word_in_order_and_no_math_block_is_cut():
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    before = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    slides.apply(nb, split=True)
+    after = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert len(after) > len(before)
+    assert " ".join(before).split() == " ".join(after).split()
+    for text in after:
+        assert text.count("$$") % 2 == 0 and text.count("```") % 2 == 0
+
+
+def deck(*cells):
+    nb = new_notebook(cells=list(cells))
+    for cell in nb.cells:
+        cell.pop("id", None)
+    return nb
+
+
+def test_the_rules_on_small_cases():
+    long_text = "\n\n".join(["word " * 50] * 4)                   # 200 words, 4 paragraphs
+    nb = deck(new_markdown_cell("# Title\n\n[next](01_x.ipynb) →"),
+              new_code_cell("%matplotlib inline\nimport numpy as np"),
+              new_markdown_cell("## A section"),
+              new_code_cell("x = 1"),
+              new_markdown_cell("### A subsection"),
+              new_markdown_cell("**2.** An exercise."),
+              new_markdown_cell("<details><summary>full table</summary>...</details>"),
+              new_markdown_cell(long_text),
+              new_markdown_cell("---\n← [00 · Start](00_a.ipynb) · [Index](00_a.ipynb) · "
+                                "[02 · Next](02_b.ipynb) →"))
+    slides.apply(nb, split=True)
+    # the 200 words are cut into two pieces of 100; the first fits under the exercise's
+    # 3 words, the second would overfill that page
+    assert kinds(nb) == ["slide", "skip", "slide", "fragment", "subslide", "subslide", "notes",
+                         "-", "subslide", "skip"]
+    assert nb.metadata["rise"] == {"theme": "white"}
+
+
+def test_a_code_cell_with_a_figure_gets_its_own_subslide():
+    figure = new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBO", "text/plain": "<Figure>"})])
+    nb = deck(new_markdown_cell("## S"), figure)
+    slides.apply(nb)
+    assert kinds(nb) == ["slide", "subslide"]
+
+
+def test_a_manual_choice_is_kept_and_ends_the_run_there():
+    manual = new_markdown_cell("## A heading shown as a fragment on purpose")
+    manual.metadata["slideshow"] = {"slide_type": "fragment", "manual": True}
+    tagged = new_code_cell("y = 2", metadata={"tags": ["slide-manual"],
+                                              "slideshow": {"slide_type": "skip"}})
+    nb = deck(new_markdown_cell("# T"), manual, tagged)
+    kept = copy.deepcopy([manual.metadata, tagged.metadata])
+    assert slides.apply(nb) == 2                       # the title's type and nb.metadata.rise
+    assert [nb.cells[1].metadata, nb.cells[2].metadata] == kept
+    assert slides.apply(nb) == 0
+
+
+def test_navigation_is_recognised_only_when_nothing_else_is_in_the_cell():
+    assert slides.is_navigation("← [00 · Start here](00_start_here.ipynb) · [Index](00_start_here.ipynb)")
+    assert slides.is_navigation("---")
+    assert not slides.is_navigation("See [notebook 03](03_relu_gate.ipynb) for the gate.")
+
+
+def test_blocks_are_never_cut_inside_a_fence_or_display_math():
+    text = "intro\n\n$$\na = b\n\nc = d\n$$\n\n```\nx = 1\n\ny = 2\n```\n\nend"
+    assert slides.split_blocks(text) == ["intro", "$$\na = b\n\nc = d\n$$",
+                                         "```\nx = 1\n\ny = 2\n```", "end"]

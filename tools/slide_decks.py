@@ -1,0 +1,117 @@
+"""Build static reveal.js slide decks from the notebooks, that open without network.
+
+    python tools/slide_decks.py slides notebooks/*.ipynb      # what `make slides` runs
+
+`jupyter nbconvert --to slides` writes HTML that loads reveal.js, require.js, jQuery, MathJax
+and mermaid.js from public CDNs; in a classroom without network such a deck shows no slides
+and raw LaTeX. So this script
+  1. fetches each library once, by package name and exact version, from the npm registry
+     (`npm pack`, which needs only `npm`) into OUT/_assets/NAME;
+  2. copies the notebooks to a temporary folder and sets their slide metadata there
+     (tools/slides.py, with --split), so the notebooks themselves are never touched;
+  3. runs nbconvert with every CDN URL pointed at OUT/_assets by a relative URL, and with
+     tools/slides_offline.html.j2, which drops the mermaid.js import (nbconvert 7.17 has no
+     option for its URL; no notebook here has a diagram) and the widget renderer (our
+     notebooks are stored without widget state; the explorers need a live kernel anyway).
+
+Versions: the ones nbconvert 7's slide template was written for: reveal.js 4.0.2 (its default
+URL), require.js 2.1.10 and MathJax 2.7.7 (nbconvert's defaults); jQuery 2.1.0, the npm
+release closest to nbconvert's 2.0.3 (only the template's optional scrolling uses it).
+"""
+import argparse
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import slides  # noqa: E402  (tools/slides.py: the slide metadata rules)
+
+PACKAGES = {              # npm package -> (version, a file that must be in it)
+    "reveal.js": ("4.0.2", "dist/reveal.js"),
+    "requirejs": ("2.1.10", "require.js"),
+    "jquery": ("2.1.0", "dist/jquery.min.js"),
+    "mathjax": ("2.7.7", "MathJax.js"),
+}
+TEMPLATE = Path(__file__).resolve().with_name("slides_offline.html.j2")
+
+
+def nbconvert_options(assets="_assets"):
+    """The nbconvert options that replace every CDN URL by one under `assets` (relative)."""
+    return [f"--SlidesExporter.reveal_url_prefix={assets}/reveal.js",
+            f"--SlidesExporter.require_js_url={assets}/requirejs/require.js",
+            f"--SlidesExporter.jquery_url={assets}/jquery/dist/jquery.min.js",
+            f"--SlidesExporter.mathjax_url={assets}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+            # nbconvert's default theme, "simple", imports Google fonts; "white" has its font
+            # in the package (and the most contrast on a projector)
+            "--SlidesExporter.reveal_theme=white",
+            f"--template-file={TEMPLATE}"]
+
+
+def fetch(name, version, dest):
+    """npm pack NAME@VERSION and unpack its `package/` folder to DEST/NAME."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL, timeout=300)
+        (archive,) = Path(tmp).glob("*.tgz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        target = dest / name
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.move(Path(tmp) / "package", target)
+
+
+def fetch_assets(dest):
+    """Fetch every package of PACKAGES into DEST unless the right version is already there."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, (version, probe) in PACKAGES.items():
+        stamp = dest / name / ".version"
+        if stamp.is_file() and stamp.read_text() == version and (dest / name / probe).is_file():
+            continue
+        if shutil.which("npm") is None:
+            raise RuntimeError("`npm` is needed to fetch reveal.js and MathJax by package name "
+                               "(Debian/Ubuntu: apt-get install npm)")
+        print(f"fetching {name}@{version}")
+        fetch(name, version, dest)
+        if not (dest / name / probe).is_file():
+            raise RuntimeError(f"{name}@{version} has no {probe}")
+        stamp.write_text(version)
+
+
+def build(out, notebooks, timeout=600):
+    """Write OUT/<name>.slides.html for each notebook, with assets in OUT/_assets."""
+    out.mkdir(parents=True, exist_ok=True)
+    fetch_assets(out / "_assets")
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = []
+        for path in notebooks:
+            nb = nbformat.read(path, as_version=4)
+            slides.apply(nb, split=True)
+            copies.append(Path(tmp) / Path(path).name)
+            nbformat.write(nb, copies[-1])
+        subprocess.run([sys.executable, "-m", "nbconvert", "--to", "slides",
+                        f"--output-dir={out}", *nbconvert_options(), *map(str, copies)],
+                       check=True, timeout=timeout)
+    return [out / (Path(p).stem + ".slides.html") for p in notebooks]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="folder for the decks (and _assets/)")
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        decks = build(args.out, args.notebooks)
+    except RuntimeError as error:
+        sys.exit(f"slide_decks: {error}")
+    print(f"{len(decks)} decks in {args.out}/, offline; open one in a browser "
+          "(arrows move, S opens the speaker notes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
