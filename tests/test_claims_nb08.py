@@ -130,7 +130,7 @@ def test_miniature_run_sentences():
     assert "$\\eta/\\sqrt{1-\\rho} = 10\\,\\eta$" in text and round(float(rms[1])) == 10
     assert "span four orders of magnitude" in text
     assert round(np.log10(float(sgd[1]) / float(sgd[0]))) == 4
-    assert "Adam's average move per step is below $\\eta$" in text and float(adam[2]) < 1
+    assert "Adam's net move per step is below $\\eta$" in text and float(adam[2]) < 1
 
 
 @pytest.mark.parametrize("nb", [NB07, NB08], ids=["07", "08"])
