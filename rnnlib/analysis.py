@@ -6,11 +6,13 @@ Going back one step multiplies ∂h_t by W_hhᵀ D_t, with D_t = diag(ReLU'(ĥ_t
 
 and since ‖D_t‖₂ <= 1, its spectral norm is at most σ_max(W_hh)^(T−t): the largest singular
 value, not the spectral radius, bounds the growth (Pascanu, Mikolov & Bengio 2013).
+:func:`dW_hh_by_distance` splits the parameter gradient ∂W_hh by the time distance between the
+use of W_hh and the loss, so the vanishing of long-distance terms can be seen in ∂W_hh itself.
 """
 import numpy as np
 
-from .bptt import backward
-from .model import forward
+from .bptt import backward, check_backward_args, dW_hh_term, relu_gate
+from .model import forward, matvec
 from .validate import check_shapes
 
 
@@ -73,3 +75,32 @@ def connectivity(params, xs, h0=None):
         squares += np.sum(backward(params, trace, dy).dx ** 2, axis=1)
     return np.sqrt(squares)
 
+
+
+def dW_hh_by_distance(params, trace, dy):
+    r"""∂W_hh split by time distance: contribution d collects every path that enters W_hh d
+    steps before the output it comes from (Pascanu, Mikolov & Bengio 2013, eqs. 3–5).
+
+    ∂W_hh = Σ_t Σ_{k<=t} ∂ĥ_k^{(t)} h_{k-1}ᵀ, where ∂ĥ_k^{(t)} is the part of ∂ĥ_k due to E_t
+    alone: ∂h_t^{(t)} = W_yhᵀ ∂y_t, then back through D_t, W_hhᵀ, D_{t-1}, ... . The term of
+    (t, k) goes to distance d = t − k. With the loss at the last step only (t = T), the
+    distance-d contribution is the single step-(T−d) term ∂ĥ_{T−d} h_{T−d−1}ᵀ.
+
+    params: Params; trace: from forward(params, xs[, h0]), one sequence or a batch;
+    dy: (T+1, [B,] O) as for rnnlib.backward. Returns C: (T, H, H), C[d] the distance-d
+    contribution; C.sum(axis=0) is ∂W_hh. Cost: O(T) backward steps per output step with a
+    nonzero dy, so O(T²) for a loss at every step.
+    """
+    dy = check_backward_args(params, trace, dy)
+    W_hh, W_yh = params.W_hh, params.W_yh
+    h, h_hat, T = trace.h, trace.h_hat, trace.T
+    C = np.zeros((T, *W_hh.shape), dtype=W_hh.dtype)
+    for t in range(1, T + 1):
+        if not np.any(dy[t]):
+            continue
+        dh = matvec(W_yh.T, dy[t])                      # ∂E_t/∂h_t
+        for k in range(t, 0, -1):
+            dh_hat = relu_gate(h_hat[k], dh)            # ∂E_t/∂ĥ_k
+            C[t - k] += dW_hh_term(dh_hat, h[k - 1])
+            dh = matvec(W_hh.T, dh_hat)                 # on to h_{k-1}
+    return C

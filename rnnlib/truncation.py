@@ -5,12 +5,15 @@
 2. :func:`chunked_gradients` — chunk a long stream: run the chunks in order, carry the state
    h forward from one chunk to the next, but stop the gradient at every chunk boundary (each
    chunk starts from a constant h_0). One update per chunk, in training.
-3. :func:`random_chunk_lengths` — randomised truncation: chunk boundaries drawn at random, so
-   that no dependency is always cut at the same place.
+3. :func:`random_chunk_lengths` — chunk boundaries drawn at random, so that no dependency is
+   always cut at the same place. This is NOT the "randomized truncation" of Tallec & Ollivier
+   (2017, in d2l §9.7), which also reweights the terms it keeps so that the expected gradient
+   is the full one (unbiased). Random lengths only drop terms: their gradient stays biased.
 """
 import numpy as np
 
-from .bptt import backward, dW_hh_term, dW_hx_term, dW_yh_term, db_h_term, relu_gate
+from .bptt import (backward, dW_hh_term, dW_hx_term, dW_yh_term, db_h_term, input_grad,
+                   relu_gate)
 from .losses import loss_from_trace
 from .model import forward
 from .validate import check_positive_int
@@ -20,13 +23,16 @@ def backward_truncated(params, trace, dy, k):
     """Parameter gradients with each output's backward sum cut after k steps (meaning 1).
 
     params, trace, dy: as for rnnlib.backward, one sequence or a batch; k >= 1.
-    Returns {"W_hh", "W_hx", "b_h", "W_yh"} gradients. With k >= T this is full BPTT.
+    Returns {"W_hh", "W_hx", "b_h", "W_yh"} gradients and "x": (T, [B,] D), ∂E/∂x_j for every
+    input step j (x_j feeds ĥ_{j+1}), which is exactly 0 for inputs more than k steps before
+    every output with a loss. With k >= T this is full BPTT.
     """
     k = check_positive_int("k", k)
     W_hh, W_yh = params.W_hh, params.W_yh
     h, h_hat, xs, T = trace.h, trace.h_hat, trace.xs, trace.T
     grads = {"W_hh": np.zeros_like(W_hh), "W_hx": np.zeros_like(params.W_hx),
-             "b_h": np.zeros_like(params.b_h), "W_yh": np.zeros_like(W_yh)}
+             "b_h": np.zeros_like(params.b_h), "W_yh": np.zeros_like(W_yh),
+             "x": np.zeros_like(xs)}
     for t in range(1, T + 1):
         if not np.any(dy[t]):
             continue
@@ -37,6 +43,7 @@ def backward_truncated(params, trace, dy, k):
             grads["W_hh"] += dW_hh_term(dh_hat, h[s - 1])
             grads["W_hx"] += dW_hx_term(dh_hat, xs[s - 1])
             grads["b_h"] += db_h_term(dh_hat)
+            grads["x"][s - 1] += input_grad(params.W_hx, dh_hat)
             dh = dh_hat @ W_hh                             # on to h_{s-1}, unless cut here
     return grads
 
@@ -65,7 +72,8 @@ def chunked_gradients(params, xs, targets, lengths, h0=None):
 
 def random_chunk_lengths(T, mean_length, rng):
     """Chunk lengths drawn uniformly from 1 .. 2·mean_length − 1 (mean ≈ mean_length), summing
-    to T (the last one cut to fit): randomised truncation (meaning 3)."""
+    to T (the last one cut to fit): random chunk boundaries (meaning 3). No reweighting, so the
+    gradient is biased (not Tallec & Ollivier's unbiased randomized truncation)."""
     T, mean_length = check_positive_int("T", T), check_positive_int("mean_length", mean_length)
     lengths = []
     while sum(lengths) < T:

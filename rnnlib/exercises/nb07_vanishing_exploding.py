@@ -29,3 +29,11 @@ EXERCISES = [
              lambda W, masks: np.linalg.multi_dot([np.eye(4)] + [m[:, None] * W.T for m in masks])),
         )),
 ]
+
+QUESTIONS = {
+    "gain_not_exactly_one": "The median gain per step at g = √2 is close to 1 but not exactly. "
+                            "Which assumptions behind g/√2 hold only approximately?",
+    "orthogonal_scale": "Orthogonal W_hh has every singular value equal to its scale. Why does "
+                        "the gradient still vanish at scale 1 with gates, and what scale would "
+                        "you try?",
+}

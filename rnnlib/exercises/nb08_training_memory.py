@@ -26,3 +26,10 @@ EXERCISES = [
         edge_cases=((np.array([0.1, -0.2, 0.05, 0.0, 0.1, 0.3]), 5.0),
                     (3 * np.ones(6), 2.0))),
 ]
+
+QUESTIONS = {
+    "adam_noise_and_eps": "Adam's step is at most about η for every parameter, whatever the scale "
+                          "of its gradient. Why can that be harmful for a parameter whose "
+                          "gradient is pure noise? What does ε do for a parameter whose gradient "
+                          "is exactly 0?",
+}

@@ -10,4 +10,26 @@ def jacobian_product(W_hh, masks):
 
 
 # Answers to the notebook's "(Thinking.)" questions, by name (see rnnlib.exercises QUESTIONS).
-ANSWERS = {}
+ANSWERS = {
+    "gain_not_exactly_one": (
+        "g/√2 is the gain of the MEAN squared norm, E‖W_hhᵀ D v‖² = (g²/2)‖v‖², under three "
+        "approximations. (1) Exactly half of the units on: the fraction varies from step to step "
+        "and with the bias and inputs. (2) Gates independent of W_hh and of the gradient: they "
+        "are not, since ĥ_t is computed with W_hh, so which rows the gate keeps is correlated "
+        "with the matrix it multiplies. (3) Typical = mean: the notebook measures the geometric "
+        "mean over steps, (‖∂h_0‖/‖∂h_T‖)^(1/T), and the average of a logarithm is below the "
+        "logarithm of the average (Jensen), so the typical gain sits a little below the mean "
+        "gain. On top of these, one network is one draw of W_hh; at H = 64 its own gain per "
+        "step differs from the mean by several per cent, which is why the notebook shows the "
+        "median and range over seeds; the spread shrinks as H grows."),
+    "orthogonal_scale": (
+        "All singular values of an orthogonal W_hh at scale 1 are 1, so W_hhᵀ alone keeps the "
+        "norm. But every step also multiplies by the gate D_t, which zeroes the components of "
+        "about half of the units: it keeps about half of the squared norm, a gain of about "
+        "1/√2 ≈ 0.71 per step, and 0.71^100 ≈ 1e-15. To compensate, scale the orthogonal "
+        "matrix by about √2, so that scale² × (fraction on) ≈ 1. Measured with the notebook's "
+        "setting (H = 64, T = 100, bias 0.1, 8 seeds), the orthogonal start at √2 is slightly "
+        "above critical: its median ratio ‖∂h_0‖/‖∂h_T‖ is about 1e3, and at scale 1.3 the "
+        "median is about 0.2 (10^-0.7), with single seeds from 1e-4 to 1e3: a scale a little "
+        "below √2, checked over seeds, is the one to try."),
+}
