@@ -304,7 +304,7 @@ def plot_open_gate_gradients(trace, grads, *, example=0, ax=None, label_bar=True
     bar.ax.yaxis.set_major_locator(ticker.MaxNLocator(nbins=4, integer=True))
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_CLOSED, ec="black", label="gate closed"))
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=ZERO, ec="black", label="exactly 0"))
-    ax.legend(handles=ax.patches[-2:], loc="upper center", bbox_to_anchor=(0.5, -0.2),
+    ax.legend(handles=ax.patches[-2:], loc="upper center", bbox_to_anchor=(0.5, -0.27),
               frameon=False, handlelength=1.2, ncol=2, columnspacing=0.8, borderaxespad=0)
     ax.set_xlabel("time step $t$")
     ax.set_ylabel("hidden unit $i$")

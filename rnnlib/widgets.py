@@ -36,7 +36,7 @@ N_INPUT = 4
 # The width JupyterLab gives an output at a 1366 px wide window (about 930 px), at 100 dpi:
 # the picture is shown at its own size, so 11 pt text is 15 px on screen.
 DPI = 100
-FIGSIZE = (9.2, 4.8)
+FIGSIZE = (9.2, 4.4)
 PLAIN_TEXT = "Run this cell to start the explorer (it needs a running Python kernel)."
 STATIC_SUMMARY = "Static picture of the default settings (for readers without a live kernel)"
 
@@ -102,7 +102,7 @@ def draw_masks(fig, settings, n_hidden=32):
         ax_mask, ax_frac = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
         plotting.plot_masks(trace, ax=ax_mask, title="ReLU gates $1[\\hat h_t > 0]$")
         ax_mask.legend(handles=ax_mask.get_legend().legend_handles, loc="upper left",
-                       bbox_to_anchor=(-0.02, -0.17), ncol=3, frameon=False, columnspacing=1,
+                       bbox_to_anchor=(-0.02, -0.22), ncol=3, frameon=False, columnspacing=1,
                        handletextpad=0.4, borderaxespad=0)
         ax_frac.plot([], [], "o-", ms=3, color=plotting.OKABE_ITO["blue"], gid="fraction on")
         ax_frac.set_xlim(0.5, trace.T + 0.5)
@@ -113,7 +113,7 @@ def draw_masks(fig, settings, n_hidden=32):
         ax_frac.grid(True, alpha=0.3)
         fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=12, gid="summary")
         fig.subplots_adjust(left=0.08, right=0.97, bottom=0.22,
-                            top=0.75 if trace.T <= 12 else 0.8, wspace=0.35)
+                            top=0.74 if trace.T <= 12 else 0.79, wspace=0.35)
     ax_mask, ax_frac = fig.axes
     plotting.update_masks(ax_mask, trace)
     ax_frac.lines[0].set_data(np.arange(1, trace.T + 1), trace.mask[1:].mean(axis=1))
@@ -180,14 +180,14 @@ def draw_gradient_flow(fig, settings, n_hidden=32):
         for ax in fig.axes:
             ax.title.set_fontsize(12)
         fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=12, gid="summary")
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.3, top=0.8, wspace=0.62)
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.32, top=0.79, wspace=0.62)
     ax_norm, ax_heat, ax_jac = fig.axes[:3]                  # the fourth is the colour bar
     plotting.update_hidden_grad_norms(ax_norm, grads)
     ax_norm.set_title(r"$\|\partial h_t\|$, loss " + ("at every step" if loss_at == "all"
                                                        else "at last step"), fontsize=12)
     plotting.update_open_gate_gradients(ax_heat, trace, grads)
     plotting.update_jacobian_norms(ax_jac, norms, sigma, legend=dict(
-        loc="upper right", bbox_to_anchor=(1.04, -0.2), frameon=False, borderaxespad=0,
+        loc="upper right", bbox_to_anchor=(1.04, -0.27), frameon=False, borderaxespad=0,
         handlelength=1.5))
     fig.texts[0].set_text(_summary(params, trace))
     return fig
@@ -259,12 +259,11 @@ def static_copy(fig, summary=STATIC_SUMMARY):
 
 # --- the widgets ----------------------------------------------------------------------------
 
-HELP = ("Drag a handle, or click it and press the arrow keys (one step per press); or click "
-        "the number beside a slider, type a value and press Enter. Hover over a control's name "
-        "for what it does.")
-AMPLITUDE_NOTE = ("<b>input amplitude</b> changes nothing at bias 0: for a &gt; 0, "
-                  "ReLU(a·z) = a·ReLU(z), so scaling every input scales every state and leaves "
-                  "every gate as it was. Set a bias to see it matter.")
+HELP = ("Drag a handle, or click it and use the arrow keys (one step each); or click a slider's "
+        "number, type a value, press Enter. Hover over a name for what it does.")
+AMPLITUDE_NOTE = ("<b>input amplitude</b> changes nothing at bias 0: ReLU(a·z) = a·ReLU(z) "
+                  "for a &gt; 0, so every state scales and every gate stays. Set a bias to see "
+                  "it matter.")
 TOOLTIPS = {
     "init": "W_hh init: how the recurrent weights start (random Gaussian, identity, or a "
             "random rotation)",
@@ -279,32 +278,41 @@ TOOLTIPS = {
 
 
 def _controls(with_loss_at):
-    """The controls, in grid order: three sliders, then init, seed (and loss at), then T on a
-    row of its own (200 values need a wide track)."""
-    style, cell = {"description_width": "8.5em"}, w.Layout(width="auto")
-    slider = dict(continuous_update=False, style=style, layout=cell)
+    """The controls. In the grid (three flexible columns, see GRID_AREAS) each slider spans
+    two columns beside W_hh init, seed (and loss at), and T gets a row of its own: 200 values
+    need a wide track to hit T = 100 with the mouse."""
+    style = {"description_width": "8.5em"}
+
+    def cell(name):
+        return w.Layout(width="auto", grid_area=name)
+
+    slider = dict(continuous_update=False, style=style)
     controls = {
         "scale": w.FloatSlider(value=DEFAULTS["scale"], min=0.0, max=3.0, step=0.05,
-                               description="recurrent scale", **slider),
-        "bias": w.FloatSlider(value=DEFAULTS["bias"], min=-2.0, max=2.0, step=0.05,
-                              description="bias b_h", **slider),
-        "input_amplitude": w.FloatSlider(value=DEFAULTS["input_amplitude"], min=0.0, max=3.0,
-                                         step=0.1, description="input amplitude", **slider),
+                               description="recurrent scale", layout=cell("scale"), **slider),
         "init": w.Dropdown(options=list(INITS), value=DEFAULTS["init"], description="W_hh init",
-                           style=style, layout=cell),
+                           style=style, layout=cell("init")),
+        "bias": w.FloatSlider(value=DEFAULTS["bias"], min=-2.0, max=2.0, step=0.05,
+                              description="bias b_h", layout=cell("bias"), **slider),
         "seed": w.BoundedIntText(value=DEFAULTS["seed"], min=0, max=9999, description="seed",
-                                 style=style, layout=cell),
+                                 style=style, layout=cell("seed")),
+        "input_amplitude": w.FloatSlider(value=DEFAULTS["input_amplitude"], min=0.0, max=3.0,
+                                         step=0.1, description="input amplitude",
+                                         layout=cell("amplitude"), **slider),
     }
     if with_loss_at:
         controls["loss_at"] = w.ToggleButtons(
             options=[("every step", "all"), ("last step", "last")], value="all",
-            description="loss at", style={**style, "button_width": "6.2em"}, layout=cell)
+            description="loss at", style={**style, "button_width": "6.2em"},
+            layout=cell("loss_at"))
     controls["T"] = w.IntSlider(value=DEFAULTS["T"], min=1, max=200, description="T (steps)",
-                                continuous_update=False, style=style,
-                                layout=w.Layout(width="auto", grid_column="1 / -1"))
+                                layout=cell("T"), **slider)
     for name, control in controls.items():
         control.tooltip = TOOLTIPS[name]
     return controls
+
+
+GRID_AREAS = '"scale scale init" "bias bias seed" "amplitude amplitude loss_at" "T T T"'
 
 
 class Explorer(w.VBox):
@@ -319,7 +327,8 @@ class Explorer(w.VBox):
         FigureCanvasAgg(self.fig)
         self.picture = w.Output()
         grid = w.GridBox(list(controls.values()), layout=w.Layout(
-            grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="4px 12px",
+            grid_template_columns="repeat(3, minmax(0, 1fr))", grid_template_areas=GRID_AREAS,
+            grid_gap="4px 12px",
             width="100%", overflow="hidden"))
         help_line = w.HTML(f'<div style="font-size: 13px; line-height: 1.4">{html.escape(HELP)}'
                            f"<br>{AMPLITUDE_NOTE}</div>")
