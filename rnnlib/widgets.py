@@ -252,9 +252,16 @@ class StaticCopy:
 
 
 def static_copy(fig, summary=STATIC_SUMMARY):
-    """Show fig folded: ``widgets.static_copy(widgets.mask_explorer_figure())`` as the last
-    line of a cell. Closes fig (so it is not shown a second time)."""
+    """fig folded under a toggle, as an object IPython displays (the last line of a cell).
+    Closes fig, so that it is not shown a second time."""
     return StaticCopy(fig, summary)
+
+
+def show_static_copy(fig, summary=STATIC_SUMMARY):
+    """Display fig folded, anywhere in a cell: ``widgets.show_static_copy(
+    widgets.gradient_flow_figure())`` under an explorer."""
+    from IPython.display import display
+    display(static_copy(fig, summary))
 
 
 # --- the widgets ----------------------------------------------------------------------------
@@ -303,7 +310,7 @@ def _controls(with_loss_at):
     if with_loss_at:
         controls["loss_at"] = w.ToggleButtons(
             options=[("every step", "all"), ("last step", "last")], value="all",
-            description="loss at", style={**style, "button_width": "6.2em"},
+            description="loss at", style={"description_width": "4.5em", "button_width": "7.5em"},
             layout=cell("loss_at"))
     controls["T"] = w.IntSlider(value=DEFAULTS["T"], min=1, max=200, description="T (steps)",
                                 layout=cell("T"), **slider)

@@ -196,8 +196,10 @@ SCREEN = {"width": 1366, "height": 768}          # the issue's lecture laptop
 # tests/test_widgets.py checks what it displays.
 STATES = {
     "03_relu_gate.ipynb": [
-        ({"input amplitude": "0"}, None), ({"recurrent scale": "0"}, None),
-        ({"bias b_h": "-2"}, None), ({"T (steps)": "1"}, None),
+        # each move changes the picture: no input closes every gate (all units dead), a
+        # positive bias then opens them all
+        ({"recurrent scale": "0"}, None), ({"input amplitude": "0"}, None),
+        ({"bias b_h": "1"}, None), ({"T (steps)": "1"}, None),
     ],
     "04_hidden_state_gradient.ipynb": [
         ({"loss at": "last step", "recurrent scale": "0"}, "No gradient reaches"),
