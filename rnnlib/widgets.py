@@ -266,11 +266,10 @@ def show_static_copy(fig, summary=STATIC_SUMMARY):
 
 # --- the widgets ----------------------------------------------------------------------------
 
-HELP = ("Drag a handle, or click it and use the arrow keys (one step each); or click a slider's "
-        "number, type a value, press Enter. Hover over a name for what it does.")
-AMPLITUDE_NOTE = ("<b>input amplitude</b> changes nothing at bias 0: ReLU(a·z) = a·ReLU(z) "
-                  "for a &gt; 0, so every state scales and every gate stays. Set a bias to see "
-                  "it matter.")
+HELP = ("Click a slider, then the arrow keys move it one step; click its number to type a "
+        "value. Hover over a name for what it does.")
+AMPLITUDE_NOTE = ("<b>input amplitude</b> has no effect at bias 0: ReLU(a·z) = a·ReLU(z) for "
+                  "a &gt; 0, so no gate changes. Set a bias to see it matter.")
 TOOLTIPS = {
     "init": "W_hh init: how the recurrent weights start (random Gaussian, identity, or a "
             "random rotation)",
@@ -308,10 +307,9 @@ def _controls(with_loss_at):
                                          layout=cell("amplitude"), **slider),
     }
     if with_loss_at:
-        controls["loss_at"] = w.ToggleButtons(
+        controls["loss_at"] = w.Dropdown(     # toggle buttons wrap onto two rows here
             options=[("every step", "all"), ("last step", "last")], value="all",
-            description="loss at", style={"description_width": "4.5em", "button_width": "7.5em"},
-            layout=cell("loss_at"))
+            description="loss at", style=style, layout=cell("loss_at"))
     controls["T"] = w.IntSlider(value=DEFAULTS["T"], min=1, max=200, description="T (steps)",
                                 layout=cell("T"), **slider)
     for name, control in controls.items():

@@ -216,10 +216,11 @@ PICTURE = r"""(explorer) => {
 
 
 def _move(page, explorer, label, value):
-    """Set a control the way the help line says: type into a slider's readout, or click a
-    toggle button."""
+    """Set a control the way the help line says: type into a slider's readout, or choose in a
+    dropdown."""
     if label == "loss at":
-        explorer.locator(".widget-toggle-button", has_text=value).click()
+        explorer.locator(".widget-dropdown").filter(has_text="loss at").locator("select") \
+            .select_option(label=value)
         return
     slider = explorer.locator(".widget-slider").filter(has_text=label).first
     readout = slider.locator(".widget-readout")
@@ -266,7 +267,10 @@ def _run_states(page, base, token, notebook, shots):
     explorer.scroll_into_view_if_needed()
     page.wait_for_function(f"() => ({EXPLORER_IMAGE})() !== null", timeout=60_000)
     page.mouse.move(0, 0)
+    explorer.evaluate("e => e.scrollIntoView({block: 'start'})")   # whole explorer on screen
     explorer.screenshot(path=str(shots / notebook.replace(".ipynb", "_explorer.png")))
+    box, window = explorer.bounding_box(), page.locator(".jp-WindowedPanel-outer").first.bounding_box()
+    assert box["height"] <= window["height"], f"explorer {box['height']} px on a {window['height']} px screen"
 
     # fits: no sideways scrolling of the grid or the notebook, the picture at its own size
     grid = explorer.locator(".widget-gridbox")
