@@ -11,9 +11,20 @@ normal), T (sequence length), seed; the gradient-flow explorer adds loss_at ("al
 The network has D = 4 inputs, H = 32 hidden units (``n_hidden``) and one output.
 Extreme settings (scale 0, scales that overflow, T = 1, every unit dead) draw a message or a
 valid figure, never a traceback.
+
+Speed: an explorer keeps its figure and, when a control changes only the data, puts the new
+data into the existing artists (set_data, set_clim, set_text) and renders once; it builds a
+new figure only when the structure changes (T, or a message instead of a picture).
 """
+import base64
+import html
+import io
+
+import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from . import analysis, plotting
 from .bptt import backward
@@ -22,7 +33,12 @@ from .model import INITS, forward, init_params
 
 DEFAULTS = dict(init="gaussian", scale=1.0, bias=0.0, input_amplitude=1.0, T=50, seed=0)
 N_INPUT = 4
-FIGSIZE = (13, 4.3)
+# The width JupyterLab gives an output at a 1366 px wide window (about 930 px), at 100 dpi:
+# the picture is shown at its own size, so 11 pt text is 15 px on screen.
+DPI = 100
+FIGSIZE = (9.2, 4.4)
+PLAIN_TEXT = "Run this cell to start the explorer (it needs a running Python kernel)."
+STATIC_SUMMARY = "Static picture of the default settings (for readers without a live kernel)"
 
 
 def simulate(init="gaussian", scale=1.0, bias=0.0, input_amplitude=1.0, T=50, seed=0,
@@ -48,9 +64,13 @@ def simulate(init="gaussian", scale=1.0, bias=0.0, input_amplitude=1.0, T=50, se
 
 
 def message_figure(text, figsize=FIGSIZE):
-    """A figure of the usual size that shows only a message (for settings with no picture)."""
-    fig = plt.figure(figsize=figsize)
-    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=14, wrap=True)
+    """A figure of the usual size that shows only a message (for settings with no picture).
+    It has one axes with its axis off: IPython shows a figure without axes as the text
+    "<Figure size ... with 0 Axes>" instead of the picture."""
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=14, wrap=True,
+            transform=ax.transAxes)
     return fig
 
 
@@ -61,31 +81,58 @@ def _summary(params, trace):
     active = trace.mask[1:]
     dead = int((~active.any(axis=0)).sum())
     return (f"spectral radius ρ(W_hh) = {rho:.2f}    largest singular value "
-            f"σ_max(W_hh) = {sigma:.2f}    units on: {active.mean():.0%} on average"
+            f"σ_max(W_hh) = {sigma:.2f}\nunits on: {active.mean():.0%} on average"
             f"    dead units: {dead} of {active.shape[1]}")
 
 
-def mask_explorer_figure(n_hidden=32, **settings):
-    """The mask explorer's picture for one setting: the ReLU masks (unit × time), the fraction
-    of units on at each step, and the numbers ρ(W_hh), σ_max(W_hh). Returns a Figure."""
-    params, trace = simulate(**{**DEFAULTS, **settings}, n_hidden=n_hidden)
+# --- the mask explorer ----------------------------------------------------------------------
+
+def draw_masks(fig, settings, n_hidden=32):
+    """Draw the mask explorer's picture for ``settings`` into ``fig``: the ReLU masks (unit ×
+    time), the fraction of units on at each step, and ρ(W_hh), σ_max(W_hh). If fig already
+    holds this picture for the same T and H, only the data are replaced. Returns fig, or a
+    message (str) when the settings have no picture."""
+    params, trace = simulate(**settings, n_hidden=n_hidden)
     if params is None:
-        return message_figure(trace)
-    fig, (ax_mask, ax_frac) = plt.subplots(1, 2, figsize=FIGSIZE,
-                                           gridspec_kw={"width_ratios": [2.2, 1]})
-    plotting.plot_masks(trace, ax=ax_mask, title="ReLU gates $1[\\hat h_t > 0]$")
-    ax_mask.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, frameon=False)
-    active = trace.mask[1:].mean(axis=1)
-    ax_frac.plot(np.arange(1, trace.T + 1), active, "o-", ms=3, color=plotting.OKABE_ITO["blue"])
-    ax_frac.set_ylim(-0.03, 1.03)
-    ax_frac.set_xlabel("time step $t$")
-    ax_frac.set_ylabel("fraction of units on")
-    ax_frac.set_title("Active units per step")
-    ax_frac.grid(True, alpha=0.3)
-    fig.text(0.5, 0.985, _summary(params, trace), ha="center", va="top", fontsize=12)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.84, wspace=0.3)
+        return trace
+    key = f"masks T={trace.T} H={n_hidden}"
+    if fig.get_gid() != key:
+        fig.clear()
+        fig.set_gid(key)
+        ax_mask, ax_frac = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
+        plotting.plot_masks(trace, ax=ax_mask, title="ReLU gates $1[\\hat h_t > 0]$")
+        ax_mask.legend(handles=ax_mask.get_legend().legend_handles, loc="upper left",
+                       bbox_to_anchor=(-0.02, -0.22), ncol=3, frameon=False, columnspacing=1,
+                       handletextpad=0.4, borderaxespad=0)
+        ax_frac.plot([], [], "o-", ms=3, color=plotting.OKABE_ITO["blue"], gid="fraction on")
+        ax_frac.set_xlim(0.5, trace.T + 0.5)
+        ax_frac.set_ylim(-0.03, 1.03)
+        ax_frac.set_xlabel("time step $t$")
+        ax_frac.set_ylabel("fraction of units on")
+        ax_frac.set_title("Active units per step")
+        ax_frac.grid(True, alpha=0.3)
+        fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=12, gid="summary")
+        fig.subplots_adjust(left=0.08, right=0.97, bottom=0.22,
+                            top=0.74 if trace.T <= 12 else 0.79, wspace=0.35)
+    ax_mask, ax_frac = fig.axes
+    plotting.update_masks(ax_mask, trace)
+    ax_frac.lines[0].set_data(np.arange(1, trace.T + 1), trace.mask[1:].mean(axis=1))
+    fig.texts[0].set_text(_summary(params, trace))
     return fig
 
+
+def mask_explorer_figure(n_hidden=32, **settings):
+    """The mask explorer's picture for one setting (a message figure when there is none).
+    Returns a Figure."""
+    fig = plt.figure(figsize=FIGSIZE)
+    drawn = draw_masks(fig, {**DEFAULTS, **settings}, n_hidden)
+    if isinstance(drawn, str):
+        plt.close(fig)
+        return message_figure(drawn)
+    return fig
+
+
+# --- the gradient-flow explorer -------------------------------------------------------------
 
 def gradient_flow(params, trace, loss_at="all", seed=0):
     """The quantities the gradient-flow explorer draws, for one sequence.
@@ -101,100 +148,220 @@ def gradient_flow(params, trace, loss_at="all", seed=0):
     return grads, analysis.spectral_norms(P), analysis.largest_singular_value(params.W_hh)
 
 
-def gradient_flow_figure(n_hidden=32, loss_at="all", **settings):
-    """The gradient-flow explorer's picture for one setting: ‖∂h_t‖ through time, |∂h_t| per
-    unit with closed gates overlaid, and the masked Jacobian products against the σ_max bound.
-    Returns a Figure."""
-    settings = {**DEFAULTS, **settings}
+def draw_gradient_flow(fig, settings, n_hidden=32):
+    """Draw the gradient-flow explorer's picture for ``settings`` (including loss_at) into
+    ``fig``: ‖∂h_t‖ through time, |∂h_t| per unit where the gate is open, and the masked
+    Jacobian products against the σ_max bound. If fig already holds this picture for the same
+    T and H, only the data are replaced. Returns fig, or a message (str)."""
+    settings = dict(settings)
+    loss_at = settings.pop("loss_at", "all")
     params, trace = simulate(**settings, n_hidden=n_hidden)
     if params is None:
-        return message_figure(trace)
+        return trace
     with np.errstate(all="ignore"):
         grads, norms, sigma = gradient_flow(params, trace, loss_at, settings["seed"])
     if not (np.all(np.isfinite(grads.dh)) and np.all(np.isfinite(norms))):
-        return message_figure("The backward pass overflowed: the gradient grew beyond the "
-                              f"largest float.\nLower the recurrent scale (now {settings['scale']:g}).")
+        return ("The backward pass overflowed: the gradient grew beyond the largest float.\n"
+                f"Lower the recurrent scale (now {settings['scale']:g}).")
     if trace.T > 1 and not np.any(grads.dh[:-1]):
-        return message_figure("No gradient reaches any earlier state: every gate on the way back "
-                              "is closed (all units dead),\nor W_hh is zero.\n\n"
-                              + _summary(params, trace))
-    fig, (ax_norm, ax_heat, ax_jac) = plt.subplots(1, 3, figsize=FIGSIZE,
-                                                   gridspec_kw={"width_ratios": [1, 1.3, 1]})
-    where = "at every step" if loss_at == "all" else "at the last step"
-    plotting.plot_hidden_grad_norms(grads, ax=ax_norm, title=f"$\\|\\partial h_t\\|$, loss {where}")
-    _heatmap(ax_heat, grads, trace)
-    plotting.plot_jacobian_norms(norms, sigma, ax=ax_jac, title="Jacobian products vs bound")
-    fig.text(0.5, 0.985, _summary(params, trace), ha="center", va="top", fontsize=12)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.84, wspace=0.35)
+        return ("No gradient reaches any earlier state: every gate on the way back is closed "
+                "(all units dead), or W_hh is zero.\n\n" + _summary(params, trace))
+    key = f"gradient flow T={trace.T} H={n_hidden}"
+    if fig.get_gid() != key:
+        fig.clear()
+        fig.set_gid(key)
+        ax_norm, ax_heat, ax_jac = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.3, 1]})
+        plotting.plot_hidden_grad_norms(grads, ax=ax_norm, title="")
+        ax_norm.set_ylabel(r"$\|\partial h_t\|$")
+        plotting.plot_open_gate_gradients(trace, grads, ax=ax_heat, label_bar=False,
+                                          title=r"$\log_{10}|\partial h_{t,i}|$, open gates")
+        plotting.plot_jacobian_norms(norms, sigma, ax=ax_jac, title="Jacobian products")
+        ax_jac.set_ylabel("norm")
+        for ax in fig.axes:
+            ax.title.set_fontsize(12)
+        fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=12, gid="summary")
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.32, top=0.79, wspace=0.62)
+    ax_norm, ax_heat, ax_jac = fig.axes[:3]                  # the fourth is the colour bar
+    plotting.update_hidden_grad_norms(ax_norm, grads)
+    ax_norm.set_title(r"$\|\partial h_t\|$, loss " + ("at every step" if loss_at == "all"
+                                                       else "at last step"), fontsize=12)
+    plotting.update_open_gate_gradients(ax_heat, trace, grads)
+    plotting.update_jacobian_norms(ax_jac, norms, sigma, legend=dict(
+        loc="upper right", bbox_to_anchor=(1.04, -0.27), frameon=False, borderaxespad=0,
+        handlelength=1.5))
+    fig.texts[0].set_text(_summary(params, trace))
     return fig
 
 
-def _heatmap(ax, grads, trace):
-    """|∂h_t| per unit and step on a log scale where the gate is open; closed gates light grey,
-    since there ∂ĥ_t = 0 and the gradient stops. Lean enough for T = 200 (no colour bar)."""
-    dh = np.abs(grads.dh[1:]).T
-    positive = dh[dh > 0]
-    floor = positive.min() if positive.size else 1.0
-    T, H = trace.T, dh.shape[0]
-    shown = np.ma.masked_array(np.log10(np.maximum(dh, floor)), mask=~trace.mask[1:].T)
-    cmap = plt.get_cmap("cividis").with_extremes(bad="#d9d9d9")
-    ax.imshow(shown, cmap=cmap, aspect="auto", interpolation="nearest",
-              extent=(0.5, T + 0.5, H - 0.5, -0.5))
-    ax.set_xlabel("time step $t$")
-    ax.set_ylabel("hidden unit $i$")
-    ax.set_title(r"$|\partial h_{t,i}|$ (log colours); grey: gate closed")
+def gradient_flow_figure(n_hidden=32, loss_at="all", **settings):
+    """The gradient-flow explorer's picture for one setting (a message figure when there is
+    none). Returns a Figure."""
+    fig = plt.figure(figsize=FIGSIZE)
+    drawn = draw_gradient_flow(fig, {**DEFAULTS, **settings, "loss_at": loss_at}, n_hidden)
+    if isinstance(drawn, str):
+        plt.close(fig)
+        return message_figure(drawn)
+    return fig
+
+
+# --- what the explorers display -------------------------------------------------------------
+
+def png_bytes(fig):
+    """The figure as PNG bytes at its own size (no tight crop: the size never jumps)."""
+    buffer = io.BytesIO()
+    # zlib level 1: a third of the encoding time of the default 6, for a few kB more
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def picture_output(fig, text="the explorer's picture"):
+    """One Output-widget output showing fig as a PNG (a display_data dict)."""
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(png_bytes(fig)).decode("ascii"),
+                     "text/plain": text}}
+
+
+def message_output(text):
+    """One Output-widget output showing a message as HTML, in a box of the picture's size, so
+    that nothing below it moves."""
+    body = html.escape(text).replace("\n", "<br>")
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": f'<div style="height: {FIGSIZE[1] * DPI:.0f}px; '
+                                  'display: flex; align-items: center; justify-content: center; '
+                                  f'font-size: 18px; line-height: 1.5; text-align: center; '
+                                  f'padding: 0 2em;"><div>{body}</div></div>',
+                     "text/plain": text}}
+
+
+class StaticCopy:
+    """A picture folded under a toggle (HTML <details> with the PNG inside), for readers of a
+    notebook on GitHub or nbviewer, where the explorer above it cannot run."""
+
+    def __init__(self, fig, summary=STATIC_SUMMARY):
+        self.png, self.summary = png_bytes(fig), summary
+        plt.close(fig)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = base64.b64encode(self.png).decode("ascii")
+        return {"text/html": f"<details><summary>{html.escape(self.summary)}</summary>"
+                             f'<img src="data:image/png;base64,{data}" '
+                             f'alt="{html.escape(self.summary)}" style="max-width: 100%">'
+                             "</details>",
+                "text/plain": f"({self.summary}: open the notebook in JupyterLab, or on "
+                              "GitHub, to see it)"}
+
+
+def static_copy(fig, summary=STATIC_SUMMARY):
+    """fig folded under a toggle, as an object IPython displays (the last line of a cell).
+    Closes fig, so that it is not shown a second time."""
+    return StaticCopy(fig, summary)
+
+
+def show_static_copy(fig, summary=STATIC_SUMMARY):
+    """Display fig folded, anywhere in a cell: ``widgets.show_static_copy(
+    widgets.gradient_flow_figure())`` under an explorer."""
+    from IPython.display import display
+    display(static_copy(fig, summary))
 
 
 # --- the widgets ----------------------------------------------------------------------------
 
+HELP = ("Click a slider, then the arrow keys move it one step; click its number to type a "
+        "value. Hover over a name for what it does.")
+AMPLITUDE_NOTE = ("<b>input amplitude</b> has no effect at bias 0: ReLU(a·z) = a·ReLU(z) for "
+                  "a &gt; 0, so no gate changes. Set a bias to see it matter.")
+TOOLTIPS = {
+    "init": "W_hh init: how the recurrent weights start (random Gaussian, identity, or a "
+            "random rotation)",
+    "scale": "recurrent scale: every recurrent weight W_hh is multiplied by this number",
+    "bias": "bias b_h: added to every unit before the ReLU; below 0 pushes gates closed, "
+            "above 0 opens them",
+    "input_amplitude": "input amplitude: the size of the random inputs x_t (0 = no input)",
+    "T": "T: how many time steps the sequence has",
+    "seed": "seed: which random weights and inputs (same seed, same picture)",
+    "loss_at": "loss at: where the loss sits, at every output y_t or only at the last y_T",
+}
+
+
 def _controls(with_loss_at):
-    import ipywidgets as w
-    style, wide = {"description_width": "9em"}, w.Layout(width="23em")
+    """The controls. In the grid (three flexible columns, see GRID_AREAS) each slider spans
+    two columns beside W_hh init, seed (and loss at), and T gets a row of its own: 200 values
+    need a wide track to hit T = 100 with the mouse."""
+    style = {"description_width": "8.5em"}
+
+    def cell(name):
+        return w.Layout(width="auto", grid_area=name)
+
+    slider = dict(continuous_update=False, style=style)
     controls = {
-        "init": w.Dropdown(options=list(INITS), value=DEFAULTS["init"], description="W_hh init",
-                           style=style, layout=wide),
         "scale": w.FloatSlider(value=DEFAULTS["scale"], min=0.0, max=3.0, step=0.05,
-                               description="recurrent scale", continuous_update=False,
-                               style=style, layout=wide),
+                               description="recurrent scale", layout=cell("scale"), **slider),
+        "init": w.Dropdown(options=list(INITS), value=DEFAULTS["init"], description="W_hh init",
+                           style=style, layout=cell("init")),
         "bias": w.FloatSlider(value=DEFAULTS["bias"], min=-2.0, max=2.0, step=0.05,
-                              description="bias b_h", continuous_update=False, style=style,
-                              layout=wide),
+                              description="bias b_h", layout=cell("bias"), **slider),
+        "seed": w.BoundedIntText(value=DEFAULTS["seed"], min=0, max=9999, description="seed",
+                                 style=style, layout=cell("seed")),
         "input_amplitude": w.FloatSlider(value=DEFAULTS["input_amplitude"], min=0.0, max=3.0,
                                          step=0.1, description="input amplitude",
-                                         continuous_update=False, style=style, layout=wide),
-        "T": w.IntSlider(value=DEFAULTS["T"], min=1, max=200, description="T (steps)",
-                         continuous_update=False, style=style, layout=wide),
-        "seed": w.BoundedIntText(value=DEFAULTS["seed"], min=0, max=9999, description="seed",
-                                 style=style, layout=wide),
+                                         layout=cell("amplitude"), **slider),
     }
     if with_loss_at:
-        controls["loss_at"] = w.ToggleButtons(options=[("every step", "all"), ("last step", "last")],
-                                              value="all", description="loss at", style=style)
+        controls["loss_at"] = w.Dropdown(     # toggle buttons wrap onto two rows here
+            options=[("every step", "all"), ("last step", "last")], value="all",
+            description="loss at", style=style, layout=cell("loss_at"))
+    controls["T"] = w.IntSlider(value=DEFAULTS["T"], min=1, max=200, description="T (steps)",
+                                layout=cell("T"), **slider)
+    for name, control in controls.items():
+        control.tooltip = TOOLTIPS[name]
     return controls
 
 
-def _explorer(figure_function, with_loss_at):
-    import ipywidgets as w
-    from IPython.display import display
-    controls = _controls(with_loss_at)
+GRID_AREAS = '"scale scale init" "bias bias seed" "amplitude amplitude loss_at" "T T T"'
 
-    def draw(**settings):
-        fig = figure_function(**settings)
-        display(fig)
-        plt.close(fig)
 
-    out = w.interactive_output(draw, controls)
-    out.layout = w.Layout(height=f"{FIGSIZE[1] * 100 + 30:.0f}px")   # fixed: nothing jumps
-    grid = w.GridBox(list(controls.values()),
-                     layout=w.Layout(grid_template_columns="repeat(3, 24em)", grid_gap="2px 8px"))
-    return w.VBox([grid, out])
+class Explorer(w.VBox):
+    """Controls, a help line and the picture. ``draw(fig, settings)`` (draw_masks or
+    draw_gradient_flow) draws into the explorer's one figure, or returns a message.
+
+    Its plain-text form (what a notebook shows before the cell has run) is PLAIN_TEXT."""
+
+    def __init__(self, draw, controls):
+        self.draw, self.controls = draw, controls
+        self.fig = Figure(figsize=FIGSIZE, dpi=DPI)      # not pyplot's: never shown twice
+        FigureCanvasAgg(self.fig)
+        self.picture = w.Output()
+        grid = w.GridBox(list(controls.values()), layout=w.Layout(
+            grid_template_columns="repeat(3, minmax(0, 1fr))", grid_template_areas=GRID_AREAS,
+            grid_gap="4px 12px",
+            width="100%", overflow="hidden"))
+        help_line = w.HTML(f'<div style="font-size: 13px; line-height: 1.4">{html.escape(HELP)}'
+                           f"<br>{AMPLITUDE_NOTE}</div>")
+        super().__init__([grid, help_line, self.picture], layout=w.Layout(width="100%"))
+        for control in controls.values():
+            control.observe(self.redraw, names="value")
+        self.redraw()
+
+    def __repr__(self):
+        return PLAIN_TEXT
+
+    def settings(self):
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self, change=None):
+        """Draw the current settings and show them (a picture or a message)."""
+        drawn = self.draw(self.fig, self.settings())
+        if isinstance(drawn, str):
+            self.picture.outputs = (message_output(drawn),)
+        else:
+            self.picture.outputs = (picture_output(drawn),)
 
 
 def mask_explorer():
     """The ReLU mask explorer: controls for the settings above, and the mask figure."""
-    return _explorer(mask_explorer_figure, with_loss_at=False)
+    return Explorer(draw_masks, _controls(with_loss_at=False))
 
 
 def gradient_flow_explorer():
     """The gradient-flow explorer: the same controls plus where the loss sits."""
-    return _explorer(gradient_flow_figure, with_loss_at=True)
+    return Explorer(draw_gradient_flow, _controls(with_loss_at=True))

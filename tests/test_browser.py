@@ -186,3 +186,122 @@ def _run(page, base, token, notebook, shots):
     sync_api.expect(readout).to_have_text("1.05")
     page.wait_for_function(f"(old) => {{ const s = ({EXPLORER_IMAGE})(); return s !== null && s !== old; }}",
                            arg=before, timeout=30_000)
+
+
+# --- the explorers at a laptop's screen size, in every state a student can reach -----------
+
+SCREEN = {"width": 1366, "height": 768}          # the issue's lecture laptop
+# control moves (in order) and what the picture area must then show: a word of the message,
+# or None for a picture. Overflow cannot be reached with the sliders (scale <= 3, T <= 200);
+# tests/test_widgets.py checks what it displays.
+STATES = {
+    "03_relu_gate.ipynb": [
+        # each move changes the picture: no input closes every gate (all units dead), a
+        # positive bias then opens them all
+        ({"recurrent scale": "0"}, None), ({"input amplitude": "0"}, None),
+        ({"bias b_h": "1"}, None), ({"T (steps)": "1"}, None),
+    ],
+    "04_hidden_state_gradient.ipynb": [
+        ({"loss at": "last step", "recurrent scale": "0"}, "No gradient reaches"),
+        ({"recurrent scale": "1", "input amplitude": "0"}, "No gradient reaches"),
+        ({"bias b_h": "-2"}, "No gradient reaches"),                      # all units dead
+        ({"input amplitude": "1", "bias b_h": "0"}, None),
+    ],
+}
+PICTURE = r"""(explorer) => {
+    const out = explorer.querySelector('.widget-output');
+    const img = out.querySelector('img');
+    return {text: out.innerText, src: img === null ? null : img.src};
+}"""
+
+
+def _move(page, explorer, label, value):
+    """Set a control the way the help line says: type into a slider's readout, or choose in a
+    dropdown."""
+    if label == "loss at":
+        explorer.locator(".widget-dropdown").filter(has_text="loss at").locator("select") \
+            .select_option(label=value)
+        return
+    slider = explorer.locator(".widget-slider").filter(has_text=label).first
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    # FloatSlider readouts show two decimals and a typographic minus; T is an IntSlider
+    shown = value if label == "T (steps)" else f"{float(value):.2f}".replace("-", "\u2212")
+    sync_api.expect(readout).to_have_text(shown)
+
+
+@pytest.mark.parametrize("notebook", list(STATES))
+def test_explorer_fits_a_laptop_and_every_state_is_readable(browser, lab_server, notebook,
+                                                            tmp_path):
+    base, token = lab_server
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    shots = Path(os.environ.get("BROWSER_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        _run_states(page, base, token, notebook, shots)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+        for session in _api(base, token, "/api/sessions"):
+            _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+def _run_states(page, base, token, notebook, shots):
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook")
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    page.wait_for_function(
+        f"() => window.jupyterapp?.shell.currentWidget?.context?.path === 'notebooks/{notebook}'")
+    page.evaluate("() => { const c = window.jupyterapp.commands;"
+                  " c.execute('notebook:clear-all-cell-outputs')"
+                  "  .then(() => c.execute('notebook:run-all-cells')); }")
+    page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=180_000)
+    explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-gridbox")).first
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({EXPLORER_IMAGE})() !== null", timeout=60_000)
+    page.mouse.move(0, 0)
+    explorer.evaluate("e => e.scrollIntoView({block: 'start'})")   # whole explorer on screen
+    explorer.screenshot(path=str(shots / notebook.replace(".ipynb", "_explorer.png")))
+    box, window = explorer.bounding_box(), page.locator(".jp-WindowedPanel-outer").first.bounding_box()
+    assert box["height"] <= window["height"], f"explorer {box['height']} px on a {window['height']} px screen"
+
+    # fits: no sideways scrolling of the grid or the notebook, the picture at its own size
+    grid = explorer.locator(".widget-gridbox")
+    assert grid.evaluate("g => g.scrollWidth <= g.clientWidth + 1"), "the control grid overflows"
+    notebook_panel = page.locator(".jp-WindowedPanel-outer, .jp-Notebook").first
+    assert notebook_panel.evaluate("n => n.scrollWidth <= n.clientWidth + 1")
+    size = explorer.locator(".widget-output img").evaluate(
+        "i => [i.clientWidth, i.naturalWidth, i.clientHeight]")
+    assert size[0] == size[1], f"picture scaled from {size[1]} px to {size[0]} px wide"
+    out_height = explorer.locator(".widget-output").evaluate("o => o.clientHeight")
+    assert out_height <= size[2] + 40, f"output {out_height} px for a {size[2]} px picture"
+    # plain-words tooltips on every control (the label carries the title)
+    titles = explorer.locator(".widget-gridbox [title]").evaluate_all(
+        "els => els.map(e => e.getAttribute('title'))")
+    assert titles and "null" not in titles and all(len(t) > 10 for t in titles), titles
+    tracks = explorer.locator(".widget-slider .noUi-target").evaluate_all(
+        "els => els.map(s => s.clientWidth)")
+    assert min(tracks) >= 250 and max(tracks) >= 600, f"slider tracks {tracks} px wide"
+
+    for moves, message in STATES[notebook]:
+        before = explorer.evaluate(PICTURE)
+        for label, value in moves.items():
+            _move(page, explorer, label, value)
+        if message is None:
+            page.wait_for_function(
+                f"([e, old]) => {{ const p = ({PICTURE})(e); return p.src !== null && p.src !== old; }}",
+                arg=[explorer.element_handle(), before["src"]], timeout=30_000)
+        else:
+            page.wait_for_function(
+                f"([e, m]) => ({PICTURE})(e).text.includes(m)",
+                arg=[explorer.element_handle(), message], timeout=30_000)
+        shown = explorer.evaluate(PICTURE)
+        assert "<Figure size" not in shown["text"], (moves, shown["text"])
+        assert "<Figure size" not in page.inner_text(".jp-Notebook")

@@ -1,11 +1,16 @@
-"""The explorers: headless figures for the defaults and for extreme settings, and the widgets'
-controls. (Moving a control in a real browser is tests/test_browser.py.)"""
+"""The explorers: headless figures for the defaults and for extreme settings, what the widgets
+display in every state, and that updating a picture in place draws what a new one would.
+(Moving a control in a real browser is tests/test_browser.py.)"""
+import base64
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from IPython.core.pylabtools import print_figure  # noqa: E402
 
 from rnnlib import widgets  # noqa: E402
 
@@ -20,25 +25,42 @@ EXTREMES = {
     "Jacobian norms near 1e155": dict(init="identity", scale=6.0, T=200, bias=1.0),
     "Jacobian norms near 1e-238": dict(scale=0.1, T=200),
 }
+# settings the gradient-flow explorer answers with a message, and a word of that message
+MESSAGES = {
+    "loss at last step, scale 0": (dict(loss_at="last", scale=0.0), "No gradient reaches"),
+    "loss at last step, no input": (dict(loss_at="last", input_amplitude=0.0),
+                                    "No gradient reaches"),
+    "all units dead": (dict(loss_at="last", bias=-2.0, input_amplitude=0.0),
+                       "No gradient reaches"),
+    "overflow": (dict(scale=1e200), "overflowed"),
+}
 
 
 def texts(fig):
-    return " ".join(t.get_text() for t in fig.texts)
+    return " ".join(t.get_text() for t in fig.texts + [t for ax in fig.axes for t in ax.texts])
+
+
+def shown(fig):
+    """What IPython's inline backend would display: PNG bytes, or None when it would fall
+    back to the "<Figure size ... with 0 Axes>" text."""
+    return print_figure(fig, "png")
 
 
 @pytest.mark.parametrize("figure", FIGURES)
 def test_default_figure_has_its_panels_and_numbers(figure):
     fig = figure()
-    assert len(fig.axes) == (2 if figure is widgets.mask_explorer_figure else 3)
+    # mask explorer: masks, fraction on; gradient flow: norms, heat map, Jacobians, colour bar
+    assert len(fig.axes) == (2 if figure is widgets.mask_explorer_figure else 4)
     assert "spectral radius ρ(W_hh) = " in texts(fig) and "σ_max(W_hh) = " in texts(fig)
+    assert tuple(fig.get_size_inches()) == widgets.FIGSIZE
     plt.close(fig)
 
 
 @pytest.mark.parametrize("settings", EXTREMES.values(), ids=EXTREMES.keys())
 @pytest.mark.parametrize("figure", FIGURES)
-def test_extreme_settings_draw_a_figure_or_a_message(figure, settings):
+def test_extreme_settings_show_a_picture_or_a_readable_message(figure, settings):
     fig = figure(**settings, **({"loss_at": "last"} if figure is widgets.gradient_flow_figure else {}))
-    fig.canvas.draw()                        # rendering must not fail
+    assert shown(fig) is not None            # a picture is displayed, never the repr text
     if settings.get("scale", 0) > 1e100:
         assert "overflowed" in texts(fig)
     plt.close(fig)
@@ -54,7 +76,7 @@ def test_jacobian_norms_stay_exact_at_extreme_sizes(settings):
 
 def test_all_dead_units_say_so():
     fig = widgets.gradient_flow_figure(bias=-5.0, loss_at="last")
-    assert "No gradient reaches any earlier state" in texts(fig)
+    assert "No gradient reaches any earlier state" in texts(fig) and shown(fig) is not None
     plt.close(fig)
 
 
@@ -64,15 +86,112 @@ def test_overflow_message_names_the_step_and_the_control():
     plt.close(fig)
 
 
+def set_controls(explorer, **values):
+    for name, value in values.items():
+        control = explorer.controls[name]
+        if hasattr(control, "max") and value > control.max:
+            control.max = 2 * value          # beyond the slider, as a test of the message only
+        control.value = value
+
+
+def displayed(explorer):
+    """Everything the explorer's picture area shows, as {mime type: text}."""
+    (output,) = explorer.picture.outputs
+    return output["data"]
+
+
+@pytest.mark.parametrize("settings, word", MESSAGES.values(), ids=MESSAGES.keys())
+def test_every_message_state_displays_the_message(settings, word):
+    explorer = widgets.gradient_flow_explorer()
+    set_controls(explorer, **settings)
+    data = displayed(explorer)
+    assert word in data["text/html"] and word in data["text/plain"]
+    assert not any("<Figure size" in str(value) for value in data.values())
+    set_controls(explorer, **{"scale": 1.0, "input_amplitude": 1.0, "bias": 0.0})
+    assert "image/png" in displayed(explorer)          # and back to a picture
+
+
+@pytest.mark.parametrize("settings", [dict(input_amplitude=0.0), dict(bias=-2.0), dict(scale=0.0),
+                                      dict(T=1), dict(scale=1e200)])
+def test_mask_explorer_displays_a_picture_or_a_message_never_a_repr(settings):
+    explorer = widgets.mask_explorer()
+    set_controls(explorer, **settings)
+    data = displayed(explorer)
+    assert ("image/png" in data) != ("text/html" in data)
+    assert "overflowed" in data["text/html"] if "scale" in settings and settings["scale"] > 3 \
+        else "image/png" in data
+    assert not any("<Figure size" in str(value) for value in data.values())
+
+
+def pixels(png):
+    return plt.imread(io.BytesIO(png))
+
+
+@pytest.mark.parametrize("make, steps", [
+    (widgets.mask_explorer, [dict(scale=1.5), dict(bias=-1.0), dict(T=8), dict(seed=3)]),
+    (widgets.gradient_flow_explorer, [dict(scale=1.5), dict(loss_at="last"), dict(bias=-0.5),
+                                      dict(scale=0.0), dict(seed=2, scale=0.9), dict(T=5)]),
+])
+def test_updating_in_place_draws_what_a_new_figure_draws(make, steps):
+    explorer = make()
+    for step in steps:
+        set_controls(explorer, **step)
+        fresh = matplotlib.figure.Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
+        drawn = explorer.draw(fresh, explorer.settings())
+        if isinstance(drawn, str):
+            assert drawn in displayed(explorer)["text/plain"]
+            continue
+        got = base64.b64decode(displayed(explorer)["image/png"])
+        np.testing.assert_array_equal(pixels(got), pixels(widgets.png_bytes(fresh)),
+                                      err_msg=f"after {step}")
+
+
+def test_only_a_change_of_T_builds_a_new_figure():
+    explorer = widgets.gradient_flow_explorer()
+    axes = explorer.fig.axes[0]
+    set_controls(explorer, scale=1.3, bias=0.2, seed=4, loss_at="last")
+    assert explorer.fig.axes[0] is axes                  # updated in place
+    set_controls(explorer, T=20)
+    assert explorer.fig.axes[0] is not axes             # rebuilt for the new T
+
+
 @pytest.mark.parametrize("make, n_controls", [(widgets.mask_explorer, 6),
                                               (widgets.gradient_flow_explorer, 7)])
-def test_explorers_have_labelled_controls_and_a_fixed_size_output(make, n_controls):
-    box = make()
-    grid, out = box.children
-    descriptions = [c.description for c in grid.children]
+def test_explorers_have_labelled_explained_controls_in_a_flexible_grid(make, n_controls):
+    explorer = make()
+    grid, help_line, picture = explorer.children
+    descriptions = {c.description for c in grid.children}
     assert len(descriptions) == n_controls
-    assert descriptions[:6] == ["W_hh init", "recurrent scale", "bias b_h", "input amplitude",
-                                "T (steps)", "seed"]
-    assert out.layout.height.endswith("px")
+    assert {"W_hh init", "recurrent scale", "bias b_h", "input amplitude", "T (steps)",
+            "seed"} <= descriptions
+    assert all(c.tooltip and len(c.tooltip) > 20 for c in grid.children)
+    assert grid.layout.grid_template_columns == "repeat(3, minmax(0, 1fr))"
+    assert "arrow keys" in help_line.value and "type" in help_line.value
+    assert "bias 0" in help_line.value                     # why input amplitude looks dead
     costly = [c for c in grid.children if hasattr(c, "continuous_update")]
     assert costly and all(c.continuous_update is False for c in costly)
+
+
+def test_input_amplitude_changes_nothing_at_bias_0_and_something_at_bias_1():
+    """The help line's claim (positive homogeneity of a bias-free ReLU network)."""
+    def masks(**settings):
+        return widgets.simulate(**{**widgets.DEFAULTS, **settings})[1].mask
+    assert np.array_equal(masks(input_amplitude=0.3), masks(input_amplitude=2.5))
+    assert not np.array_equal(masks(input_amplitude=0.3, bias=1.0),
+                              masks(input_amplitude=2.5, bias=1.0))
+
+
+@pytest.mark.parametrize("make", [widgets.mask_explorer, widgets.gradient_flow_explorer])
+def test_before_the_cell_runs_the_explorer_reads_as_an_instruction(make):
+    bundle = make()._repr_mimebundle_()
+    assert bundle["text/plain"] == widgets.PLAIN_TEXT
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_static_copy_is_folded_with_the_picture_inside():
+    fig = widgets.mask_explorer_figure()
+    bundle = widgets.static_copy(fig)._repr_mimebundle_()
+    assert bundle["text/html"].startswith(f"<details><summary>{widgets.STATIC_SUMMARY}</summary>")
+    png = bundle["text/html"].split("data:image/png;base64,")[1].split('"')[0]
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+    assert fig.number not in plt.get_fignums()           # not shown a second time
