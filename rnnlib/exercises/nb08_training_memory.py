@@ -32,4 +32,6 @@ QUESTIONS = {
                           "of its gradient. Why can that be harmful for a parameter whose "
                           "gradient is pure noise? What does ε do for a parameter whose gradient "
                           "is exactly 0?",
+    "sgd_recipe": "Make SGD solve the adding problem at T = 100 (MSE below 1/60) by changing its "
+                  "learning rate, the initialisation, the clipping or the step budget.",
 }
