@@ -6,7 +6,16 @@ Needs Debian's `chromium` (or $CHROMIUM_PATH) and the `playwright` Python packag
 `playwright install` (no browser download). Without Chromium the test is skipped and says why
 (pytest -ra lists the reason). Screenshots go to $BROWSER_SCREENSHOTS if set (the README's
 images: BROWSER_SCREENSHOTS=notebooks/figures make test), else to pytest's tmp directory.
-Follows ../shared/RECIPES.md §4, including its fixes for the flaky parts (P12-P15).
+The flaky parts of driving JupyterLab, and what this file does about each:
+- `window.jupyterapp` exists only with --LabApp.expose_app_in_browser=True.
+- The notebook's execution indicator reads "idle" before the kernel has even connected; a Run
+  All sent then executes nothing. Wait for the status bar's "| Idle" instead (KERNEL_IDLE), and
+  never await Run All inside page.evaluate, which has no timeout and can hang for good.
+- Stored outputs already show numbered prompts: clear them first, then wait for every prompt
+  to be numbered again (ALL_CODE_CELLS_DONE).
+- State leaks between page loads: old tabs (?reset and a temporary workspaces_dir), kernel
+  sessions (deleted after each test), autosave into the repository (a copy is served, autosave
+  off), the news toast (off): see LAB_SETTINGS.
 """
 import json
 import os
@@ -155,10 +164,10 @@ def _run(page, base, token, notebook, shots):
     page.set_default_timeout(60_000)
     page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook")
-    page.wait_for_function(KERNEL_IDLE, timeout=90_000)   # a connected, idle kernel (P13)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)   # a connected, idle kernel
     page.wait_for_function(
         f"() => window.jupyterapp?.shell.currentWidget?.context?.path === 'notebooks/{notebook}'")
-    # clear the stored outputs, then run all; never await run-all inside evaluate (P13, P14)
+    # clear the stored outputs, then run all; never await run-all inside evaluate
     page.evaluate("() => { const c = window.jupyterapp.commands;"
                   " c.execute('notebook:clear-all-cell-outputs')"
                   "  .then(() => c.execute('notebook:run-all-cells')); }")
