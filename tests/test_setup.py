@@ -1,11 +1,14 @@
 """The setup a newcomer relies on: pins that agree everywhere, Binder files, the README's
 promises, and a `make lab` that listens on 127.0.0.1 only, behind a token."""
+import json
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import tomllib
 import urllib.error
@@ -132,13 +135,19 @@ def _non_loopback_address():
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
+    """The Makefile's JupyterLab command line, run with this interpreter: `-o install` and
+    PY=... keep make from building or updating an environment (this test also runs from a
+    pip or conda set-up, or a venv named otherwise), and from needing the network."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    # A short runtime folder: the kernel's IPC socket paths must fit in 107 bytes.
+    runtime_dir = Path(tempfile.mkdtemp(prefix="lab-rt-"))
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(runtime_dir))
     log_path = tmp_path / "lab.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "lab",
+            ["make", "--no-print-directory", "-o", "install", "lab",
+             f"PY={sys.executable}", f"PYTHON={sys.executable}",
              f"LAB_ARGS=--no-browser --port={port} --port-retries=0 "
              f"--LabApp.workspaces_dir={tmp_path / 'ws'}"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -154,6 +163,7 @@ def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
         while _status_or_none(f"{base}/api/status?token={token}") != 200:
             assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
             time.sleep(0.5)
+        assert "pip install" not in log_path.read_text(), "make lab installed something"
         assert _status(f"{base}/api/status") == 403                      # no token: refused
         assert _status(f"{base}/api/status?token=wrong") == 403
         assert _status(f"{base}/api/contents/00_start_here.ipynb?token={token}") == 200
@@ -162,8 +172,27 @@ def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
             with pytest.raises(OSError):
                 socket.create_connection((other, port), timeout=2).close()
         assert token not in " ".join(_command_lines()), "the token is visible in `ps`"
+        if sys.platform != "win32":
+            _check_kernel_uses_ipc(base, token, runtime_dir, log_path)
     finally:
         _stop(proc)
+        shutil.rmtree(runtime_dir, ignore_errors=True)
+
+
+def _check_kernel_uses_ipc(base, token, runtime_dir, log_path):
+    """A kernel started by the lab talks over IPC, so ipykernel prints no warning about TCP."""
+    request = urllib.request.Request(f"{base}/api/kernels", method="POST", data=b"{}",
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        kernel_id = json.loads(response.read())["id"]
+    connection_file = runtime_dir / f"kernel-{kernel_id}.json"
+    deadline = time.monotonic() + 60
+    while not connection_file.exists() or not list(runtime_dir.glob(f"kernel-{kernel_id}-ipc*")):
+        assert time.monotonic() < deadline, "the kernel did not start within 60 s"
+        time.sleep(0.25)
+    assert json.loads(connection_file.read_text())["transport"] == "ipc"
+    time.sleep(2)                                  # ipykernel warns right after binding
+    assert "without encryption" not in log_path.read_text()
 
 
 def _stop(proc):
