@@ -224,3 +224,87 @@ def _command_lines():
         except OSError:
             pass
     return lines
+
+
+# --- The interpreter check: make names the Python it found, the one needed, and how to choose
+
+def _fake_python(folder, version=(3, 10, 12)):
+    """An interpreter that reports an old version: this Python, with sys.version_info replaced
+    before the code given with -c runs (all that make asks of it)."""
+    shim = Path(folder) / "python-old"
+    shim.write_text(f"#!{sys.executable}\n"
+                    "import sys\n"
+                    f"sys.version_info = {tuple(version) + ('final', 0)!r}\n"
+                    "exec(sys.argv[sys.argv.index('-c') + 1])\n")
+    shim.chmod(0o755)
+    return shim
+
+
+def _real_python_3_10():
+    """A python3.10 that runs here (a pyenv shim may exist without the version enabled)."""
+    found = shutil.which("python3.10")
+    if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+        return found
+    return None
+
+
+def _make(*args, **kw):
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, **kw)
+
+
+def _assert_one_clear_line(result, found):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line, got:\n{result.stderr}"
+    assert f"Python {found}" in lines[0] and "3.11 or newer" in lines[0] \
+        and "PYTHON=python3.12" in lines[0], lines[0]
+    assert "pip" not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("target", ["lab", "test", "install"])
+def test_make_refuses_an_old_python_in_one_line(tmp_path, target):
+    result = _make("-n", target, f"PYTHON={_fake_python(tmp_path)}", f"VENV={tmp_path / 'venv'}")
+    _assert_one_clear_line(result, "3.10.12")
+
+
+@pytest.mark.skipif(shutil.which("make") is None or _real_python_3_10() is None,
+                    reason="needs make and a python3.10 that runs")
+def test_make_refuses_a_real_python_3_10(tmp_path):
+    result = _make("-n", "lab", f"PYTHON={_real_python_3_10()}", f"VENV={tmp_path / 'venv'}")
+    _assert_one_clear_line(result, "3.10")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_needs_no_python():
+    result = _make("-n", "clean", "PYTHON=no-such-python")
+    assert result.returncode == 0 and "rm -rf .venv" in result.stdout, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_from_an_old_python_is_rebuilt(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    _fake_python(tmp_path).rename(venv / "bin" / "python")       # what an old attempt left
+    result = _make(f"{venv}/bin/python", f"VENV={venv}", f"PYTHON={sys.executable}")
+    assert result.returncode == 0, result.stderr
+    assert "rebuilding" in result.stdout and "built with Python 3.10.12" in result.stdout
+    rebuilt = subprocess.run([venv / "bin" / "python", "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout
+    assert rebuilt.strip() == str(sys.version_info[:2])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_from_another_python_than_the_one_asked_for_is_rebuilt(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    _fake_python(tmp_path, version=(3, 99, 0)).rename(venv / "bin" / "python")
+    asked = _make("-n", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
+    assert asked.returncode == 0, asked.stderr
+    assert f"rebuilding {venv}: it was built with a different Python" in asked.stdout
+    assert f"{sys.executable} -m venv {venv}" in asked.stdout
+    # Without PYTHON on the command line, a .venv that works is kept, whichever Python made it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    kept = _make("-n", "install", f"VENV={venv}", env=env)
+    assert "rebuilding" not in kept.stdout, kept.stdout
