@@ -142,6 +142,12 @@ ALL_CODE_CELLS_DONE = r"""() => {
         .map(e => e.textContent.trim());
     return p.length > 0 && p.every(t => /^\[\d+\]:$/.test(t));
 }"""
+RUNNING_CELLS = r"""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].flatMap((c, i) => {
+    const p = c.querySelector('.jp-InputArea-prompt');
+    const first = c.querySelector('.cm-line');
+    return p !== null && p.textContent.trim() === '[*]:' ? [[i, first ? first.textContent : '']] : [];
+})"""
+RUN_ALL_TIMEOUT_MS = 180_000   # Run All of one notebook; a cell that hangs fails, named
 EXPLORER_IMAGE = r"""() => {
     const i = document.querySelector('.widget-vbox .widget-output img');
     return i === null ? null : i.src;
@@ -171,7 +177,7 @@ def _run(page, base, token, notebook, shots):
     page.evaluate("() => { const c = window.jupyterapp.commands;"
                   " c.execute('notebook:clear-all-cell-outputs')"
                   "  .then(() => c.execute('notebook:run-all-cells')); }")
-    page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=180_000)
+    _wait_for_all_cells(page, notebook, RUN_ALL_TIMEOUT_MS)
 
     text = page.inner_text(".jp-Notebook")
     assert "Traceback" not in text and "Error displaying widget" not in text
@@ -195,3 +201,42 @@ def _run(page, base, token, notebook, shots):
     sync_api.expect(readout).to_have_text("1.05")
     page.wait_for_function(f"(old) => {{ const s = ({EXPLORER_IMAGE})(); return s !== null && s !== old; }}",
                            arg=before, timeout=30_000)
+
+
+def _wait_for_all_cells(page, notebook, timeout_ms):
+    """Wait until every code cell has run; if one hangs, fail naming notebook and cell."""
+    try:
+        page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        running = page.evaluate(RUNNING_CELLS)
+        where = (f"cell {running[0][0]} (`{running[0][1].strip()}`) still running"
+                 if running else "not every cell ran")
+        raise AssertionError(f"{notebook}: {where} after {timeout_ms / 1000:g} s") from None
+
+
+def test_a_hanging_cell_fails_naming_notebook_and_cell(page, lab_server):
+    """A planted notebook whose second code cell never ends: the wait fails, and says where."""
+    base, token = lab_server
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# hangs"},
+             {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [],
+              "execution_count": None},
+             {"cell_type": "code", "metadata": {}, "source": "import time; time.sleep(1e6)",
+              "outputs": [], "execution_count": None}]
+    model = {"type": "notebook", "format": "json",
+             "content": {"cells": cells, "metadata": {"kernelspec": {"name": "python3",
+                         "display_name": "Python 3", "language": "python"}},
+                         "nbformat": 4, "nbformat_minor": 5}}
+    request = urllib.request.Request(f"{base}/api/contents/notebooks/planted_hang.ipynb",
+                                      method="PUT", data=json.dumps(model).encode(),
+                                      headers={"Authorization": f"token {token}"})
+    urllib.request.urlopen(request, timeout=10).close()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/notebooks/planted_hang.ipynb?reset&token={token}")
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.context?.path"
+                           " === 'notebooks/planted_hang.ipynb'")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    with pytest.raises(AssertionError) as failure:
+        _wait_for_all_cells(page, "planted_hang.ipynb", 5_000)
+    assert str(failure.value) == \
+        "planted_hang.ipynb: cell 2 (`import time; time.sleep(1e6)`) still running after 5 s"
