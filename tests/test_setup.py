@@ -110,15 +110,6 @@ def test_readme_opens_with_the_two_commands_and_a_working_binder_link():
     assert (REPO / target).is_file(), f"the Binder link opens {target}, which does not exist"
 
 
-def test_readme_indexes_every_notebook_in_order():
-    text = (REPO / "README.md").read_text()
-    notebooks = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
-    positions = [text.find(f"notebooks/{name}") for name in notebooks]
-    assert notebooks and all(p >= 0 for p in positions), \
-        f"README does not link every notebook: {notebooks}"
-    assert positions == sorted(positions), "README lists the notebooks out of order"
-
-
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
