@@ -39,9 +39,9 @@ DEFAULT_TIMEOUT = 120   # seconds per cell; the slowest cell of any notebook tak
 class PatientChannel(AsyncZMQSocketChannel):
     """A kernel channel whose get_msg wakes up at least once a second to look for a message.
 
-    Measured here (docs/notebook-execution.md): about one run in ten of notebooks 04 and 07 under load,
-    the execute_reply of the explorer cell reached the client's socket but the asyncio poll
-    was not woken (ZeroMQ's file descriptor is edge-triggered, and the wake-up was lost). The
+    Measured here (docs/notebook-execution.md): in 8 of 28 runs of notebooks 04 and 07 on a
+    loaded machine, the execute_reply of the explorer cell reached the client's socket but the
+    asyncio poll was not woken (ZeroMQ's file descriptor is edge-triggered, and the wake-up was lost). The
     kernel was idle, and nbclient waited until the cell's timeout, whose final poll found the
     reply at once; with no timeout it waits for ever. A short poll repeated until the
     deadline finds such a message within a second."""
