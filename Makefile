@@ -21,7 +21,8 @@ CELL_TIMEOUT ?= 120
 NOTEBOOKS ?= $(wildcard notebooks/*.ipynb)
 # Kernels talk to JupyterLab over local sockets (IPC) rather than TCP on 127.0.0.1 where
 # ZeroMQ supports it: then ipykernel has no reason to warn about unencrypted TCP.
-KERNEL_TRANSPORT := $(if $(filter Linux Darwin,$(shell uname -s 2>/dev/null)),--KernelManager.transport=ipc)
+KERNEL_TRANSPORT := $(if $(filter Linux Darwin,$(shell uname -s 2>/dev/null)),\
+	--KernelManager.transport=ipc)
 
 # The interpreter is checked before anything else: Python 3.11 or newer (pyproject.toml's
 # requires-python; the pinned numpy 2.4 needs it). Too old a Python would otherwise fail much

@@ -291,7 +291,8 @@ def test_a_venv_from_an_old_python_is_rebuilt(tmp_path):
     result = _make(f"{venv}/bin/python", f"VENV={venv}", f"PYTHON={sys.executable}")
     assert result.returncode == 0, result.stderr
     assert "rebuilding" in result.stdout and "built with Python 3.10.12" in result.stdout
-    rebuilt = subprocess.run([venv / "bin" / "python", "-c", "import sys; print(sys.version_info[:2])"],
+    rebuilt = subprocess.run([venv / "bin" / "python", "-c",
+                              "import sys; print(sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout
     assert rebuilt.strip() == str(sys.version_info[:2])
 

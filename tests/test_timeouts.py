@@ -44,7 +44,8 @@ def test_make_notebooks_fails_on_a_hanging_cell_naming_notebook_and_cell(tmp_pat
 
 
 def test_nbval_has_a_cell_timeout_and_a_hanging_cell_fails_naming_notebook_and_cell(tmp_path):
-    addopts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    pytest_options = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]
+    addopts = pytest_options["ini_options"]["addopts"]
     configured = re.search(r"--nbval-cell-timeout[= ](\d+)", addopts)
     assert configured and 10 <= int(configured.group(1)) <= 600, \
         f"pyproject.toml's addopts must set --nbval-cell-timeout (seconds); has: {addopts}"

@@ -41,10 +41,10 @@ class PatientChannel(AsyncZMQSocketChannel):
 
     Measured here (docs/notebook-execution.md): in 8 of 28 runs of notebooks 04 and 07 on a
     loaded machine, the execute_reply of the explorer cell reached the client's socket but the
-    asyncio poll was not woken (ZeroMQ's file descriptor is edge-triggered, and the wake-up was lost). The
-    kernel was idle, and nbclient waited until the cell's timeout, whose final poll found the
-    reply at once; with no timeout it waits for ever. A short poll repeated until the
-    deadline finds such a message within a second."""
+    asyncio poll was not woken (ZeroMQ's file descriptor is edge-triggered, and the wake-up
+    was lost). The kernel was idle, and nbclient waited until the cell's timeout, whose final
+    poll found the reply at once; with no timeout it waits for ever. A short poll repeated
+    until the deadline finds such a message within a second."""
 
     async def get_msg(self, timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -64,7 +64,8 @@ class PatientKernelClient(AsyncKernelClient):
 
 
 def kernel_manager(kernel_name):
-    """A kernel manager using PatientKernelClient, and IPC where ZeroMQ supports it (not on Windows), else TCP.
+    """A kernel manager using PatientKernelClient, and IPC where ZeroMQ supports it (not on
+    Windows), else TCP.
 
     The IPC sockets get an absolute path in Jupyter's runtime folder: by default they would be
     relative, and the kernel (started in the notebook's folder) and this client (started
@@ -82,7 +83,8 @@ def kernel_manager(kernel_name):
 
 def cell_label(nb, index):
     """'cell 12 (`rnnlib.widgets.gradient_flow_explorer()`)': position in the file, first line."""
-    first_line = nb.cells[index].source.strip().splitlines()[0] if nb.cells[index].source.strip() else ""
+    source = nb.cells[index].source.strip()
+    first_line = source.splitlines()[0] if source else ""
     return f"cell {index} (`{first_line[:70]}`)"
 
 
