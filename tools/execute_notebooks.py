@@ -33,7 +33,7 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-DEFAULT_TIMEOUT = 120   # seconds per cell; the slowest cell of any notebook takes a few seconds
+DEFAULT_TIMEOUT = 300   # seconds per cell: a few s when idle; one took over 120 s under load
 
 
 class PatientChannel(AsyncZMQSocketChannel):
