@@ -3,6 +3,9 @@
 # make test   the same install, then every test
 # make bench  the same install, then the three benchmarks (print numbers; not tests)
 # make notebooks  re-execute every notebook in place (after changing one, or rnnlib)
+# make clean  remove .venv (and build leftovers); the next make builds it anew
+#
+# PYTHON chooses the interpreter that builds .venv: make lab PYTHON=python3.12
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -11,10 +14,45 @@ STAMP  := $(VENV)/.installed
 LAB_ARGS ?=
 # Jupyter refuses to run as root without --allow-root (containers, CI); users never need it.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Seconds one notebook cell may run in `make notebooks` before it fails, naming notebook and
+# cell (the slowest cell takes a few seconds on an idle machine, but one of 08 took over 120 s
+# on a machine loaded 6-fold). nbval has its own limit, in pyproject.toml.
+CELL_TIMEOUT ?= 300
+NOTEBOOKS ?= $(wildcard notebooks/*.ipynb)
+# Kernels talk to JupyterLab over local sockets (IPC) rather than TCP on 127.0.0.1 where
+# ZeroMQ supports it: then ipykernel has no reason to warn about unencrypted TCP.
+KERNEL_TRANSPORT := $(if $(filter Linux Darwin,$(shell uname -s 2>/dev/null)),\
+	--KernelManager.transport=ipc)
 
-.PHONY: install lab test bench notebooks handout clean
+# The interpreter is checked before anything else: Python 3.11 or newer (pyproject.toml's
+# requires-python; the pinned numpy 2.4 needs it). Too old a Python would otherwise fail much
+# later, in pip's resolver, with a message that never names the Python version.
+# (sys.stdout.write and % formatting: the check must also run on an old Python.)
+PYTHON_ID = import os, sys; sys.stdout.write("%d.%d.%d %s %s" % (sys.version_info[:3] + \
+	(sys.version_info >= (3, 11), os.path.realpath(getattr(sys, "base_prefix", sys.prefix)))))
+ifneq ($(filter-out clean handout,$(or $(MAKECMDGOALS),default)),)
+PYTHON_FOUND := $(shell $(PYTHON) -c '$(PYTHON_ID)' 2>/dev/null)
+ifeq ($(PYTHON_FOUND),)
+$(error $(PYTHON) is not a Python interpreter that runs here. This project needs Python 3.11 or newer: choose one with, for example, make lab PYTHON=python3.12)
+else ifneq ($(word 2,$(PYTHON_FOUND)),True)
+$(error $(PYTHON) is Python $(word 1,$(PYTHON_FOUND)); this project needs Python 3.11 or newer: choose another with, for example, make lab PYTHON=python3.12)
+endif
+# An existing .venv is rebuilt if its Python no longer runs, is too old (left by an earlier
+# attempt), or differs from a PYTHON given on the command line or in the environment.
+ifneq ($(wildcard $(PY)),)
+VENV_FOUND := $(shell $(PY) -c '$(PYTHON_ID)' 2>/dev/null)
+VENV_STALE := $(strip \
+	$(if $(VENV_FOUND),,its Python does not run) \
+	$(if $(VENV_FOUND),$(if $(filter True,$(word 2,$(VENV_FOUND))),,it was built with Python $(word 1,$(VENV_FOUND)))) \
+	$(if $(filter command environment,$(firstword $(origin PYTHON))), \
+		$(if $(filter-out $(PYTHON_FOUND),$(VENV_FOUND))$(filter-out $(VENV_FOUND),$(PYTHON_FOUND)),it was built with a different Python than $(PYTHON))))
+endif
+endif
 
-$(PY):
+.PHONY: install lab test bench notebooks handout clean FORCE
+
+$(PY): $(if $(VENV_STALE),FORCE)
+	$(if $(VENV_STALE),@echo "make: rebuilding $(VENV): $(VENV_STALE)" && rm -rf $(VENV))
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever the package definition or the pins change.
@@ -28,7 +66,7 @@ install: $(STAMP)
 # token never appears on a command line (where other users could read it in `ps`).
 lab: install
 	$(PY) -m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
-		$(ROOT_FLAG) $(LAB_ARGS)
+		$(KERNEL_TRANSPORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: install
 	$(PY) -m pytest
@@ -38,16 +76,10 @@ bench: install
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/bench_training.py
 
-# Stored outputs are what nbval compares: regenerate them top to bottom in a fresh kernel,
-# without per-cell timestamps (RECIPES: record_timing=False; do not drop widget state here).
-# The saved widget state (the explorers' first picture, ~100 KB each) is dropped: JupyterLab
-# shows nothing from it before the cells run, and it churns on every run.
+# Stored outputs are what nbval compares: regenerate them top to bottom in a fresh kernel
+# (tools/execute_notebooks.py says what it does beyond `jupyter nbconvert --execute`).
 notebooks: install
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
-	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
-		for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None) is not None]' \
-		notebooks/*.ipynb
+	$(PY) tools/execute_notebooks.py --timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
 # A copy for students without the model solutions, built from the files as they are on disk
 # (uncommitted edits INCLUDED; works without git, e.g. from a ZIP download): everything but

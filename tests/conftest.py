@@ -7,6 +7,11 @@ from hypothesis import settings
 
 import rnnlib
 
+# Tests that run `make` start it afresh: under `make test PYTHON=...` the outer make passes its
+# command-line variables down through MAKEFLAGS, and they would override what a test sets.
+for _name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+    os.environ.pop(_name, None)
+
 
 def rel_err(a, b):
     """‖a − b‖ / max(‖a‖, ‖b‖), 0 when both are zero (Frobenius norms, computed in float64)."""

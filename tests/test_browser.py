@@ -6,7 +6,16 @@ Needs Debian's `chromium` (or $CHROMIUM_PATH) and the `playwright` Python packag
 `playwright install` (no browser download). Without Chromium the test is skipped and says why
 (pytest -ra lists the reason). Screenshots go to $BROWSER_SCREENSHOTS if set (the README's
 images: BROWSER_SCREENSHOTS=notebooks/figures make test), else to pytest's tmp directory.
-Follows ../shared/RECIPES.md §4, including its fixes for the flaky parts (P12-P15).
+The flaky parts of driving JupyterLab, and what this file does about each:
+- `window.jupyterapp` exists only with --LabApp.expose_app_in_browser=True.
+- The notebook's execution indicator reads "idle" before the kernel has even connected; a Run
+  All sent then executes nothing. Wait for the status bar's "| Idle" instead (KERNEL_IDLE), and
+  never await Run All inside page.evaluate, which has no timeout and can hang for good.
+- Stored outputs already show numbered prompts: clear them first, then wait for every prompt
+  to be numbered again (ALL_CODE_CELLS_DONE).
+- State leaks between page loads: old tabs (?reset and a temporary workspaces_dir), kernel
+  sessions (deleted after each test), autosave into the repository (a copy is served, autosave
+  off), the news toast (off): see LAB_SETTINGS.
 """
 import json
 import os
@@ -133,6 +142,12 @@ ALL_CODE_CELLS_DONE = r"""() => {
         .map(e => e.textContent.trim());
     return p.length > 0 && p.every(t => /^\[\d+\]:$/.test(t));
 }"""
+RUNNING_CELLS = r"""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].flatMap((c, i) => {
+    const p = c.querySelector('.jp-InputArea-prompt');
+    const first = c.querySelector('.cm-line');
+    return p !== null && p.textContent.trim() === '[*]:' ? [[i, first ? first.textContent : '']] : [];
+})"""
+RUN_ALL_TIMEOUT_MS = 180_000   # Run All of one notebook; a cell that hangs fails, named
 EXPLORER_IMAGE = r"""() => {
     const i = document.querySelector('.widget-vbox .widget-output img');
     return i === null ? null : i.src;
@@ -155,14 +170,14 @@ def _run(page, base, token, notebook, shots):
     page.set_default_timeout(60_000)
     page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook")
-    page.wait_for_function(KERNEL_IDLE, timeout=90_000)   # a connected, idle kernel (P13)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)   # a connected, idle kernel
     page.wait_for_function(
         f"() => window.jupyterapp?.shell.currentWidget?.context?.path === 'notebooks/{notebook}'")
-    # clear the stored outputs, then run all; never await run-all inside evaluate (P13, P14)
+    # clear the stored outputs, then run all; never await run-all inside evaluate
     page.evaluate("() => { const c = window.jupyterapp.commands;"
                   " c.execute('notebook:clear-all-cell-outputs')"
                   "  .then(() => c.execute('notebook:run-all-cells')); }")
-    page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=180_000)
+    _wait_for_all_cells(page, notebook, RUN_ALL_TIMEOUT_MS)
 
     text = page.inner_text(".jp-Notebook")
     assert "Traceback" not in text and "Error displaying widget" not in text
@@ -186,6 +201,45 @@ def _run(page, base, token, notebook, shots):
     sync_api.expect(readout).to_have_text("1.05")
     page.wait_for_function(f"(old) => {{ const s = ({EXPLORER_IMAGE})(); return s !== null && s !== old; }}",
                            arg=before, timeout=30_000)
+
+
+def _wait_for_all_cells(page, notebook, timeout_ms):
+    """Wait until every code cell has run; if one hangs, fail naming notebook and cell."""
+    try:
+        page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        running = page.evaluate(RUNNING_CELLS)
+        where = (f"cell {running[0][0]} (`{running[0][1].strip()}`) still running"
+                 if running else "not every cell ran")
+        raise AssertionError(f"{notebook}: {where} after {timeout_ms / 1000:g} s") from None
+
+
+def test_a_hanging_cell_fails_naming_notebook_and_cell(page, lab_server):
+    """A planted notebook whose second code cell never ends: the wait fails, and says where."""
+    base, token = lab_server
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# hangs"},
+             {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [],
+              "execution_count": None},
+             {"cell_type": "code", "metadata": {}, "source": "import time; time.sleep(1e6)",
+              "outputs": [], "execution_count": None}]
+    model = {"type": "notebook", "format": "json",
+             "content": {"cells": cells, "metadata": {"kernelspec": {"name": "python3",
+                         "display_name": "Python 3", "language": "python"}},
+                         "nbformat": 4, "nbformat_minor": 5}}
+    request = urllib.request.Request(f"{base}/api/contents/notebooks/planted_hang.ipynb",
+                                      method="PUT", data=json.dumps(model).encode(),
+                                      headers={"Authorization": f"token {token}"})
+    urllib.request.urlopen(request, timeout=10).close()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/notebooks/planted_hang.ipynb?reset&token={token}")
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.context?.path"
+                           " === 'notebooks/planted_hang.ipynb'")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    with pytest.raises(AssertionError) as failure:
+        _wait_for_all_cells(page, "planted_hang.ipynb", 5_000)
+    assert str(failure.value) == \
+        "planted_hang.ipynb: cell 2 (`import time; time.sleep(1e6)`) still running after 5 s"
 
 
 # --- the explorers at a laptop's screen size, in every state a student can reach -----------
@@ -262,7 +316,7 @@ def _run_states(page, base, token, notebook, shots):
     page.evaluate("() => { const c = window.jupyterapp.commands;"
                   " c.execute('notebook:clear-all-cell-outputs')"
                   "  .then(() => c.execute('notebook:run-all-cells')); }")
-    page.wait_for_function(ALL_CODE_CELLS_DONE, timeout=180_000)
+    _wait_for_all_cells(page, notebook, 180_000)
     explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-gridbox")).first
     explorer.scroll_into_view_if_needed()
     page.wait_for_function(f"() => ({EXPLORER_IMAGE})() !== null", timeout=60_000)

@@ -1,11 +1,14 @@
 """The setup a newcomer relies on: pins that agree everywhere, Binder files, the README's
 promises, and a `make lab` that listens on 127.0.0.1 only, behind a token."""
+import json
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import tomllib
 import urllib.error
@@ -19,6 +22,11 @@ from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[1]
 CONDA_ONLY = {"python", "pip"}
+CONDA_NAMES = {"matplotlib-base": "matplotlib"}      # conda-forge name -> PyPI name
+# Pinned in environment.yml although pyproject.toml does not name them: they shape the stored
+# outputs (the kernel, its display hooks, the PNG encoder) or run the notebooks.
+OUTPUT_SHAPING = {"ipykernel", "ipython", "matplotlib-inline", "pillow", "jupyter-client",
+                  "nbclient", "nbformat", "pyzmq"}
 # Needed only by the real-browser test, which Binder never runs (and whose conda-forge name
 # could not be checked from here): pip-only on purpose.
 NOT_IN_ENVIRONMENT_YML = {"playwright"}
@@ -54,7 +62,8 @@ def environment_pins():
     for dep in env["dependencies"]:
         assert isinstance(dep, str), "environment.yml: no pip section (postBuild installs rnnlib)"
         name, _, version = dep.partition("=")
-        pins[canonicalize_name(name)] = version
+        assert name != "matplotlib", "environment.yml: use matplotlib-base (matplotlib brings Qt)"
+        pins[canonicalize_name(CONDA_NAMES.get(name, name))] = version
     return pins
 
 
@@ -69,9 +78,13 @@ def test_every_requirement_is_pinned_in_constraints_within_its_range():
 def test_environment_yml_names_the_same_packages_with_the_same_pins():
     env, pins, reqs = environment_pins(), constraints(), pyproject_requirements()
     reqs = {name: req for name, req in reqs.items() if name not in NOT_IN_ENVIRONMENT_YML}
-    assert set(env) - CONDA_ONLY == set(reqs), \
-        f"environment.yml and pyproject.toml differ: {sorted(set(env) - CONDA_ONLY ^ set(reqs))}"
-    for name in reqs:
+    assert set(reqs) <= set(env), \
+        f"pyproject.toml requires, environment.yml lacks: {sorted(set(reqs) - set(env))}"
+    assert OUTPUT_SHAPING <= set(env), \
+        f"environment.yml must pin what shapes the outputs: {sorted(OUTPUT_SHAPING - set(env))}"
+    assert not NOT_IN_ENVIRONMENT_YML & set(env)
+    for name in set(env) - CONDA_ONLY:
+        assert name in pins, f"environment.yml pins {name}, which constraints.txt does not"
         assert env[name] == pins[name], \
             f"environment.yml pins {name}={env[name]}, constraints.txt {pins[name]}"
     python = env["python"]
@@ -95,15 +108,6 @@ def test_readme_opens_with_the_two_commands_and_a_working_binder_link():
     assert badge, "no Binder link in the README"
     target = re.search(r"urlpath=lab/tree/([^)&\s]+)", badge.group(0)).group(1)
     assert (REPO / target).is_file(), f"the Binder link opens {target}, which does not exist"
-
-
-def test_readme_indexes_every_notebook_in_order():
-    text = (REPO / "README.md").read_text()
-    notebooks = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
-    positions = [text.find(f"notebooks/{name}") for name in notebooks]
-    assert notebooks and all(p >= 0 for p in positions), \
-        f"README does not link every notebook: {notebooks}"
-    assert positions == sorted(positions), "README lists the notebooks out of order"
 
 
 def _free_port():
@@ -132,13 +136,19 @@ def _non_loopback_address():
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
+    """The Makefile's JupyterLab command line, run with this interpreter: `-o install` and
+    PY=... keep make from building or updating an environment (this test also runs from a
+    pip or conda set-up, or a venv named otherwise), and from needing the network."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    # A short runtime folder: the kernel's IPC socket paths must fit in 107 bytes.
+    runtime_dir = Path(tempfile.mkdtemp(prefix="lab-rt-"))
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(runtime_dir))
     log_path = tmp_path / "lab.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "lab",
+            ["make", "--no-print-directory", "-o", "install", "lab",
+             f"PY={sys.executable}", f"PYTHON={sys.executable}",
              f"LAB_ARGS=--no-browser --port={port} --port-retries=0 "
              f"--LabApp.workspaces_dir={tmp_path / 'ws'}"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -154,6 +164,7 @@ def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
         while _status_or_none(f"{base}/api/status?token={token}") != 200:
             assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
             time.sleep(0.5)
+        assert "pip install" not in log_path.read_text(), "make lab installed something"
         assert _status(f"{base}/api/status") == 403                      # no token: refused
         assert _status(f"{base}/api/status?token=wrong") == 403
         assert _status(f"{base}/api/contents/00_start_here.ipynb?token={token}") == 200
@@ -162,8 +173,27 @@ def test_make_lab_serves_notebooks_on_loopback_behind_a_token(tmp_path):
             with pytest.raises(OSError):
                 socket.create_connection((other, port), timeout=2).close()
         assert token not in " ".join(_command_lines()), "the token is visible in `ps`"
+        if sys.platform != "win32":
+            _check_kernel_uses_ipc(base, token, runtime_dir, log_path)
     finally:
         _stop(proc)
+        shutil.rmtree(runtime_dir, ignore_errors=True)
+
+
+def _check_kernel_uses_ipc(base, token, runtime_dir, log_path):
+    """A kernel started by the lab talks over IPC, so ipykernel prints no warning about TCP."""
+    request = urllib.request.Request(f"{base}/api/kernels", method="POST", data=b"{}",
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        kernel_id = json.loads(response.read())["id"]
+    connection_file = runtime_dir / f"kernel-{kernel_id}.json"
+    deadline = time.monotonic() + 60
+    while not connection_file.exists() or not list(runtime_dir.glob(f"kernel-{kernel_id}-ipc*")):
+        assert time.monotonic() < deadline, "the kernel did not start within 60 s"
+        time.sleep(0.25)
+    assert json.loads(connection_file.read_text())["transport"] == "ipc"
+    time.sleep(2)                                  # ipykernel warns right after binding
+    assert "without encryption" not in log_path.read_text()
 
 
 def _stop(proc):
@@ -195,3 +225,88 @@ def _command_lines():
         except OSError:
             pass
     return lines
+
+
+# --- The interpreter check: make names the Python it found, the one needed, and how to choose
+
+def _fake_python(folder, version=(3, 10, 12)):
+    """An interpreter that reports an old version: this Python, with sys.version_info replaced
+    before the code given with -c runs (all that make asks of it)."""
+    shim = Path(folder) / "python-old"
+    shim.write_text(f"#!{sys.executable}\n"
+                    "import sys\n"
+                    f"sys.version_info = {tuple(version) + ('final', 0)!r}\n"
+                    "exec(sys.argv[sys.argv.index('-c') + 1])\n")
+    shim.chmod(0o755)
+    return shim
+
+
+def _real_python_3_10():
+    """A python3.10 that runs here (a pyenv shim may exist without the version enabled)."""
+    found = shutil.which("python3.10")
+    if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+        return found
+    return None
+
+
+def _make(*args, **kw):
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, **kw)
+
+
+def _assert_one_clear_line(result, found):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line, got:\n{result.stderr}"
+    assert f"Python {found}" in lines[0] and "3.11 or newer" in lines[0] \
+        and "PYTHON=python3.12" in lines[0], lines[0]
+    assert "pip" not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("target", ["lab", "test", "install"])
+def test_make_refuses_an_old_python_in_one_line(tmp_path, target):
+    result = _make("-n", target, f"PYTHON={_fake_python(tmp_path)}", f"VENV={tmp_path / 'venv'}")
+    _assert_one_clear_line(result, "3.10.12")
+
+
+@pytest.mark.skipif(shutil.which("make") is None or _real_python_3_10() is None,
+                    reason="needs make and a python3.10 that runs")
+def test_make_refuses_a_real_python_3_10(tmp_path):
+    result = _make("-n", "lab", f"PYTHON={_real_python_3_10()}", f"VENV={tmp_path / 'venv'}")
+    _assert_one_clear_line(result, "3.10")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_needs_no_python():
+    result = _make("-n", "clean", "PYTHON=no-such-python")
+    assert result.returncode == 0 and "rm -rf .venv" in result.stdout, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_from_an_old_python_is_rebuilt(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    _fake_python(tmp_path).rename(venv / "bin" / "python")       # what an old attempt left
+    result = _make(f"{venv}/bin/python", f"VENV={venv}", f"PYTHON={sys.executable}")
+    assert result.returncode == 0, result.stderr
+    assert "rebuilding" in result.stdout and "built with Python 3.10.12" in result.stdout
+    rebuilt = subprocess.run([venv / "bin" / "python", "-c",
+                              "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout
+    assert rebuilt.strip() == str(sys.version_info[:2])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_from_another_python_than_the_one_asked_for_is_rebuilt(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    _fake_python(tmp_path, version=(3, 99, 0)).rename(venv / "bin" / "python")
+    asked = _make("-n", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
+    assert asked.returncode == 0, asked.stderr
+    assert f"rebuilding {venv}: it was built with a different Python" in asked.stdout
+    assert f"{sys.executable} -m venv {venv}" in asked.stdout
+    # Without PYTHON on the command line, a .venv that works is kept, whichever Python made it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    kept = _make("-n", "install", f"VENV={venv}", env=env)
+    assert "rebuilding" not in kept.stdout, kept.stdout
