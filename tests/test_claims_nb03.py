@@ -18,7 +18,16 @@ def _output(cell_id):
 
 
 def _markdown(cell_id):
-    return next(c for c in nbformat.read(NB, 4).cells if c.get("id") == cell_id).source
+    """The markdown cell's text, with the markdown cells that continue it up to the next code
+    cell (tools/slides.py cuts long cells at blank lines into consecutive pieces)."""
+    cells = nbformat.read(NB, 4).cells
+    start = next(i for i, c in enumerate(cells) if c.get("id") == cell_id)
+    pieces = []
+    for c in cells[start:]:
+        if c.cell_type != "markdown":
+            break
+        pieces.append(c.source)
+    return "\n\n".join(pieces)
 
 
 def test_every_padding_step_puts_every_unit_on_the_kink():

@@ -92,7 +92,16 @@ def output_text(cell_id):
 
 
 def markdown(cell_id):
-    return "".join(next(c for c in cells() if c.get("id") == cell_id)["source"])
+    """The markdown cell's text, with the markdown cells that continue it up to the next code
+    cell (tools/slides.py cuts long cells at blank lines into consecutive pieces)."""
+    all_cells = cells()
+    start = next(i for i, c in enumerate(all_cells) if c.get("id") == cell_id)
+    pieces = []
+    for c in all_cells[start:]:
+        if c["cell_type"] != "markdown":
+            break
+        pieces.append("".join(c["source"]))
+    return "\n\n".join(pieces)
 
 
 def stored_table(cell_id):
