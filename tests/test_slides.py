@@ -45,14 +45,36 @@ def test_every_notebook_becomes_a_deck_and_a_second_run_changes_nothing(copies):
     assert [path.read_bytes() for path in copies] == first
 
 
+def _without_slides(nb):
+    """The notebook as it was before tools/slides.py: no slide metadata, and the markdown
+    pieces cut from one cell (consecutive markdown cells) joined again."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        cell.metadata.pop("slideshow", None)
+        if cells and cell.cell_type == "markdown" and cells[-1].cell_type == "markdown":
+            cells[-1].source += "\n\n" + cell.source
+        else:
+            cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
 def test_check_reports_notebooks_without_metadata(copies):
+    nbformat.write(_without_slides(nbformat.read(copies[0], as_version=4)), copies[0])
     check = subprocess.run([sys.executable, str(REPO / "tools" / "slides.py"), "--check",
                             str(copies[0])], capture_output=True, text=True, timeout=60)
     assert check.returncode == 1 and "make slide-metadata" in check.stderr
 
 
+def test_the_committed_notebooks_have_current_slide_metadata():
+    check = subprocess.run([sys.executable, str(REPO / "tools" / "slides.py"), "--check",
+                            *map(str, NOTEBOOKS)], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_splitting_keeps_every_word_in_order_and_no_math_block_is_cut():
-    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    nb = _without_slides(nbformat.read(NOTEBOOKS[0], as_version=4))
     before = [c.source for c in nb.cells if c.cell_type == "markdown"]
     slides.apply(nb, split=True)
     after = [c.source for c in nb.cells if c.cell_type == "markdown"]
