@@ -1,5 +1,7 @@
 """The reading-time estimate (tools/reading_time.py): its counts on a notebook built for the test,
 its arithmetic against the stated rates, and the table in TEACHING.md kept up to date."""
+import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +60,22 @@ def test_the_table_in_the_teachers_guide_is_up_to_date():
 def test_a_file_without_markers_is_refused():
     with pytest.raises(ValueError, match="markers"):
         rt.replace_block("no markers here", "x")
+
+
+def _with_exercises(path):
+    reading, exercises = rt.minutes(rt.measure(path))
+    return 5 * math.ceil((reading + exercises) / 5)
+
+
+def test_the_readme_and_notebook_00_quote_the_tools_estimates():
+    """The README's 'reading time' column and 00's series table give, for each notebook, the
+    tool's 'with exercises' estimate: the number a student plans with."""
+    paths = sorted((REPO / "notebooks").glob("*.ipynb"))
+    expected = {p.name[:2]: _with_exercises(p) for p in paths}
+    readme = {m[0]: int(m[1]) for m in re.findall(
+        r"^\| (\d\d) \|.*\| (\d+) min \|$", (REPO / "README.md").read_text(), re.M)}
+    assert readme == expected
+    series = next(c.source for c in nbformat.read(paths[0], as_version=4).cells
+                  if "| notebook | one idea |" in c.source)
+    in_00 = {m[0]: int(m[1]) for m in re.findall(r"^\|.*?(\d\d) ·.*\| (\d+) min \|$", series, re.M)}
+    assert in_00 == expected
