@@ -5,7 +5,7 @@ The notation is that of the notes the course follows:
 with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``model`` (parameters,
 forward pass), ``bptt`` (gradient equations, literal and fast backward), ``losses``,
 ``gradcheck``, ``bugs``, ``analysis``, and for training ``optim``, ``tasks``, ``train``,
-``truncation`` (import them as ``from rnnlib import tasks``); then, needing
+``truncation``, and ``timing`` (import them as ``from rnnlib import tasks``); then, needing
 matplotlib/ipywidgets: ``plotting``, ``widgets``, and ``exercises`` for the notebooks.
 """
 from .bugs import BUGS, backward_with_bug
