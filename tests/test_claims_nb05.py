@@ -22,7 +22,7 @@ def test_the_first_steps_share_is_zero_as_the_text_says():
 
 
 def test_timings_are_not_compared_and_not_quoted():
-    timed = [c for c in cells() if c.cell_type == "code" and ("repeat(" in c.source
+    timed = [c for c in cells() if c.cell_type == "code" and ("median_ms(" in c.source
                                                               or "perf_counter" in c.source)]
     assert timed, "the timing cell is gone: update this test"
     for cell in timed:
