@@ -76,7 +76,6 @@ def connectivity(params, xs, h0=None):
     return np.sqrt(squares)
 
 
-
 def dW_hh_by_distance(params, trace, dy):
     r"""∂W_hh split by time distance: contribution d collects every path that enters W_hh d
     steps before the output it comes from (Pascanu, Mikolov & Bengio 2013, eqs. 3–5).

@@ -6,7 +6,6 @@ import pytest
 
 import rnnlib
 from rnnlib import exercises
-from rnnlib.exercises import nb06_checking_bptt as nb06
 
 solutions = pytest.importorskip("rnnlib.solutions", reason="a hand-out copy has no solutions")
 EX = exercises.EXERCISES["rnn_backward"]

@@ -14,13 +14,10 @@ and, for the deck, `npm` to fetch reveal.js and MathJax once into slides/_assets
 Without them the tests are skipped and say why (pytest -ra lists the reason).
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import nbformat

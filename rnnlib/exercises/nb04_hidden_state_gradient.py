@@ -27,6 +27,7 @@ def _only_last_output(args):
     dy_T[-1] = dy[-1]
     return W_yh, W_hh, dy_T, mask
 
+
 def _reference_hidden_grads(W_yh, W_hh, dy, mask):
     """∂h_t for t = T ... 0 by the two equations, with ∂ĥ_{T+1} = 0 and no output at t = 0."""
     T, H = dy.shape[0] - 1, W_hh.shape[0]
@@ -37,12 +38,14 @@ def _reference_hidden_grads(W_yh, W_hh, dy, mask):
     dh[0] = hidden_grad(W_yh, W_hh, np.zeros_like(dy[0]), dh_hat_next)
     return dh
 
+
 def _rng_inputs_through_time(rng, T=5, O=2, H=4):
     dy = rng.standard_normal((T + 1, O))
     dy[0] = 0
     mask = (rng.random((T + 1, H)) < 0.6).astype(float)
     mask[0] = 0
     return rng.standard_normal((O, H)), rng.standard_normal((H, H)) * 0.8, dy, mask
+
 
 def _through_time_variant(gate_shift=0, gate=True, transpose=True, h0=True, dy_shift=0,
                           store_gated=False, gate_after=False):
@@ -65,11 +68,13 @@ def _through_time_variant(gate_shift=0, gate=True, transpose=True, h0=True, dy_s
         return dh
     return variant
 
+
 _GATE_STEP = ("The gate is taken from the wrong step: whatever your loop index is called, the ∂h "
               "of step s is gated by the mask of ĥ_s, the same step s (mask[s] with dh[s]).")
 _GATE_AFTER = ("The gate is applied to the wrong quantity: it acts on ∂h of its own step before "
                "that goes back through W_hhᵀ, not on the product W_hhᵀ(…), which lives on the "
                "units of the earlier state.")
+
 
 # (hint, one row t of ∂h from the student's own row t+1): recognises a mistake at the first row
 # that is wrong, without letting an earlier mistake propagate.
@@ -104,6 +109,7 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
                   mask[t] * (out + W_hh.T @ gated))]
     return rows
 
+
 def _first_wrong_row(W_yh, W_hh, dy, mask, got):
     """Going backwards from T: the first row t of got that is not right given got[t+1], and
     the hint of the mistake that row reproduces (or None)."""
@@ -119,6 +125,7 @@ def _first_wrong_row(W_yh, W_hh, dy, mask, got):
                 return t, hint
         return t, None
     return None, None
+
 
 def _check_through_time(ex, fn, n_cases=3):
     """The core checker; if it names no typical mistake, locate the first wrong row (from
@@ -149,11 +156,13 @@ _LABELS = {"dh_prev": "∂h_{t-1} from this step (dh_prev)", "dx_prev": "∂x_{t
            "dW_hh_term": "the ∂W_hh term", "dW_hx_term": "the ∂W_hx term",
            "db_h_term": "the ∂b_h term"}
 
+
 def _reference_step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
     """One step back through ĥ_t = W_hh h_{t-1} + W_hx x_{t-1} + b_h, h_t = ReLU(ĥ_t)."""
     dh_hat_t = relu_gate(h_hat_t, dh_t)
     return (W_hh.T @ dh_hat_t, input_grad(W_hx, dh_hat_t), dW_hh_term(dh_hat_t, h_prev), dW_hx_term(dh_hat_t, x_prev),
             db_h_term(dh_hat_t))
+
 
 def _rng_step_inputs(rng, H=4, D=3):
     h_hat_t = rng.standard_normal(H)
@@ -162,11 +171,13 @@ def _rng_step_inputs(rng, H=4, D=3):
     return (rng.standard_normal(H), h_hat_t, h_prev, rng.standard_normal(D),
             rng.standard_normal((H, H)), rng.standard_normal((H, D)))
 
+
 def _step_with(dh_hat_t, h_prev, x_prev, W_hh, W_hx):
     """The five outputs computed from a given (possibly wrongly gated) ∂ĥ_t."""
     return {"dh_prev": W_hh.T @ dh_hat_t, "dx_prev": W_hx.T @ dh_hat_t,
             "dW_hh_term": np.outer(dh_hat_t, h_prev), "dW_hx_term": np.outer(dh_hat_t, x_prev),
             "db_h_term": dh_hat_t}
+
 
 def _step_mistakes(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
     """{output: [(hint, what that mistake computes)]}, for recognising each output alone."""
@@ -200,6 +211,7 @@ def _step_mistakes(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
                             -value))
     return found
 
+
 _SHAPE_HINTS = {
     "dh_prev": "it has h_{t-1}'s shape (H,).",
     "dx_prev": "it has x_{t-1}'s shape (D,): going back through W_hx v multiplies by W_hxᵀ.",
@@ -208,6 +220,7 @@ _SHAPE_HINTS = {
                   "product is in the wrong order if you got (D, H).",
     "db_h_term": "it has b_h's shape (H,).",
 }
+
 
 def _check_step_backward(ex, fn, n_cases=3):
     """Each of the five outputs checked and diagnosed on its own."""
@@ -261,6 +274,7 @@ def _check_step_backward(ex, fn, n_cases=3):
     return CheckResult(ex.name, "wrong", head + "✗ not yet right, output by output:\n"
                        + "\n".join(lines))
 
+
 def _step_variant(dh_hat_of=lambda dh, z, hp: (z > 0) * dh, **replace):
     """A whole step_backward with one mistake (for the catalogue's list of mistakes)."""
     def variant(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
@@ -277,6 +291,7 @@ BY_HAND_KEYS = ("dh_3", "dh_hat_3", "dh_2", "dh_hat_2", "dh_1", "dh_hat_1", "dh_
 _TINY = Params(W_hh=[[1, -1], [0.5, 0]], W_hx=[[1], [-1]], b_h=[0, 0.5], W_yh=[[1, 2]])
 _TINY_XS, _TINY_TARGETS = np.array([[1.0], [2.0], [-1.0]]), np.array([[0.0], [4.0], [7.0]])
 
+
 def by_hand_truth():
     """The backward pass of notebook 01's worked example with targets 0, 4, 7 (so ∂y = 1, -1,
     1), by rnnlib: {key: value} for the keys of BY_HAND_KEYS, and the trace."""
@@ -286,6 +301,7 @@ def by_hand_truth():
     truth = {f"dh_{t}": grads.dh[t] for t in range(4)}
     truth.update({f"dh_hat_{t}": grads.dh_hat[t] for t in range(1, 4)})
     return truth, trace, dy
+
 
 def _by_hand_hints(key, got, truth, trace, dy):
     """The hint of the mistake that reproduces `got` for this entry, given right entries before."""
@@ -310,6 +326,7 @@ def _by_hand_hints(key, got, truth, trace, dy):
         cands.append(("h_0 has no gate: it is given, not computed by a ReLU.",
                       trace.mask[1] * (W_hh.T @ nxt_hat)))
     return cands
+
 
 def check_by_hand_backward(answers):
     """Compare ∂h_t and ∂ĥ_t worked out by hand on notebook 01's example with the truth, in the

@@ -9,8 +9,10 @@ def _rng_inputs_sums(rng, T=5, H=4, D=3):
     dh_hat[0] = 0
     return dh_hat, np.abs(rng.standard_normal((T + 1, H))), rng.standard_normal((T, D))
 
+
 def _dW_hh_sum(dh_hat, h):
     return sum(np.outer(dh_hat[t], h[t - 1]) for t in range(1, dh_hat.shape[0]))
+
 
 def _dW_hx_sum(dh_hat, xs):
     return sum(np.outer(dh_hat[t], xs[t - 1]) for t in range(1, dh_hat.shape[0]))

@@ -22,6 +22,7 @@ def _smooth_f(x):
     """A smooth test function with non-zero third derivative."""
     return float(np.sum(np.sin(x) * x ** 2) + 0.5 * np.sum(x) ** 2)
 
+
 def _central_difference(f, x, eps):
     grad = np.zeros_like(x)
     for i in range(x.size):
@@ -30,6 +31,7 @@ def _central_difference(f, x, eps):
         grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
     return grad
 
+
 def _forward_difference(f, x, eps):
     grad = np.zeros_like(x)
     for i in range(x.size):
@@ -37,6 +39,7 @@ def _forward_difference(f, x, eps):
         step[i] = eps
         grad[i] = (f(x + step) - f(x)) / eps
     return grad
+
 
 def _unrestored_difference(f, x, eps):
     x, grad = x.copy(), np.zeros_like(x)
