@@ -401,8 +401,6 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
     t: the state whose two incoming paths are highlighted, 1 <= t <= T-1 (default: the middle).
     example: which batch example to draw. Returns the Figure.
     """
-    from matplotlib import patheffects   # here, not at the top: only this figure uses it
-
     mask = _example(trace.mask, trace, example)
     T, H = trace.T, mask.shape[-1]
     if T < 2:

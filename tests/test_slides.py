@@ -68,8 +68,8 @@ def test_check_reports_notebooks_without_metadata(copies):
 
 
 def test_the_committed_notebooks_have_current_slide_metadata():
-    check = subprocess.run([sys.executable, str(REPO / "tools" / "slides.py"), "--check",
-                            *map(str, NOTEBOOKS)], capture_output=True, text=True, timeout=120)
+    check = subprocess.run([sys.executable, str(REPO / "tools" / "slides.py"), "--split",
+                            "--check", *map(str, NOTEBOOKS)], capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -141,3 +141,14 @@ def test_blocks_are_never_cut_inside_a_fence_or_display_math():
     text = "intro\n\n$$\na = b\n\nc = d\n$$\n\n```\nx = 1\n\ny = 2\n```\n\nend"
     assert slides.split_blocks(text) == ["intro", "$$\na = b\n\nc = d\n$$",
                                          "```\nx = 1\n\ny = 2\n```", "end"]
+
+
+def test_a_cell_split_again_gets_ids_no_other_cell_has():
+    """A cell cut before (its pieces hold ids "a-2", ...) that grows and is cut again."""
+    long_text = "\n\n".join(["word " * 50] * 4)                   # 200 words, 4 paragraphs
+    nb = deck(new_markdown_cell("# Title"), new_markdown_cell(long_text),
+              new_markdown_cell("word " * 30))
+    nb.cells[0]["id"], nb.cells[1]["id"], nb.cells[2]["id"] = "t", "a", "a-2"
+    slides.apply(nb, split=True)
+    ids = [cell["id"] for cell in nb.cells if "id" in cell]
+    assert len(nb.cells) > 3 and len(ids) == len(set(ids)) == len(nb.cells)

@@ -155,6 +155,7 @@ def pack(blocks, limit=LONG_WORDS):
 def split_long_markdown(nb):
     """Split each markdown cell over LONG_WORDS words at blank lines; return cells added."""
     cells, added = [], 0
+    taken = {cell.get("id") for cell in nb.cells}       # a cell split before keeps its pieces' ids
     for cell in nb.cells:
         if cell.cell_type != "markdown" or is_manual(cell) or words(cell.source) <= LONG_WORDS:
             cells.append(cell)
@@ -165,7 +166,11 @@ def split_long_markdown(nb):
         for k, piece in enumerate(pieces[1:], start=2):
             new = nbformat.v4.new_markdown_cell(piece)
             if "id" in cell:
-                new["id"] = f"{cell['id'][:56]}-{k}"
+                n = k
+                while f"{cell['id'][:56]}-{n}" in taken:
+                    n += 1
+                new["id"] = f"{cell['id'][:56]}-{n}"
+                taken.add(new["id"])
             else:
                 new.pop("id", None)
             cells.append(new)

@@ -6,13 +6,13 @@ from ..losses import softmax
 from .core import Exercise
 
 
-def _rng_inputs_output(rng, O=3, H=4):
+def _rng_inputs_output(rng, O=3):
     return rng.standard_normal(O), rng.standard_normal(O)
 
 
 EXERCISES = [
     Exercise(
-        "squared_error_grad", "E_t = ½‖y_t − target_t‖²  ⇒  ∂y_t = ?",
+        "squared_error_grad", "E_t = ½‖y_t − target_t‖²  ⇒  ∂y_t = y_t − target_t",
         "squared_error_grad(y_t, target_t)",
         lambda y, target: y - target, _rng_inputs_output,
         task="∂y_t for the squared error E_t = ½‖y_t − target_t‖²",
@@ -29,7 +29,7 @@ EXERCISES = [
              "E_t = ½‖y_t − target_t‖², a sum with a ½.", lambda y, target: 2 * (y - target) / y.size),
         )),
     Exercise(
-        "cross_entropy_grad", "E_t = −log softmax(y_t)[c_t]  ⇒  ∂y_t = ?",
+        "cross_entropy_grad", "E_t = −log softmax(y_t)[c_t]  ⇒  ∂y_t = softmax(y_t) − onehot(c_t)",
         "cross_entropy_grad(y_t, class_t)",
         lambda y, c: softmax(y) - np.eye(y.size)[c],
         lambda rng: (rng.standard_normal(4) * 2, int(rng.integers(0, 4))),
