@@ -51,9 +51,9 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, workspace=None):
     """Batch-mean loss, its gradients and the MSE for squared error, on one minibatch.
 
     weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype;
-    xs: (T, B, D) and targets: (B, O) for loss_at="last", (T, B, O) for "all", both of the
-    weights' dtype; h_0 = 0. Returns (loss, grads dict keyed like weights, mse); the gradient
-    arrays are new. workspace: a :class:`rnnlib.model.Workspace` to reuse across calls (its
+    xs: (T, B, D) and targets: (B, O) for loss_at="last", (T, B, O) for "all", converted to the
+    weights' dtype if they have another; h_0 = 0. Returns (loss, grads dict keyed like weights,
+    mse); the gradient arrays are new. workspace: a :class:`rnnlib.model.Workspace` to reuse across calls (its
     arrays are overwritten), or None.
 
     The same passes as :func:`rnnlib.loss_and_grads` (:func:`rnnlib.model.forward_into`,
@@ -62,6 +62,9 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, workspace=None):
     """
     check_batch(weights, xs, targets, loss_at)
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
+    # a batch in another float dtype (float64 data, float32 weights) is converted once, as the
+    # workspace's passes write into arrays of the weights' dtype
+    xs, targets = np.asarray(xs, W_hh.dtype), np.asarray(targets, W_hh.dtype)
     T, B, D = xs.shape
     H, O = W_hh.shape[0], W_yh.shape[0]
     ws = Workspace.reuse(workspace, T, (B,), D, H, O, W_hh.dtype)

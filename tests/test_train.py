@@ -280,3 +280,15 @@ def test_adam_three_steps_equal_kingma_and_ba_written_out():
         np.testing.assert_array_equal(w[n], w_ref[n], err_msg=n)
         np.testing.assert_array_equal(adam.m[n], m[n], err_msg=n)
         assert w[n].dtype == np.float32
+
+
+def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
+    params = rnnlib.init_params(2, 8, 1, seed=0, dtype=np.float32)
+    weights = {n: np.array(getattr(params, n)) for n in ("W_hh", "W_hx", "b_h", "W_yh")}
+    xs, targets = tasks.adding_problem(4, 6, np.random.default_rng(0))
+    loss64, grads64, _ = batch_gradients(weights, xs.astype(np.float64),
+                                                      targets.astype(np.float64))
+    loss32, grads32, _ = batch_gradients(weights, xs.astype(np.float32),
+                                                      targets.astype(np.float32))
+    assert loss64 == loss32 and grads64["W_hh"].dtype == np.float32
+    np.testing.assert_array_equal(grads64["W_hh"], grads32["W_hh"])

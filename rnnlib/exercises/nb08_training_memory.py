@@ -28,8 +28,9 @@ EXERCISES = [
 ]
 
 QUESTIONS = {
-    "adam_noise_and_eps": "Adam's step is at most about η for every parameter, whatever the scale "
-                          "of its gradient. Why can that be harmful for a parameter whose "
+    "adam_noise_and_eps": "Adam's step is usually at most about η for every parameter, "
+                          "whatever the scale of its gradient. Why can that be harmful for a "
+                          "parameter whose "
                           "gradient is pure noise? What does ε do for a parameter whose gradient "
                           "is exactly 0?",
     "sgd_recipe": "Make SGD solve the adding problem at T = 100 (MSE below 1/60) by changing its "
