@@ -7,8 +7,10 @@ squared-error loss at every step and BPTT (E and every parameter gradient) are t
 - ``lean``: the same with ``histories=False`` (parameter gradients and ∂h_0 only);
 - ``numpy``: the yardstick, :func:`lean_numpy` below, an independent implementation of the
   same equations with every trick measured to help (one product over all t wherever the
-  recursion allows, ``np.dot``, per-step views built once, ReLU against a zero array, no
-  argument checks); it computes what ``lean`` returns;
+  recursion allows, ``np.dot``, per-step views built once, ReLU against a zero array, arrays
+  reused from call to call, no argument checks); it computes what ``lean`` returns;
+- ``np+dx``: the yardstick also computing ∂x, the one product that ``fast`` adds to ``lean``
+  (the histories ∂h, ∂ĥ, ∂y that ``fast`` also returns are arrays its loops fill anyway);
 - ``literal``: ``forward_literal`` + ``loss_from_trace`` + ``backward_literal``;
 - ``torch``: ``nn.RNN(nonlinearity="relu")`` and autograd, when PyTorch is importable
   (it is not a dependency of this project), with ``torch.set_num_threads(1)``.
@@ -20,7 +22,8 @@ least disturbed by other processes. The rate is the FLOP count of what ``lean`` 
 median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
 two largest sizes the FLOP count of each phase is printed.
 
-Targets (issue 14): lean and fast at most 1.15x the numpy yardstick at every size; at
+Targets (issue 14): lean at most 1.15x the yardstick, and fast 1.15x the yardstick with ∂x,
+at every size; at
 (200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
 
     .venv/bin/python benchmarks/bench_bptt.py [--quick] [--seconds S]
@@ -45,22 +48,39 @@ SIZES = [(50, 1, 8, 32, 8), (100, 32, 16, 64, 16), (100, 32, 64, 128, 64),
          (200, 64, 128, 256, 128), (1000, 1, 1, 100, 1)]
 
 
-def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets):
-    """E = ½ Σ_t ‖y_t − target_t‖² for h_0 = 0, and dW_hh, dW_hx, db_h, dW_yh, dh0.
+_BUFFERS = {}       # the yardstick's arrays and row lists, per problem size (see lean_numpy)
+
+
+def _buffers(T, batch, D, H, O, dtype):
+    """The arrays of lean_numpy for one size, made once: a (T, [B,] H) ĥ_{k+1}, h (T+1, [B,] H),
+    g (T, [B,] H) for W_yhᵀ ∂y then ∂ĥ, gate, the step's product, the zero row, row lists."""
+    key = (T, batch, D, H, O, np.dtype(dtype))
+    if key not in _BUFFERS:
+        row = batch + (H,)
+        a, h = np.empty((T,) + row, dtype), np.empty((T + 1,) + row, dtype)
+        g, gate = np.empty_like(a), np.empty_like(a)
+        _BUFFERS.clear()
+        _BUFFERS[key] = (a, h, g, gate, np.empty(row, dtype), np.zeros(row, dtype),
+                         list(a), list(h), list(g), list(gate))
+    return _BUFFERS[key]
+
+
+def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets, dx=False):
+    """E = ½ Σ_t ‖y_t − target_t‖² for h_0 = 0, and dW_hh, dW_hx, db_h, dW_yh, dh0
+    (and, with ``dx``, ∂x (T, [B,] D), the extra product of rnnlib's default call).
 
     xs (T, [B,] D), targets (T, [B,] O) (targets[k] is the target of y_{k+1}). Written
-    apart from rnnlib, as lean as numpy allows: the yardstick of the fast path.
+    apart from rnnlib, as lean as numpy allows: the yardstick of the fast path. Its arrays are
+    made once per size and reused by later calls (the returned gradients are new arrays).
     """
     T, D, H, O = xs.shape[0], W_hx.shape[1], W_hh.shape[0], W_yh.shape[0]
-    row = xs.shape[1:-1] + (H,)
     n = xs.size // D                                   # T·B
-    a = np.empty((T,) + row, xs.dtype)                 # a[k] = ĥ_{k+1}
+    a, h, g, gate, tmp, zero, a_rows, h_rows, g_rows, gate_rows = _buffers(
+        T, xs.shape[1:-1], D, H, O, xs.dtype)          # a[k] = ĥ_{k+1}, h[t] = h_t
     np.dot(xs.reshape(n, D), W_hx.T, out=a.reshape(n, H))
     a += b_h
-    h = np.empty((T + 1,) + row, xs.dtype)             # h[t] = h_t
     h[0] = 0
-    W_hh_T, zero, tmp = np.ascontiguousarray(W_hh.T), np.zeros(row, xs.dtype), np.empty(row, xs.dtype)
-    a_rows, h_rows = list(a), list(h)
+    W_hh_T = np.ascontiguousarray(W_hh.T)
     for k in range(T):
         np.dot(h_rows[k], W_hh_T, out=tmp)
         np.add(a_rows[k], tmp, out=a_rows[k])
@@ -69,17 +89,17 @@ def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets):
     r = np.dot(h_out, W_yh.T)                          # y, then the residual ∂y
     r -= targets.reshape(n, O)
     E = 0.5 * float(np.vdot(r, r))
-    gate = (a > 0).astype(xs.dtype)
-    g = np.dot(r, W_yh).reshape(a.shape)               # W_yhᵀ ∂y; becomes ∂ĥ in place
-    g_rows, gate_rows = list(g), list(gate)
+    np.greater(a, 0, out=gate)
+    np.dot(r, W_yh, out=g.reshape(n, H))               # W_yhᵀ ∂y; becomes ∂ĥ in place
     g_rows[T - 1] *= gate_rows[T - 1]
     for k in range(T - 2, -1, -1):
         np.dot(g_rows[k + 1], W_hh, out=tmp)
         np.add(g_rows[k], tmp, out=g_rows[k])
         np.multiply(g_rows[k], gate_rows[k], out=g_rows[k])
     g_flat = g.reshape(n, H)
-    return (E, np.dot(g_flat.T, h[:-1].reshape(n, H)), np.dot(g_flat.T, xs.reshape(n, D)),
-            g_flat.sum(axis=0), np.dot(r.T, h_out), np.dot(g_rows[0], W_hh))
+    grads = (E, np.dot(g_flat.T, h[:-1].reshape(n, H)), np.dot(g_flat.T, xs.reshape(n, D)),
+             g_flat.sum(axis=0), np.dot(r.T, h_out), np.dot(g_rows[0], W_hh))
+    return grads + (np.dot(g_flat, W_hx).reshape(xs.shape),) if dx else grads
 
 
 def literal(p, xs, targets):
@@ -153,15 +173,15 @@ def bench(size, dtype, seconds):
     arrays = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, targets)
     runs = {"fast": lambda: rnnlib.loss_and_grads(p, xs, targets),
             "lean": lambda: rnnlib.loss_and_grads(p, xs, targets, histories=False),
-            "numpy": lambda: lean_numpy(*arrays)}
+            "numpy": lambda: lean_numpy(*arrays), "np+dx": lambda: lean_numpy(*arrays, dx=True)}
     torch_run = torch_runner(p, xs, targets)
     if torch_run is not None:
         runs["torch"] = torch_run
     # the yardstick must compute the same numbers as the library
     E, g = runs["fast"]()
-    E_np, *grads_np = lean_numpy(*arrays)
+    E_np, *grads_np = lean_numpy(*arrays, dx=True)
     tol = 1e-3 if dtype == np.float32 else 1e-9
-    for name, ours in zip(("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0"), grads_np):
+    for name, ours in zip(("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx"), grads_np):
         ref = getattr(g, name)
         err = np.linalg.norm(ours - ref) / max(np.linalg.norm(ref), 1e-30)
         assert err < tol, f"yardstick disagrees with rnnlib on {name}: {err:.2g}"
@@ -177,7 +197,7 @@ def bench(size, dtype, seconds):
             times["literal"].append(_time(lambda: literal(p, xs, targets)))
     medians = {name: statistics.median(ts) for name, ts in times.items()}
     ratios = {f"{a}/{b}": statistics.median(x / y for x, y in zip(times[a], times[b]))
-              for a, b in (("fast", "numpy"), ("lean", "numpy"), ("torch", "numpy"),
+              for a, b in (("fast", "np+dx"), ("lean", "numpy"), ("torch", "numpy"),
                            ("fast", "torch")) if a in runs and b in runs}
     ratios["lean/numpy best"] = min(times["lean"]) / min(times["numpy"])   # least disturbed
     return medians, ratios, rounds
@@ -210,8 +230,9 @@ def main():
             name = np.dtype(dtype).name
             peaks = [matmul_gflops(dtype)]
             print(f"\n{name}: times are medians in ms; ratios are medians of per-round ratios")
-            print(f"{'(T, B, D, H, O)':<26}{'fast':>9}{'lean':>9}{'numpy':>9}{'torch':>9}"
-                  f"{'literal':>10}{'fast/np':>9}{'lean/np':>9}{'torch/np':>9}{'lit/fast':>9}"
+            print(f"{'(T, B, D, H, O)':<26}{'fast':>9}{'lean':>9}{'numpy':>9}{'np+dx':>9}"
+                  f"{'torch':>9}{'literal':>10}{'fast/np+dx':>11}{'lean/np':>9}{'torch/np':>9}"
+                  f"{'lit/fast':>9}"
                   f"{'best':>6}{'lean GFLOP/s':>14}{'% matmul':>10}{'rounds':>8}")
             for size in sizes:
                 med, ratio, rounds = bench(size, dtype, args.seconds)
@@ -221,8 +242,9 @@ def main():
                 torch_ms = f"{med['torch'] * 1e3:>9.2f}" if "torch" in med else f"{'-':>9}"
                 torch_ratio = f"{ratio['torch/numpy']:>9.2f}" if "torch/numpy" in ratio else f"{'-':>9}"
                 print(f"{str(size):<26}{med['fast'] * 1e3:>9.2f}{med['lean'] * 1e3:>9.2f}"
-                      f"{med['numpy'] * 1e3:>9.2f}{torch_ms}{med['literal'] * 1e3:>10.1f}"
-                      f"{ratio['fast/numpy']:>9.2f}{ratio['lean/numpy']:>9.2f}{torch_ratio}"
+                      f"{med['numpy'] * 1e3:>9.2f}{med['np+dx'] * 1e3:>9.2f}{torch_ms}"
+                      f"{med['literal'] * 1e3:>10.1f}"
+                      f"{ratio['fast/np+dx']:>11.2f}{ratio['lean/numpy']:>9.2f}{torch_ratio}"
                       f"{med['literal'] / med['fast']:>9.1f}{ratio['lean/numpy best']:>6.2f}{rate:>14.1f}"
                       f"{100 * rate / statistics.median(peaks):>9.0f}%{rounds:>8}")
             print(f"single-thread 1024x1024 matmul: median {statistics.median(peaks):.1f} GFLOP/s "

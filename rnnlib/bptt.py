@@ -188,7 +188,7 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
     pass; ws: a :class:`rnnlib.model.Workspace` whose ``gate`` holds ReLU'(ĥ_t) (row 0 unused).
     dy: (T+1, [B,] O) with dy[t] = ∂y_t and row 0 zero, or, with ``last_only``, ([B,] O) = ∂y_T
     alone (every other ∂y_t zero: the loop then skips the output path).
-    Fills ws.dh and ws.dh_hat (rows 1..T; dh_hat[0] is set to zero). Returns a dict of new
+    Fills ws.dh and rows 1..T of ws.dh_hat (its row 0 stays zero). Returns a dict of new
     arrays: dW_hh, dW_hx, db_h, dW_yh, dh0 and, if ``dx``, dx (T, [B,] D).
 
     Only the recursion ∂h_t -> ∂ĥ_t -> ∂h_{t-1} runs step by step (3 numpy calls a step, 2
@@ -214,7 +214,6 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
             np.multiply(dh[t], gate[t], out=dh_hat[t])
         dW_yh = np.dot(dy[1:].reshape(-1, O).T, h[1:].reshape(-1, H))
     np.dot(dh_hat[1], W_hh, out=dh[0])            # h_0 has no output
-    dh_hat[0][...] = 0                             # ĥ_0 does not exist
 
     dh_hat_flat = ws.dh_hat[1:].reshape(-1, H)     # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
     grads = {"dW_hh": np.dot(dh_hat_flat.T, h[:-1].reshape(-1, H)),
@@ -225,24 +224,6 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, dx=True):
     return grads
 
 
-def grads_from_trace(params, trace, dy, *, last_only=False, histories=True):
-    """:class:`Grads` by :func:`backward_into`, for arguments already checked; new arrays.
-
-    dy: (T+1, [B,] O), owned by the result (not copied). ``last_only``: the caller knows that
-    only dy[T] is non-zero. With ``histories=False`` the fields dx, dh, dh_hat and dy are None
-    (this skips the product for dx and the clean-up of dh_hat).
-    """
-    T, batch = trace.T, trace.xs.shape[1:-1]
-    ws = Workspace(T, batch, params.n_input, params.n_hidden, params.n_output, params.dtype)
-    np.copyto(ws.for_backward().gate, trace.mask)        # ReLU'(ĥ_t), with ReLU'(0) = 0
-    g = backward_into(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h,
-                      dy[T] if last_only else dy, ws, last_only=last_only, dx=histories)
-    if not histories:
-        return Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
-    ws.dh_hat += 0.0                 # closed gates gave -0.0 for negative ∂h: print 0
-    return Grads(**g, dh=ws.dh, dh_hat=ws.dh_hat, dy=dy)
-
-
 def backward(params, trace, dy, *, histories=True):
     """BPTT, fast: same arguments and result as :func:`backward_literal`.
 
@@ -251,4 +232,13 @@ def backward(params, trace, dy, *, histories=True):
     has dx, dh, dh_hat and dy set to None.
     """
     dy = check_backward_args(params, trace, dy)
-    return grads_from_trace(params, trace, dy.copy() if histories else dy, histories=histories)
+    ws = Workspace.recent(trace.T, trace.xs.shape[1:-1], params.n_input, params.n_hidden,
+                          params.n_output, params.dtype)
+    np.copyto(ws.for_backward().gate, trace.mask)        # ReLU'(ĥ_t), with ReLU'(0) = 0
+    g = backward_into(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h, dy, ws,
+                      dx=histories)
+    if not histories:
+        return Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
+    dh, dh_hat = ws.hand_out_histories()
+    dh_hat += 0.0                    # closed gates gave -0.0 for negative ∂h: print 0
+    return Grads(**g, dh=dh, dh_hat=dh_hat, dy=dy.copy())

@@ -21,8 +21,8 @@ loss_at             squared_error (float)        cross_entropy (int class ids)
 """
 import numpy as np
 
-from .bptt import grads_from_trace
-from .model import Trace, forward
+from .bptt import Grads, backward_into
+from .model import Trace, Workspace, check_inputs, forward_into
 from .validate import as_float_array, check_finite, check_option, shape_str
 
 LOSSES = ("squared_error", "cross_entropy")
@@ -82,15 +82,16 @@ def check_class_ids(name, ids, O):
                          f"{ids[first]} at index {first}")
 
 
-def check_targets(targets, trace, loss, loss_at):
-    """Validate ``targets`` against the trace (shapes in the module docstring); return them
-    as float arrays of the model's dtype (squared error) or int64 class ids (cross entropy)."""
+def check_targets(targets, xs_shape, O, dtype, loss, loss_at):
+    """Validate ``targets`` for inputs of shape ``xs_shape`` (T, [B,] D) and O outputs (shapes
+    in the module docstring); return them as float arrays of ``dtype`` (squared error) or
+    int64 class ids (cross entropy)."""
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
-    T, batch, O = trace.T, trace.y.shape[1:-1], trace.y.shape[-1]
-    lead = ((T,) if loss_at == "all" else ()) + batch
+    batch = tuple(xs_shape[1:-1])
+    lead = ((xs_shape[0],) if loss_at == "all" else ()) + batch
     if loss == "squared_error":
-        targets = as_float_array("targets", targets, trace.y.dtype)
+        targets = as_float_array("targets", targets, dtype)
         expected = (*lead, O)
     else:
         targets = np.asarray(targets)
@@ -104,7 +105,7 @@ def check_targets(targets, trace, loss, loss_at):
         layout = shape_str(names)
         raise ValueError(f"targets must have shape {layout} = {shape_str(expected)} for "
                          f"loss={loss!r}, loss_at={loss_at!r} and xs of shape "
-                         f"{shape_str(trace.xs.shape)}; got {shape_str(targets.shape)}")
+                         f"{shape_str(xs_shape)}; got {shape_str(targets.shape)}")
     if loss == "squared_error":
         check_finite("targets", targets)
         return targets
@@ -121,10 +122,10 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
     """
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
-    targets = check_targets(targets, trace, loss, loss_at)
+    targets = check_targets(targets, trace.xs.shape, trace.y.shape[-1], trace.y.dtype, loss,
+                            loss_at)
     if not np.all(np.isfinite(trace.y)):
-        raise ValueError("the forward pass overflowed: trace.y holds inf or NaN (largest |h_t| "
-                         f"{np.nanmax(np.abs(trace.h)):.3g}); use smaller weights or inputs")
+        raise overflow_error(trace.h)
     loss_fn = squared_error if loss == "squared_error" else cross_entropy
     dy = np.zeros_like(trace.y)
     if loss_at == "all":
@@ -134,6 +135,50 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
     return E, dy
 
 
+def overflow_error(h):
+    """The error for a forward pass whose outputs overflowed; h: the states (T+1, [B,] H)."""
+    return ValueError("the forward pass overflowed: the outputs y_t hold inf or NaN (largest |h_t| "
+                      f"{np.nanmax(np.abs(h)):.3g}); use smaller weights or inputs")
+
+
+def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squared_error",
+                        loss_at="all", dy_scale=1.0, dx=True):
+    """Forward pass, loss, ∂y and BPTT on the arrays of Workspace ``ws``, unchecked: the one
+    path behind :func:`loss_and_grads` and the trainer.
+
+    Arrays as for :func:`rnnlib.model.forward_into`; targets: checked, in the layout of the
+    module docstring. ``dy_scale`` multiplies ∂y (the trainer passes 1/B for a batch-mean
+    loss). Returns (E, dy, grads): E the loss (not scaled) as a float; dy (T+1, [B,] O) = ∂y_t
+    with row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone; grads the dict of
+    :func:`rnnlib.bptt.backward_into`. If the outputs overflowed, E is inf or NaN and grads is
+    None: the backward pass is not run. With ``loss_at="last"`` only y_T is computed, and the
+    backward loop skips the output path before T.
+    """
+    T, O = xs.shape[0], W_yh.shape[0]
+    last = loss_at == "last"
+    forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, outputs=not last)
+    if last:
+        y = np.dot(ws.h[T], W_yh.T)                   # y_T: ([B,] O)
+        dy = np.empty_like(y)
+        dy_rows = dy
+    else:
+        y = ws.y[1:]
+        dy = np.zeros_like(ws.y)                       # row 0 stays zero: y_0 does not exist
+        dy_rows = dy[1:]
+    if loss == "squared_error":
+        np.subtract(y, targets, out=dy_rows)           # ∂y_t = y_t − target_t
+        E = 0.5 * float(np.vdot(dy_rows, dy_rows))
+    else:
+        E, dy_rows[...] = cross_entropy(y, targets)
+    if not np.isfinite(E):                             # inf or NaN in some y_t
+        return E, dy, None
+    if dy_scale != 1.0:
+        dy_rows *= dy_scale
+    np.greater(ws.h, 0, out=ws.for_backward().gate)    # ReLU'(ĥ_t) = 1[h_t > 0] = 1[ĥ_t > 0]
+    grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last, dx=dx)
+    return E, dy, grads
+
+
 def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
                    histories=True):
     """Forward pass, loss and BPTT in one call.
@@ -141,11 +186,24 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     params: Params; xs: (T, [B,] D); targets: see the module docstring; h0: ([B,] H) or None.
     Returns (E as a float, :class:`rnnlib.Grads`). ``histories=False``: the Grads has dx, dh,
     dh_hat and dy set to None, for callers that need only the parameter gradients and ∂h_0.
-    The same fast passes as :func:`rnnlib.forward` and :func:`rnnlib.backward`.
+    The same numbers as :func:`rnnlib.forward`, :func:`loss_from_trace` and
+    :func:`rnnlib.backward`, by :func:`loss_and_grads_into` on one new Workspace; argument
+    checks cost a fixed number of numpy calls, whatever T.
     """
-    check_option("loss", loss, LOSSES)
-    check_option("loss_at", loss_at, LOSS_AT)
-    trace = forward(params, xs, h0)
-    E, dy = loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)
-    return E, grads_from_trace(params, trace, dy, last_only=loss_at == "last",
-                               histories=histories)
+    xs, h0 = check_inputs(params, xs, h0, copy=False)
+    targets = check_targets(targets, xs.shape, params.n_output, params.dtype, loss, loss_at)
+    T = xs.shape[0]
+    ws = Workspace.recent(T, xs.shape[1:-1], params.n_input, params.n_hidden, params.n_output,
+                          params.dtype)
+    E, dy, g = loss_and_grads_into(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
+                                   targets, ws, loss=loss, loss_at=loss_at, dx=histories)
+    if g is None:
+        raise overflow_error(ws.h)
+    if not histories:
+        return E, Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
+    if loss_at == "last":              # the history has a row per step: ∂y_t = 0 for t < T
+        dy_T, dy = dy, np.zeros((T + 1, *dy.shape), dy.dtype)
+        dy[T] = dy_T
+    dh, dh_hat = ws.hand_out_histories()
+    dh_hat += 0.0                      # closed gates gave -0.0 for negative ∂h: print 0
+    return E, Grads(**g, dh=dh, dh_hat=dh_hat, dy=dy)

@@ -31,6 +31,7 @@ Vectors are the last axis. A batch of vectors ``v`` of shape ``(B, n)`` is a sta
 vectors, so the column-vector product ``W v`` of the notes is computed as ``v @ W.T``;
 :func:`matvec` says so once.
 """
+import threading
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
@@ -40,6 +41,7 @@ from .validate import (as_float_array, check_finite, check_option, check_positiv
                        check_real, check_shapes, shape_str)
 
 INITS = ("gaussian", "identity", "orthogonal")
+_recent = threading.local()        # each thread's last small Workspace: see Workspace.recent
 
 
 # --- the elementary equations -------------------------------------------------------------
@@ -248,15 +250,17 @@ class Trace:
         return self.xs.ndim == 3
 
 
-def check_inputs(params, xs, h0):
-    """Validate forward's arguments; return (xs, h0) converted to params' dtype (copies).
+def check_inputs(params, xs, h0, *, copy=True):
+    """Validate forward's arguments; return (xs, h0) converted to params' dtype.
 
     xs: (T, D) or (T, B, D) with T >= 1; h0: None, (H,) for unbatched xs, (B, H) for batched.
+    They are copies unless ``copy=False``, for callers that do not keep them (xs is then the
+    caller's array when it already has the right dtype; the fast passes only read it).
     """
     if not isinstance(params, Params):
         raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
     D, H = params.n_input, params.n_hidden
-    xs = np.array(as_float_array("xs", xs, params.dtype), copy=True)
+    xs = np.array(as_float_array("xs", xs, params.dtype), copy=copy or None)
     if xs.ndim not in (2, 3) or xs.shape[-1] != D or xs.shape[0] == 0:
         raise ValueError(f"xs must have shape (T, D) or (T, B, D) with T >= 1 and D = {D}; "
                          f"got {shape_str(xs.shape)}")
@@ -287,16 +291,20 @@ class Workspace:
     array of the same shape is 1.3-3x faster (float32 gains most) than against the scalar 0,
     which takes a broadcasting loop.
 
-    :func:`forward` and :func:`rnnlib.backward` make a fresh Workspace per call and hand its
-    arrays out in the Trace and Grads they return. The trainer keeps one and reuses it across
-    steps (``workspace=`` of :func:`rnnlib.train.batch_gradients`), so that training does not
-    go through the allocator at every step; its arrays are overwritten by the next call.
+    :func:`forward` makes a fresh Workspace per call and hands its arrays out in the Trace.
+    :func:`rnnlib.loss_and_grads` and :func:`rnnlib.backward` take :meth:`recent`, the calling
+    thread's last small Workspace, and hand out only the histories ``dh`` and ``dh_hat``,
+    through :meth:`hand_out_histories`, as copies when the Workspace is kept. The trainer keeps one
+    and reuses it across steps (``workspace=`` of :func:`rnnlib.train.batch_gradients`); its
+    arrays are overwritten by the next call.
     """
+
 
     def __init__(self, T, batch, D, H, O, dtype):
         self.key = (T, tuple(batch), D, H, O, np.dtype(dtype))
         self.scratch = np.empty((*batch, H), dtype)     # one step's W_hh h_t or W_hhᵀ ∂ĥ_{t+1}
-        self.h = self.dh = None
+        self.h = self.gate = self.dh = None
+        self.kept = False                               # True once recent() keeps it
 
     @classmethod
     def reuse(cls, workspace, T, batch, D, H, O, dtype):
@@ -312,26 +320,57 @@ class Workspace:
             self.h_hat = np.empty((T + 1, *batch, H), dtype)
             self.h = np.empty_like(self.h_hat)
             self.y = np.empty((T + 1, *batch, O), dtype)
+            self.h_hat[0], self.y[0] = 0, 0               # ĥ_0, y_0 do not exist; never written
             self.zeros = np.zeros((*batch, H), dtype)
             self.h_hat_rows, self.h_rows = list(self.h_hat), list(self.h)
         return self
 
+    @classmethod
+    def recent(cls, T, batch, D, H, O, dtype):
+        """The Workspace this thread last got from here if it has this size and dtype, else a
+        new one, which replaces it.
+
+        Why: new arrays cost more than their allocation. The system hands out fresh memory
+        page by page on first write, and making the lists of rows costs 0.1 µs a row; together
+        about 10 % of a call from T = 50, H = 32 up to 5 MB problems. The memory kept is one
+        problem's working set per thread, given back when a call of another size replaces it.
+        Callers hand out none of its arrays, except through :meth:`hand_out_histories`: a
+        result never aliases what the next call overwrites.
+        """
+        ws = cls.reuse(getattr(_recent, "workspace", None), T, batch, D, H, O, dtype)
+        _recent.workspace, ws.kept = ws, True
+        return ws
+
     def for_backward(self):
-        """Make the backward arrays, once. Returns self."""
-        if self.dh is None:
-            T, batch, _, H, _, dtype = self.key
+        """Make the backward arrays, once (dh and dh_hat again after they were handed out).
+        Returns self."""
+        T, batch, _, H, _, dtype = self.key
+        if self.gate is None:
             self.gate = np.empty((T + 1, *batch, H), dtype)
-            self.dh, self.dh_hat = np.empty_like(self.gate), np.empty_like(self.gate)
             self.gate_rows = list(self.gate)
+        if self.dh is None:
+            self.dh, self.dh_hat = np.empty_like(self.gate), np.empty_like(self.gate)
+            self.dh_hat[0] = 0                             # ĥ_0 does not exist; never written
             self.dh_rows, self.dh_hat_rows = list(self.dh), list(self.dh_hat)
         return self
+
+    def hand_out_histories(self):
+        """(dh, dh_hat), for a caller to return: copies if this Workspace is kept for the next
+        call (:meth:`recent`), else the arrays themselves, which the Workspace then lets go of.
+        (A copy is one numpy call; new arrays would also need new row lists.)"""
+        if self.kept:
+            return self.dh.copy(), self.dh_hat.copy()
+        dh, dh_hat = self.dh, self.dh_hat
+        self.dh = self.dh_hat = self.dh_rows = self.dh_hat_rows = None
+        return dh, dh_hat
 
 
 def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
     """The fast forward pass, unchecked, into the arrays of Workspace ``ws``.
 
     W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), xs (T, [B,] D), h0 ([B,] H), all of ws's
-    dtype. Fills ws.h_hat, ws.h and (if ``outputs``) ws.y. The input drive W_hx x_t + b_h does
+    dtype. Fills rows 1..T of ws.h_hat and (if ``outputs``) ws.y, whose rows 0 stay zero, and
+    ws.h. The input drive W_hx x_t + b_h does
     not depend on the state, so it is one matrix product for all t, straight into ĥ; the time
     loop adds only W_hh h_t and applies the ReLU (3 numpy calls per step, no allocation).
     ``np.dot`` is used in the loop: it has less call overhead than ``@`` on small operands.
@@ -339,7 +378,6 @@ def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
     T, H = xs.shape[0], W_hh.shape[0]
     ws.for_forward()
     h_hat, h = ws.h_hat, ws.h
-    h_hat[0] = 0                                  # ĥ_0 does not exist
     np.dot(xs.reshape(-1, xs.shape[-1]), W_hx.T, out=h_hat[1:].reshape(-1, H))
     h_hat[1:] += b_h                              # row t+1 starts as W_hx x_t + b_h
     h[0] = h0
@@ -351,7 +389,6 @@ def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
         np.add(h_hat_rows[t + 1], recurrent, out=h_hat_rows[t + 1])
         np.maximum(h_hat_rows[t + 1], zeros, out=h_rows[t + 1])
     if outputs:
-        ws.y[0] = 0                               # y_0 does not exist
         np.dot(h[1:].reshape(-1, H), W_yh.T, out=ws.y[1:].reshape(-1, W_yh.shape[0]))
 
 

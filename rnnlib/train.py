@@ -4,10 +4,9 @@ The loss is the **batch mean** of E = Σ_t ½‖y_t − target_t‖² (over the 
 so the gradients here are those of :func:`rnnlib.loss_and_grads` divided by the batch size B,
 and clipping thresholds refer to them. The reported MSE is the plain mean of (y − target)².
 
-:func:`batch_gradients` runs the same fast passes as :func:`rnnlib.loss_and_grads`
-(:func:`rnnlib.model.forward_into`, :func:`rnnlib.bptt.backward_into`) on the trainer's own
-arrays, without histories or input gradients, and with a workspace that ``train`` reuses from
-step to step. A non-finite loss or gradient stops training with :class:`TrainingDiverged`,
+:func:`batch_gradients` runs the passes of :func:`rnnlib.loss_and_grads`
+(:func:`rnnlib.losses.loss_and_grads_into`) on the trainer's own arrays, without histories or
+input gradients, and with a workspace that ``train`` reuses from step to step. A non-finite loss or gradient stops training with :class:`TrainingDiverged`,
 which says what exploded and what to try.
 """
 import time
@@ -15,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bptt import backward_into
-from .losses import LOSS_AT, loss_and_grads
-from .model import Params, Workspace, forward_into
+from .losses import LOSS_AT, loss_and_grads, loss_and_grads_into
+from .model import Params, Workspace
 from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
 from .validate import check_option, shape_str
 
@@ -53,12 +51,12 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, workspace=None):
     weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype;
     xs: (T, B, D) and targets: (B, O) for loss_at="last", (T, B, O) for "all", converted to the
     weights' dtype if they have another; h_0 = 0. Returns (loss, grads dict keyed like weights,
-    mse); the gradient arrays are new. workspace: a :class:`rnnlib.model.Workspace` to reuse across calls (its
-    arrays are overwritten), or None.
+    mse); the gradient arrays are new. If the outputs overflowed, loss is inf or NaN and grads
+    is None. workspace: a :class:`rnnlib.model.Workspace` to reuse across calls (its arrays are
+    overwritten), or None.
 
-    The same passes as :func:`rnnlib.loss_and_grads` (:func:`rnnlib.model.forward_into`,
-    :func:`rnnlib.bptt.backward_into`), with ∂y divided by B for the batch mean and the gates
-    read from h > 0, the same mask as ĥ > 0 (notebook 03).
+    The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.losses.loss_and_grads_into`),
+    with ∂y divided by B for the batch mean and no input gradients or histories.
     """
     check_batch(weights, xs, targets, loss_at)
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
@@ -66,22 +64,11 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, workspace=None):
     # workspace's passes write into arrays of the weights' dtype
     xs, targets = np.asarray(xs, W_hh.dtype), np.asarray(targets, W_hh.dtype)
     T, B, D = xs.shape
-    H, O = W_hh.shape[0], W_yh.shape[0]
-    ws = Workspace.reuse(workspace, T, (B,), D, H, O, W_hh.dtype)
-    forward_into(W_hh, W_hx, b_h, W_yh, xs, ws.for_forward().zeros, ws,
-                 outputs=loss_at == "all")
-    np.greater(ws.h, ws.zeros, out=ws.for_backward().gate)   # ReLU'(ĥ_t) = 1[h_t > 0]
-    if loss_at == "last":
-        diff = np.dot(ws.h[T], W_yh.T) - targets              # y_T − target: (B, O)
-        dy = diff / B                                         # ∂y_T of the batch mean
-    else:
-        diff = ws.y[1:] - targets                             # (T, B, O)
-        dy = np.zeros_like(ws.y)
-        np.divide(diff, B, out=dy[1:])
-    g = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=loss_at == "last", dx=False)
-    grads = {name: g["d" + name] for name in NAMES}
-    square_sum = float(np.vdot(diff, diff))
-    return 0.5 * square_sum / B, grads, square_sum / diff.size
+    ws = Workspace.reuse(workspace, T, (B,), D, W_hh.shape[0], W_yh.shape[0], W_hh.dtype)
+    E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, ws.for_forward().zeros, targets,
+                                  ws, loss_at=loss_at, dy_scale=1.0 / B, dx=False)
+    grads = None if g is None else {name: g["d" + name] for name in NAMES}
+    return E / B, grads, 2.0 * E / targets.size
 
 
 @dataclass
@@ -96,7 +83,7 @@ class History:
 
 
 def _divergence_message(step, loss, grads, optimizer, clip_norm, clip_value):
-    bad = [name for name in NAMES if not np.all(np.isfinite(grads[name]))]
+    bad = [] if grads is None else [n for n in NAMES if not np.all(np.isfinite(grads[n]))]
     what = (f"the loss is {loss:.3g}" if not np.isfinite(loss) else
             f"the gradient of {', '.join(bad)} is not finite (loss {loss:.3g})" if bad else
             f"the gradient norm is not finite (loss {loss:.3g})")
@@ -141,7 +128,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
             loss, grads, mse = batch_gradients(weights, xs.astype(params.dtype),
                                                targets.astype(params.dtype), loss_at,
                                                workspace=workspace)
-            norm = global_norm(grads)
+            norm = np.nan if grads is None else global_norm(grads)
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise TrainingDiverged(_divergence_message(step, loss, grads, optimizer, clip_norm,
                                                        clip_value), history)

@@ -40,7 +40,10 @@ def as_float_array(name, value, dtype=None):
 
 def check_finite(name, arr):
     """Raise ValueError if ``arr`` holds NaN or inf, naming the first bad index."""
-    bad = ~np.isfinite(arr)
+    finite = np.isfinite(arr)
+    if finite.all():
+        return
+    bad = ~finite
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(

@@ -34,23 +34,26 @@ def test_literal_and_fast_agree(dtype, tol, T, B, D, H, O):
         assert rel_err(a, b) <= tol, name
 
 
+@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
 @pytest.mark.parametrize("loss_at", ["all", "last"])
 @pytest.mark.parametrize("B", [None, 3])
-def test_loss_and_grads_equals_the_literal_passes(loss_at, B):
+def test_loss_and_grads_equals_the_literal_passes(loss, loss_at, B):
     # The public fast path (with its output-path shortcut for loss_at="last") against
     # forward_literal + backward_literal, which share no code with it, to 1e-12 in float64.
     p, xs, h0, _ = make_problem(T=7, B=B, D=3, H=5, O=2, seed=4)
-    batch = () if B is None else (B,)
-    targets = np.random.default_rng(5).standard_normal(((7,) if loss_at == "all" else ())
-                                                       + batch + (2,))
-    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss_at=loss_at)
+    lead = ((7,) if loss_at == "all" else ()) + (() if B is None else (B,))
+    rng = np.random.default_rng(5)
+    targets = rng.standard_normal(lead + (2,)) if loss == "squared_error" else \
+        rng.integers(0, 2, lead)
+    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
     trace = rnnlib.forward_literal(p, xs, h0)
-    E_lit, dy = rnnlib.loss_from_trace(trace, targets, loss_at=loss_at)
+    E_lit, dy = rnnlib.loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)
     lit = rnnlib.backward_literal(p, trace, dy)
     assert E == pytest.approx(E_lit, rel=1e-12)
     for name in GRAD_NAMES:
         assert rel_err(getattr(g, name), getattr(lit, name)) <= 1e-12, name
-    _, lean = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss_at=loss_at, histories=False)
+    _, lean = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at,
+                                    histories=False)
     for name in ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0"):
         np.testing.assert_array_equal(getattr(lean, name), getattr(g, name), err_msg=name)
     assert lean.dx is lean.dh is lean.dh_hat is lean.dy is None
@@ -176,3 +179,44 @@ def test_notes_erratum_is_wrong_and_correction_right():
     assert rnnlib.compare("dW_hh", corrected, numeric, skip=kinks).close
     assert rnnlib.compare("dW_hh", erratum, numeric, skip=kinks).rel_error > 0.1
 
+
+
+def test_results_never_alias_the_reused_workspace():
+    # loss_and_grads and backward reuse the calling thread's last Workspace: a second call of
+    # the same size must leave every array of the first result as it was.
+    p, xs, h0, dy = make_problem(T=6, B=2, seed=7)
+    targets = np.random.default_rng(8).standard_normal((6, 2, p.n_output))
+    _, first = rnnlib.loss_and_grads(p, xs, targets, h0=h0)
+    kept = {name: getattr(first, name).copy() for name in GRAD_NAMES}
+    rnnlib.loss_and_grads(p, -xs, -targets, h0=h0)
+    rnnlib.backward(p, rnnlib.forward(p, 2 * xs, h0), dy)
+    for name in GRAD_NAMES:
+        np.testing.assert_array_equal(getattr(first, name), kept[name], err_msg=name)
+
+
+def test_threads_get_their_own_workspace():
+    # Each thread keeps its own Workspace: two threads running the same size at once must both
+    # get the literal pass's numbers (numpy releases the GIL inside its products).
+    import threading
+    p, xs, h0, _ = make_problem(T=40, B=8, D=3, H=16, O=2, seed=9)
+    rng = np.random.default_rng(10)
+    jobs = [(s * xs, rng.standard_normal((40, 8, 2))) for s in (1.0, -0.5)]
+    expected = []
+    for x, t in jobs:
+        trace = rnnlib.forward_literal(p, x, h0)
+        expected.append(rnnlib.backward_literal(p, trace, rnnlib.loss_from_trace(trace, t)[1]))
+    failures = []
+
+    def work(x, t, want):
+        for _ in range(200):
+            got = rnnlib.loss_and_grads(p, x, t, h0=h0)[1]
+            if rel_err(got.dW_hh, want.dW_hh) > 1e-12 or rel_err(got.dh, want.dh) > 1e-12:
+                failures.append(rel_err(got.dW_hh, want.dW_hh))
+                return
+
+    threads = [threading.Thread(target=work, args=(*job, want)) for job, want in zip(jobs, expected)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not failures, f"a thread got another thread's numbers: relative error {failures}"

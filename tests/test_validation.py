@@ -141,7 +141,7 @@ BAD = {
                       TypeError, r"targets has dtype float32 but the parameters are float64"),
     "forward overflowed": (lambda: rnnlib.loss_and_grads(
         rnnlib.Params(np.eye(1), [[10.0]], [0.0], [[10.0]]), np.full((3, 1), 1e307),
-        np.zeros((3, 1))), ValueError, r"the forward pass overflowed: trace.y holds inf or NaN"),
+        np.zeros((3, 1))), ValueError, r"the forward pass overflowed: the outputs y_t hold inf or NaN"),
     # the public loss functions
     "squared_error shape": (lambda: rnnlib.squared_error(np.zeros(2), np.ones((3, 2))),
                             ValueError, r"target must have the shape of y, \(2,\); got \(3, 2\)"),
