@@ -2,8 +2,10 @@
 
 1. Sequences per second of training (forward + backward + Adam step, gradient clipping on) on
    the adding problem at T = 50, B = 32, H = 64, float32 (target >= 50,000 on a quiet
-   machine), and of the gradient computation alone (``batch_gradients`` with a reused
-   workspace, as ``train`` calls it). The two are interleaved and the medians printed.
+   machine), of the gradient computation alone (``batch_gradients``, as ``train`` calls it),
+   and of :class:`LeanTrainer`, a lean numpy trainer written here as a yardstick; the three
+   are interleaved, medians printed. Beside them, the rate that the matrix products of a step
+   alone would allow: the ceiling for any numpy trainer on this machine.
 2. The notebook's demo: identity W_hh, Adam (lr 1e-3), clipping at norm 1, T = 100: wall time
    and steps until the MSE is 10x below the always-predict-1 baseline (1/60; target <= 10 s).
 Prints numbers; not a test.
@@ -18,27 +20,133 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import rnnlib
 from rnnlib import optim, tasks
-from rnnlib.model import Workspace
 from rnnlib.train import batch_gradients, train
 
 
-def throughput(repeats=9, steps=200):
-    params = rnnlib.init_params(2, 64, 1, init="identity", seed=0, dtype=np.float32)
-    batches = [tasks.adding_problem(32, 50, np.random.default_rng(i)) for i in range(steps)]
-    batches = [(x.astype(np.float32), y.astype(np.float32)) for x, y in batches]
-    rates, grad_rates = [], []
+class LeanTrainer:
+    """The yardstick: one training step (forward, squared error at t = T, BPTT, clipping at
+    global norm 1, Adam with float64 moments) written apart from rnnlib, as lean as numpy
+    allows: arrays made once, weights and gradients in one flat vector, ∂b_h as a product.
+    Same numbers as rnnlib's trainer (checked in ``main``)."""
+
+    def __init__(self, params, T, B, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        D, H, O, dtype = params.n_input, params.n_hidden, params.n_output, params.dtype
+        self.theta = np.concatenate([np.ravel(getattr(params, n)) for n in optim.NAMES])
+        sizes = np.cumsum([H * H, H * D, H, O * H])
+        W_hh, W_hx, b_h, W_yh = np.split(self.theta, sizes[:-1])
+        self.W_hh, self.W_hx = W_hh.reshape(H, H), W_hx.reshape(H, D)
+        self.b_h, self.W_yh = b_h, W_yh.reshape(O, H)
+        self.grad = np.empty_like(self.theta)
+        gW_hh, gW_hx, gb_h, gW_yh = np.split(self.grad, sizes[:-1])
+        self.gW_hh, self.gW_hx, self.gb_h, self.gW_yh = (
+            gW_hh.reshape(H, H), gW_hx.reshape(H, D), gb_h, gW_yh.reshape(O, H))
+        self.a = np.empty((T, B, H), dtype)            # a[k] = ĥ_{k+1}, then ∂ĥ_{k+1}
+        self.h = np.zeros((T + 1, B, H), dtype)
+        self.gate = np.empty_like(self.a)
+        self.tmp, self.zero, self.ones = np.empty((B, H), dtype), np.zeros((B, H), dtype), \
+            np.ones(T * B, dtype)
+        self.a_rows, self.h_rows, self.gate_rows = list(self.a), list(self.h), list(self.gate)
+        self.m, self.v = np.zeros(self.theta.size), np.zeros(self.theta.size)
+        self.t, self.lr, self.beta1, self.beta2, self.eps = 0, lr, beta1, beta2, eps
+
+    def step(self, xs, targets):
+        T, B, D = xs.shape
+        H = self.W_hh.shape[0]
+        a, h, a_rows, h_rows, tmp = self.a, self.h, self.a_rows, self.h_rows, self.tmp
+        np.dot(xs.reshape(T * B, D), self.W_hx.T, out=a.reshape(T * B, H))
+        a += self.b_h
+        W_hh_T = np.ascontiguousarray(self.W_hh.T)
+        for k in range(T):
+            np.dot(h_rows[k], W_hh_T, out=tmp)
+            np.add(a_rows[k], tmp, out=a_rows[k])
+            np.maximum(a_rows[k], self.zero, out=h_rows[k + 1])
+        r = np.dot(h[T], self.W_yh.T)
+        r -= targets
+        r /= B                                         # ∂y_T of the batch-mean loss
+        np.greater(a, 0, out=self.gate)
+        g_rows = a_rows                                # ∂ĥ overwrites ĥ, row by row
+        np.dot(r, self.W_yh, out=tmp)
+        np.multiply(tmp, self.gate_rows[T - 1], out=g_rows[T - 1])
+        for k in range(T - 2, -1, -1):
+            np.dot(g_rows[k + 1], self.W_hh, out=tmp)
+            np.multiply(tmp, self.gate_rows[k], out=g_rows[k])
+        g_flat = a.reshape(T * B, H)
+        np.dot(g_flat.T, h[:-1].reshape(T * B, H), out=self.gW_hh)
+        np.dot(g_flat.T, xs.reshape(T * B, D), out=self.gW_hx)
+        np.dot(self.ones, g_flat, out=self.gb_h)
+        np.dot(r.T, h[T], out=self.gW_yh)
+        g = self.grad.astype(np.float64)
+        norm = np.sqrt(np.dot(g, g))
+        if norm > 1.0:
+            g *= 1.0 / norm
+        self.t += 1
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * g
+        self.v *= self.beta2
+        self.v += (1 - self.beta2) * g * g
+        step = self.lr * (self.m / (1 - self.beta1 ** self.t)) / (
+            np.sqrt(self.v / (1 - self.beta2 ** self.t)) + self.eps)
+        self.theta -= step.astype(self.theta.dtype)
+
+
+def matrix_products_alone(params, T, B, repeats=50):
+    """Seconds per step of only the matrix products a training step needs (the T-step loops'
+    T + T - 1 small products and ∂W_hh): a floor that no numpy trainer goes below."""
+    H, D = params.n_hidden, params.n_input
+    rng = np.random.default_rng(0)
+    h = rng.random((T + 1, B, H)).astype(params.dtype)
+    W = np.array(params.W_hh)
+    out, rows = np.empty((B, H), params.dtype), list(h)
+    times = []
     for _ in range(repeats):
-        feed = iter(batches * 2)
+        start = time.perf_counter()
+        for k in range(2 * T - 1):
+            np.dot(rows[k % T], W, out=out)
+        np.dot(h[1:].reshape(T * B, H).T, h[:-1].reshape(T * B, H))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def throughput(rounds=15, steps=100, T=50, B=32):
+    """Sequences per second of rnnlib's train, its gradients alone, and the yardstick,
+    interleaved round by round; the median per-round ratio train ÷ yardstick (time)."""
+    params = rnnlib.init_params(2, 64, 1, init="identity", seed=0, dtype=np.float32)
+    batches = [tasks.adding_problem(B, T, np.random.default_rng(i)) for i in range(steps)]
+    batches = [(x.astype(np.float32), y.astype(np.float32)) for x, y in batches]
+    times = {"train": [], "gradients": [], "yardstick": []}
+    for _ in range(rounds):
+        feed = iter(batches)
         start = time.perf_counter()
         train(params, lambda rng: next(feed), steps=steps, clip_norm=1.0, log_every=steps)
-        rates.append(32 * steps / (time.perf_counter() - start))
+        times["train"].append(time.perf_counter() - start)
         weights = {n: np.array(getattr(params, n)) for n in optim.NAMES}
-        workspace = Workspace(50, (32,), 2, 64, 1, np.float32)
         start = time.perf_counter()
         for x, y in batches:
-            batch_gradients(weights, x, y, workspace=workspace)
-        grad_rates.append(32 * steps / (time.perf_counter() - start))
-    return statistics.median(rates), statistics.median(grad_rates)
+            batch_gradients(weights, x, y)
+        times["gradients"].append(time.perf_counter() - start)
+        lean = LeanTrainer(params, T, B)
+        start = time.perf_counter()
+        for x, y in batches:
+            lean.step(x, y)
+        times["yardstick"].append(time.perf_counter() - start)
+    rates = {name: B * steps / statistics.median(ts) for name, ts in times.items()}
+    ratio = statistics.median(a / b for a, b in zip(times["train"], times["yardstick"]))
+    floor = B / matrix_products_alone(params, T, B)
+    return rates, ratio, floor
+
+
+def same_numbers_as_the_yardstick(steps=20, T=50, B=32):
+    """Largest relative difference of the weights after ``steps`` steps of train and of the
+    yardstick, from the same start on the same batches (float64)."""
+    params = rnnlib.init_params(2, 64, 1, init="identity", seed=0)
+    batches = [tasks.adding_problem(B, T, np.random.default_rng(i)) for i in range(steps)]
+    feed = iter(batches)
+    trained, _ = train(params, lambda rng: next(feed), steps=steps, clip_norm=1.0)
+    lean = LeanTrainer(params, T, B)
+    for x, y in batches:
+        lean.step(x, y)
+    ours = np.concatenate([np.ravel(getattr(trained, n)) for n in optim.NAMES])
+    return float(np.max(np.abs(ours - lean.theta)) / np.max(np.abs(lean.theta)))
 
 
 def time_to_learn(seed=0):
@@ -54,9 +162,13 @@ def main():
         for info in threadpool_info():
             print(f"BLAS: {info.get('internal_api')} {info.get('version')}, "
                   f"kernel {info.get('architecture')}, threads {info.get('num_threads')}")
-        rate, grad_rate = throughput()
+        print(f"yardstick agrees with train to {same_numbers_as_the_yardstick():.1e} "
+              "(largest relative weight difference after 20 steps, float64)")
+        rates, ratio, floor = throughput()
         print(f"training (fwd + bwd + Adam, clipped) at T=50, B=32, H=64, float32: "
-              f"{rate:,.0f} sequences/s;  gradients alone: {grad_rate:,.0f} sequences/s")
+              f"{rates['train']:,.0f} sequences/s; gradients alone {rates['gradients']:,.0f}; "
+              f"lean numpy yardstick {rates['yardstick']:,.0f}; train ÷ yardstick (time) "
+              f"{ratio:.2f}; matrix products alone {floor:,.0f} sequences/s")
         for seed in (0, 1, 2):
             seconds, steps, mse = time_to_learn(seed)
             verdict = "< 1/60 after" if mse < 1 / 60 else ">= 1/60, not reached in"

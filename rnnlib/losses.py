@@ -142,13 +142,13 @@ def overflow_error(h):
 
 
 def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squared_error",
-                        loss_at="all", dy_scale=1.0, dx=True):
+                        loss_at="all", divide_by=1, dx=True):
     """Forward pass, loss, ∂y and BPTT on the arrays of Workspace ``ws``, unchecked: the one
     path behind :func:`loss_and_grads` and the trainer.
 
     Arrays as for :func:`rnnlib.model.forward_into`; targets: checked, in the layout of the
-    module docstring. ``dy_scale`` multiplies ∂y (the trainer passes 1/B for a batch-mean
-    loss). Returns (E, dy, grads): E the loss (not scaled) as a float; dy (T+1, [B,] O) = ∂y_t
+    module docstring. ``divide_by``: ∂y is divided by it (the trainer passes B, for the
+    batch-mean loss). Returns (E, dy, grads): E the loss (not scaled) as a float; dy (T+1, [B,] O) = ∂y_t
     with row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone; grads the dict of
     :func:`rnnlib.bptt.backward_into`. If the outputs overflowed, E is inf or NaN and grads is
     None: the backward pass is not run. With ``loss_at="last"`` only y_T is computed, and the
@@ -172,8 +172,8 @@ def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squ
         E, dy_rows[...] = cross_entropy(y, targets)
     if not np.isfinite(E):                             # inf or NaN in some y_t
         return E, dy, None
-    if dy_scale != 1.0:
-        dy_rows *= dy_scale
+    if divide_by != 1:
+        dy_rows /= divide_by
     np.greater(ws.h, 0, out=ws.for_backward().gate)    # ReLU'(ĥ_t) = 1[h_t > 0] = 1[ĥ_t > 0]
     grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last, dx=dx)
     return E, dy, grads

@@ -1,5 +1,6 @@
-"""Optimisers and gradient clipping, in plain numpy, on dicts of arrays keyed like Params
-("W_hh", "W_hx", "b_h", "W_yh").
+"""Optimisers and gradient clipping, in plain numpy, on dicts of arrays: keyed like Params
+("W_hh", "W_hx", "b_h", "W_yh"), or any other names. An optimiser keeps its state per name;
+its arithmetic is entry by entry, so the trainer may pass all the weights as one flat vector.
 
 The trainer owns the weight arrays it updates (copies of the caller's Params), so an optimiser
 step may update them in place without ever touching the caller's arrays. Clipping returns new
@@ -51,7 +52,7 @@ class SGD:
 
     def step(self, weights, grads):
         """Update ``weights`` (the trainer's own arrays) in place."""
-        for name in NAMES:
+        for name in grads:
             v = self.velocity.setdefault(name, np.zeros_like(weights[name]))
             v *= self.momentum
             v += grads[name]
@@ -69,7 +70,7 @@ class RMSprop:
 
     def step(self, weights, grads):
         """Update ``weights`` (the trainer's own arrays) in place."""
-        for name in NAMES:
+        for name in grads:
             g = grads[name].astype(np.float64)
             v = self.v.setdefault(name, np.zeros(g.shape))
             v *= self.rho
@@ -101,7 +102,7 @@ class Adam:
         """Update ``weights`` (the trainer's own arrays) in place."""
         self.t += 1
         correction1, correction2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
-        for name in NAMES:
+        for name in grads:
             g = grads[name].astype(np.float64)
             m = self.m.setdefault(name, np.zeros(g.shape))
             v = self.v.setdefault(name, np.zeros(g.shape))

@@ -4,7 +4,7 @@ import pytest
 
 import rnnlib
 from rnnlib import optim, tasks, truncation
-from rnnlib.model import Workspace
+from rnnlib import train as train_module
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -25,19 +25,29 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
 
 
-def test_batch_gradients_reusing_a_workspace_returns_new_arrays():
+def test_batch_gradients_returns_new_arrays_though_its_workspace_is_reused():
     p, xs, _, _ = make_problem(T=5, B=4, D=3, H=6, O=2, bias=0.2)
     weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
     rng = np.random.default_rng(0)
-    ws = Workspace(5, (4,), 3, 6, 2, np.float64)
-    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)), workspace=ws)
+    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)))
     kept = {n: g.copy() for n, g in first[1].items()}
     targets = rng.standard_normal((5, 4, 2))
-    second = batch_gradients(weights, -xs, targets, "all", workspace=ws)
+    second = batch_gradients(weights, -xs, targets, "all")
     for n in optim.NAMES:
         np.testing.assert_array_equal(first[1][n], kept[n], err_msg=n)   # not overwritten
         np.testing.assert_array_equal(second[1][n], batch_gradients(weights, -xs, targets,
                                                                     "all")[1][n], err_msg=n)
+
+
+def test_flat_weights_are_named_views_of_one_copy():
+    p = rnnlib.init_params(3, 5, 2, seed=0)
+    theta, weights = train_module.flat_weights(p)
+    assert theta.shape == (5 * 5 + 5 * 3 + 5 + 2 * 5,)
+    for n in optim.NAMES:
+        np.testing.assert_array_equal(weights[n], getattr(p, n), err_msg=n)
+        assert np.shares_memory(weights[n], theta) and weights[n].flags.c_contiguous
+    theta[:] = 0                                          # the views follow θ; Params do not
+    assert not any(weights[n].any() for n in optim.NAMES) and p.W_hh.any()
 
 
 def test_train_names_a_batch_of_the_wrong_shape():
@@ -292,3 +302,25 @@ def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
                                                       targets.astype(np.float32))
     assert loss64 == loss32 and grads64["W_hh"].dtype == np.float32
     np.testing.assert_array_equal(grads64["W_hh"], grads32["W_hh"])
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: optim.Adam(lr=0.01),
+                                            lambda: optim.SGD(lr=0.01, momentum=0.9),
+                                            lambda: optim.RMSprop(lr=0.01)])
+def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer):
+    # train keeps θ as one flat vector; written out here per named array with the public
+    # pieces (batch_gradients, clipping by value then by norm, the optimiser), 6 steps agree.
+    params = rnnlib.init_params(2, 6, 1, seed=3)
+    batches = [tasks.adding_problem(5, 7, np.random.default_rng(i)) for i in range(6)]
+    feed = iter(batches)
+    trained, _ = train(params, lambda rng: next(feed), steps=6, optimizer=make_optimizer(),
+                       clip_value=0.5, clip_norm=0.3)
+    weights = {n: np.array(getattr(params, n)) for n in optim.NAMES}
+    opt = make_optimizer()
+    for xs, targets in batches:
+        _, grads, _ = batch_gradients(weights, xs, targets)
+        grads, _ = optim.clip_global_norm(optim.clip_by_value(grads, 0.5), 0.3)
+        opt.step(weights, grads)
+    for n in optim.NAMES:
+        assert rel_err(getattr(trained, n), weights[n]) < 1e-12, n
+        assert rel_err(getattr(trained, n), getattr(params, n)) > 1e-3, n   # it did move
