@@ -142,15 +142,16 @@ def overflow_error(h):
 
 
 def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squared_error",
-                        loss_at="all", divide_by=1, dx=True):
+                        loss_at="all", divide_by=1, histories=True):
     """Forward pass, loss, ∂y and BPTT on the arrays of Workspace ``ws``, unchecked: the one
     path behind :func:`loss_and_grads` and the trainer.
 
     Arrays as for :func:`rnnlib.model.forward_into`; targets: checked, in the layout of the
     module docstring. ``divide_by``: ∂y is divided by it (the trainer passes B, for the
-    batch-mean loss). Returns (E, dy, grads): E the loss (not scaled) as a float; dy (T+1, [B,] O) = ∂y_t
-    with row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone; grads the dict of
-    :func:`rnnlib.bptt.backward_into`. If the outputs overflowed, E is inf or NaN and grads is
+    batch-mean loss). Returns (E, dy, grads): E the loss (not divided) as a float; dy
+    (T+1, [B,] O) = ∂y_t with row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone;
+    grads the dict of :func:`rnnlib.bptt.backward_into` (with ``histories``, ∂x too, and
+    ws.dh, ws.dh_hat hold ∂h_t, ∂ĥ_t). If the outputs overflowed, E is inf or NaN and grads is
     None: the backward pass is not run. With ``loss_at="last"`` only y_T is computed, and the
     backward loop skips the output path before T.
     """
@@ -174,8 +175,9 @@ def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squ
         return E, dy, None
     if divide_by != 1:
         dy_rows /= divide_by
-    np.greater(ws.h, 0, out=ws.for_backward().gate)    # ReLU'(ĥ_t) = 1[h_t > 0] = 1[ĥ_t > 0]
-    grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last, dx=dx)
+    np.greater(ws.h, 0, out=ws.for_backward(histories).gate)   # ReLU'(ĥ_t) = 1[h_t > 0]
+    grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last,
+                          histories=histories)
     return E, dy, grads
 
 
@@ -196,7 +198,8 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     ws = Workspace.recent(T, xs.shape[1:-1], params.n_input, params.n_hidden, params.n_output,
                           params.dtype)
     E, dy, g = loss_and_grads_into(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
-                                   targets, ws, loss=loss, loss_at=loss_at, dx=histories)
+                                   targets, ws, loss=loss, loss_at=loss_at,
+                                   histories=histories)
     if g is None:
         raise overflow_error(ws.h)
     if not histories:

@@ -68,7 +68,7 @@ def batch_gradients(weights, xs, targets, loss_at="last"):
     T, B, D = xs.shape
     ws = Workspace.recent(T, (B,), D, W_hh.shape[0], W_yh.shape[0], W_hh.dtype)
     E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, ws.for_forward().zeros, targets,
-                                  ws, loss_at=loss_at, divide_by=B, dx=False)
+                                  ws, loss_at=loss_at, divide_by=B, histories=False)
     grads = None if g is None else {name: g["d" + name] for name in NAMES}
     return E / B, grads, 2.0 * E / targets.size
 
