@@ -53,8 +53,7 @@ _BUFFERS = {}       # the yardstick's arrays and row lists, per problem size (se
 
 def _buffers(T, batch, D, H, O, dtype):
     """The arrays of lean_numpy for one size, made once: a (T, [B,] H) ĥ_{k+1}, h (T+1, [B,] H),
-    g (T, [B,] H) for W_yhᵀ ∂y then ∂ĥ, gate, the step's product, the zero row, T·B ones (∂b_h
-    as a product: faster than sum), row lists."""
+    g (T, [B,] H) for W_yhᵀ ∂y then ∂ĥ, gate, the step's product, the zero row, row lists."""
     key = (T, batch, D, H, O, np.dtype(dtype))
     if key not in _BUFFERS:
         row = batch + (H,)
@@ -62,7 +61,7 @@ def _buffers(T, batch, D, H, O, dtype):
         g, gate = np.empty_like(a), np.empty_like(a)
         _BUFFERS.clear()
         _BUFFERS[key] = (a, h, g, gate, np.empty(row, dtype), np.zeros(row, dtype),
-                         np.ones(a.size // H, dtype), list(a), list(h), list(g), list(gate))
+                         list(a), list(h), list(g), list(gate))
     return _BUFFERS[key]
 
 
@@ -76,7 +75,7 @@ def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets, dx=False):
     """
     T, D, H, O = xs.shape[0], W_hx.shape[1], W_hh.shape[0], W_yh.shape[0]
     n = xs.size // D                                   # T·B
-    a, h, g, gate, tmp, zero, ones, a_rows, h_rows, g_rows, gate_rows = _buffers(
+    a, h, g, gate, tmp, zero, a_rows, h_rows, g_rows, gate_rows = _buffers(
         T, xs.shape[1:-1], D, H, O, xs.dtype)          # a[k] = ĥ_{k+1}, h[t] = h_t
     np.dot(xs.reshape(n, D), W_hx.T, out=a.reshape(n, H))
     a += b_h
@@ -99,7 +98,7 @@ def lean_numpy(W_hh, W_hx, b_h, W_yh, xs, targets, dx=False):
         np.multiply(g_rows[k], gate_rows[k], out=g_rows[k])
     g_flat = g.reshape(n, H)
     grads = (E, np.dot(g_flat.T, h[:-1].reshape(n, H)), np.dot(g_flat.T, xs.reshape(n, D)),
-             np.dot(ones, g_flat), np.dot(r.T, h_out), np.dot(g_rows[0], W_hh))
+             g_flat.sum(axis=0), np.dot(r.T, h_out), np.dot(g_rows[0], W_hh))
     return grads + (np.dot(g_flat, W_hx).reshape(xs.shape),) if dx else grads
 
 

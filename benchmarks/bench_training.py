@@ -26,7 +26,7 @@ from rnnlib.train import batch_gradients, train
 class LeanTrainer:
     """The yardstick: one training step (forward, squared error at t = T, BPTT, clipping at
     global norm 1, Adam with float64 moments) written apart from rnnlib, as lean as numpy
-    allows: arrays made once, weights and gradients in one flat vector, ∂b_h as a product.
+    allows: arrays made once, weights and gradients in one flat vector.
     Same numbers as rnnlib's trainer (checked in ``main``)."""
 
     def __init__(self, params, T, B, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -43,8 +43,7 @@ class LeanTrainer:
         self.a = np.empty((T, B, H), dtype)            # a[k] = ĥ_{k+1}, then ∂ĥ_{k+1}
         self.h = np.zeros((T + 1, B, H), dtype)
         self.gate = np.empty_like(self.a)
-        self.tmp, self.zero, self.ones = np.empty((B, H), dtype), np.zeros((B, H), dtype), \
-            np.ones(T * B, dtype)
+        self.tmp, self.zero = np.empty((B, H), dtype), np.zeros((B, H), dtype)
         self.a_rows, self.h_rows, self.gate_rows = list(self.a), list(self.h), list(self.gate)
         self.m, self.v = np.zeros(self.theta.size), np.zeros(self.theta.size)
         self.t, self.lr, self.beta1, self.beta2, self.eps = 0, lr, beta1, beta2, eps
@@ -73,7 +72,7 @@ class LeanTrainer:
         g_flat = a.reshape(T * B, H)
         np.dot(g_flat.T, h[:-1].reshape(T * B, H), out=self.gW_hh)
         np.dot(g_flat.T, xs.reshape(T * B, D), out=self.gW_hx)
-        np.dot(self.ones, g_flat, out=self.gb_h)
+        np.sum(g_flat, axis=0, out=self.gb_h)
         np.dot(r.T, h[T], out=self.gW_yh)
         g = self.grad.astype(np.float64)
         norm = np.sqrt(np.dot(g, g))

@@ -31,7 +31,6 @@ Vectors are the last axis. A batch of vectors ``v`` of shape ``(B, n)`` is a sta
 vectors, so the column-vector product ``W v`` of the notes is computed as ``v @ W.T``;
 :func:`matvec` says so once.
 """
-import math
 import threading
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar
@@ -285,7 +284,7 @@ class Workspace:
 
     Workspace(T, batch, D, H, O, dtype), batch = () or (B,). :meth:`for_forward` makes
     ``h_hat``, ``h`` (T+1, [B,] H) and ``y`` (T+1, [B,] O); :meth:`for_backward` makes ``gate``
-    (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``ones`` (T·B,), ``dh`` and ``dh_hat`` (T+1, [B,] H)
+    (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``dh`` and ``dh_hat`` (T+1, [B,] H)
     (or, without histories, ``g``). ``*_rows`` are
     the lists of their rows (``h_rows[t]`` is ``h[t]``): making the list costs about 0.1 µs a
     row, a lookup a tenth of the 0.3 µs of ``h[t]``, and the loops use each row two or three
@@ -343,14 +342,13 @@ class Workspace:
         return ws
 
     def for_backward(self, histories=True):
-        """Make the backward arrays, once: ``gate`` and ``ones``, and either ``dh`` and
+        """Make the backward arrays, once: ``gate``, and either ``dh`` and
         ``dh_hat`` (again after they were handed out) or, with ``histories=False``, ``g``
         (T+1, [B,] H), in which ∂ĥ_t overwrites ∂h_t row by row. Returns self."""
         T, batch, _, H, _, dtype = self.key
         if self.gate is None:
             self.gate = np.empty((T + 1, *batch, H), dtype)
             self.gate_rows = list(self.gate)
-            self.ones = np.ones(T * math.prod(batch), dtype)   # sums over time and batch
         if histories and self.dh is None:
             self.dh, self.dh_hat = np.empty_like(self.gate), np.empty_like(self.gate)
             self.dh_hat[0] = 0                             # ĥ_0 does not exist; never written
