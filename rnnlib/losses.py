@@ -189,8 +189,9 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     Returns (E as a float, :class:`rnnlib.Grads`). ``histories=False``: the Grads has dx, dh,
     dh_hat and dy set to None, for callers that need only the parameter gradients and ∂h_0.
     The same numbers as :func:`rnnlib.forward`, :func:`loss_from_trace` and
-    :func:`rnnlib.backward`, by :func:`loss_and_grads_into` on one new Workspace; argument
-    checks cost a fixed number of numpy calls, whatever T.
+    :func:`rnnlib.backward`, by :func:`loss_and_grads_into` on the calling thread's reused
+    :meth:`rnnlib.model.Workspace.recent` (the returned arrays are never overwritten by a later
+    call); argument checks cost a fixed number of numpy calls, whatever T.
     """
     xs, h0 = check_inputs(params, xs, h0, copy=False)
     targets = check_targets(targets, xs.shape, params.n_output, params.dtype, loss, loss_at)
