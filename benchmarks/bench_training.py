@@ -27,7 +27,7 @@ class LeanTrainer:
     """The yardstick: one training step (forward, squared error at t = T, BPTT, clipping at
     global norm 1, Adam with float64 moments) written apart from rnnlib, as lean as numpy
     allows: arrays made once, weights and gradients in one flat vector.
-    Same numbers as rnnlib's trainer (checked in ``main``)."""
+    Same numbers as rnnlib's trainer (``main`` stops if they differ by more than 1e-12)."""
 
     def __init__(self, params, T, B, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         D, H, O, dtype = params.n_input, params.n_hidden, params.n_output, params.dtype
@@ -161,7 +161,9 @@ def main():
         for info in threadpool_info():
             print(f"BLAS: {info.get('internal_api')} {info.get('version')}, "
                   f"kernel {info.get('architecture')}, threads {info.get('num_threads')}")
-        print(f"yardstick agrees with train to {same_numbers_as_the_yardstick():.1e} "
+        difference = same_numbers_as_the_yardstick()
+        assert difference < 1e-12, f"the yardstick disagrees with train: {difference:.2g}"
+        print(f"yardstick agrees with train to {difference:.1e} "
               "(largest relative weight difference after 20 steps, float64)")
         rates, ratio, floor = throughput()
         print(f"training (fwd + bwd + Adam, clipped) at T=50, B=32, H=64, float32: "

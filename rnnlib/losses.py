@@ -137,8 +137,8 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
 
 def overflow_error(h):
     """The error for a forward pass whose outputs overflowed; h: the states (T+1, [B,] H)."""
-    return ValueError("the forward pass overflowed: the outputs y_t hold inf or NaN (largest |h_t| "
-                      f"{np.nanmax(np.abs(h)):.3g}); use smaller weights or inputs")
+    return ValueError("the forward pass overflowed: the states or outputs hold inf or NaN "
+                      f"(largest |h_t| {np.nanmax(np.abs(h)):.3g}); use smaller weights or inputs")
 
 
 def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squared_error",
@@ -170,7 +170,8 @@ def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squ
         np.subtract(y, targets, out=dy_rows)           # ∂y_t = y_t − target_t
         E = 0.5 * float(np.vdot(dy_rows, dy_rows))
     else:
-        E, dy_rows[...] = cross_entropy(y, targets)
+        with np.errstate(invalid="ignore", over="ignore"):   # overflow is reported below
+            E, dy_rows[...] = cross_entropy(y, targets)
     if not np.isfinite(E):                             # inf or NaN in some y_t
         return E, dy, None
     if divide_by != 1:
@@ -188,7 +189,7 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     params: Params; xs: (T, [B,] D); targets: see the module docstring; h0: ([B,] H) or None.
     Returns (E as a float, :class:`rnnlib.Grads`). ``histories=False``: the Grads has dx, dh,
     dh_hat and dy set to None, for callers that need only the parameter gradients and ∂h_0.
-    The same numbers as :func:`rnnlib.forward`, :func:`loss_from_trace` and
+    The same numbers, to rounding, as :func:`rnnlib.forward`, :func:`loss_from_trace` and
     :func:`rnnlib.backward`, by :func:`loss_and_grads_into` on the calling thread's reused
     :meth:`rnnlib.model.Workspace.recent` (the returned arrays are never overwritten by a later
     call); argument checks cost a fixed number of numpy calls, whatever T.
@@ -201,7 +202,9 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     E, dy, g = loss_and_grads_into(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
                                    targets, ws, loss=loss, loss_at=loss_at,
                                    histories=histories)
-    if g is None:
+    # E is inf or NaN if any y_t is; with loss_at="last" a state h_t can overflow while y_T
+    # stays finite (a ReLU maps -inf to 0), and then h_t's column of ∂W_hh is not finite
+    if g is None or (not np.isfinite(g["dW_hh"]).all() and not np.isfinite(ws.h).all()):
         raise overflow_error(ws.h)
     if not histories:
         return E, Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)

@@ -306,13 +306,6 @@ class Workspace:
         self.scratch = np.empty((*batch, H), dtype)     # one step's W_hh h_t or W_hhᵀ ∂ĥ_{t+1}
         self.h = self.gate = self.dh = self.g = None
 
-    @classmethod
-    def reuse(cls, workspace, T, batch, D, H, O, dtype):
-        """``workspace`` if it has this size and dtype, else a new Workspace."""
-        key = (T, tuple(batch), D, H, O, np.dtype(dtype))
-        return workspace if workspace is not None and workspace.key == key else \
-            cls(T, batch, D, H, O, dtype)
-
     def for_forward(self):
         """Make the forward arrays, once. Returns self."""
         if self.h is None:
@@ -340,8 +333,10 @@ class Workspace:
         Callers hand out none of its arrays, except through :meth:`hand_out_histories`: a
         result never aliases what the next call overwrites.
         """
-        ws = cls.reuse(getattr(_recent, "workspace", None), T, batch, D, H, O, dtype)
-        _recent.workspace = ws
+        key = (T, tuple(batch), D, H, O, np.dtype(dtype))
+        ws = getattr(_recent, "workspace", None)
+        if ws is None or ws.key != key:
+            ws = _recent.workspace = cls(T, batch, D, H, O, dtype)
         return ws
 
     def for_backward(self, histories=True):

@@ -116,10 +116,14 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     """Train ``params`` on minibatches; returns (trained Params, History).
 
     make_batch(rng) -> (xs (T, B, D), targets): e.g. lambda rng: tasks.adding_problem(32, 100, rng).
-    optimizer: an object with ``lr`` and ``step(weights, grads)`` (default Adam(lr=1e-3)).
+    optimizer: an object with ``lr`` and ``step(weights, grads)`` (default Adam(lr=1e-3)). It
+    is given all weights as one flat vector θ, ``step({"θ": θ}, {"θ": gradient})``, and updates
+    θ in place; so its state is keyed "θ" (e.g. ``adam.m["θ"]``), and an optimiser that must
+    tell the arrays apart (say, to decay only the W's) is not served by this trainer.
     clip_norm / clip_value: clip the batch-mean gradient by global norm / by value.
     probe: an (xs, targets) batch whose ‖∂h_t‖ profile is recorded at step 0 and every
-    ``probe_every`` steps. stop_below: stop once the mean MSE of the last 10 logged steps is
+    ``probe_every`` steps (a probe of another size than the batches makes the next step
+    allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`). stop_below: stop once the mean MSE of the last 10 logged steps is
     below this value. Stops with TrainingDiverged if the loss or a gradient is not finite.
     The caller's params are never modified: the trainer works on its own copies.
     """

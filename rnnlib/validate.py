@@ -44,11 +44,10 @@ def check_finite(name, arr):
     if finite.all():
         return
     bad = ~finite
-    if bad.any():
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{name} must be finite; got {int(bad.sum())} NaN/inf value(s), the first at "
-            f"index {first if arr.ndim else '()'} ({arr[first] if arr.ndim else arr})")
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    raise ValueError(
+        f"{name} must be finite; got {int(bad.sum())} NaN/inf value(s), the first at "
+        f"index {first if arr.ndim else '()'} ({arr[first] if arr.ndim else arr})")
 
 
 def check_option(name, value, allowed):

@@ -141,7 +141,11 @@ BAD = {
                       TypeError, r"targets has dtype float32 but the parameters are float64"),
     "forward overflowed": (lambda: rnnlib.loss_and_grads(
         rnnlib.Params(np.eye(1), [[10.0]], [0.0], [[10.0]]), np.full((3, 1), 1e307),
-        np.zeros((3, 1))), ValueError, r"the forward pass overflowed: the outputs y_t hold inf or NaN"),
+        np.zeros((3, 1))), ValueError, r"the forward pass overflowed: the states or outputs hold inf or NaN"),
+    # h_1 overflows, then a closed gate maps it to 0: y_T and so E stay finite
+    "state overflowed, loss finite": (lambda: rnnlib.loss_and_grads(
+        rnnlib.Params([[-1.0]], [[10.0]], [0.0], [[1.0]]), np.array([[1e308], [0.1], [0.1]]),
+        np.zeros(1), loss_at="last"), ValueError, r"the forward pass overflowed"),
     # the public loss functions
     "squared_error shape": (lambda: rnnlib.squared_error(np.zeros(2), np.ones((3, 2))),
                             ValueError, r"target must have the shape of y, \(2,\); got \(3, 2\)"),
@@ -195,6 +199,7 @@ BAD = {
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered")
+@pytest.mark.filterwarnings("ignore:invalid value encountered")   # the overflowed passes
 @pytest.mark.parametrize("call, error, message", BAD.values(), ids=BAD.keys())
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
