@@ -13,8 +13,10 @@ Extreme settings (scale 0, scales that overflow, T = 1, every unit dead) draw a 
 valid figure, never a traceback.
 
 Speed: an explorer keeps its figure and, when a control changes only the data, puts the new
-data into the existing artists (set_data, set_clim, set_text) and renders once; it builds a
-new figure only when the structure changes (T, or a message instead of a picture).
+data into the existing artists (set_data, set_clim, set_text); it builds a new figure only when
+the structure changes (T). It then paints only the artists that change (``mask_changing``,
+``gradient_flow_changing``) over a kept picture of the rest (rnnlib.blitting): a full draw
+lays out every text of the figure again, and that was most of an update's time.
 """
 import base64
 import html
@@ -27,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import analysis, plotting
+from .blitting import Blitter, changing_y_axis
 from .bptt import backward
 from .gradcheck import random_upstream
 from .model import INITS, forward, init_params
@@ -121,6 +124,16 @@ def draw_masks(fig, settings, n_hidden=32):
     return fig
 
 
+def mask_changing(fig):
+    """The artists of a :func:`draw_masks` figure that change with the settings: the masks,
+    the dead-unit marks and their legend entry, the per-step fractions, the summary line, and
+    the frames drawn over the changing data."""
+    ax_mask, ax_frac = fig.axes
+    return [ax_mask.images[0], *ax_mask.texts, *ax_mask.get_lines(), ax_mask.get_legend(),
+            *ax_mask.spines.values(), *ax_frac.get_lines(), *ax_frac.spines.values(),
+            fig.texts[0]]
+
+
 def mask_explorer_figure(n_hidden=32, **settings):
     """The mask explorer's picture for one setting (a message figure when there is none).
     Returns a Figure."""
@@ -193,6 +206,15 @@ def draw_gradient_flow(fig, settings, n_hidden=32):
     return fig
 
 
+def gradient_flow_changing(fig):
+    """The artists of a :func:`draw_gradient_flow` figure that change with the settings: both
+    log-scale panels' y axes, lines and legends, the first panel's title (loss at), the heat
+    map with its whole colour bar (its ticks follow the colour limits), the summary line."""
+    ax_norm, ax_heat, ax_jac, bar = fig.axes
+    return [*changing_y_axis(ax_norm), ax_norm.title, ax_heat.images[0],
+            *ax_heat.spines.values(), bar, *changing_y_axis(ax_jac), fig.texts[0]]
+
+
 def gradient_flow_figure(n_hidden=32, loss_at="all", **settings):
     """The gradient-flow explorer's picture for one setting (a message figure when there is
     none). Returns a Figure."""
@@ -216,9 +238,13 @@ def png_bytes(fig):
 
 def picture_output(fig, text="the explorer's picture"):
     """One Output-widget output showing fig as a PNG (a display_data dict)."""
+    return png_output(png_bytes(fig), text)
+
+
+def png_output(png, text="the explorer's picture"):
+    """One Output-widget output showing PNG bytes (a display_data dict)."""
     return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(png_bytes(fig)).decode("ascii"),
-                     "text/plain": text}}
+            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}}
 
 
 def message_output(text):
@@ -322,14 +348,17 @@ GRID_AREAS = '"scale scale init" "bias bias seed" "amplitude amplitude loss_at" 
 
 class Explorer(w.VBox):
     """Controls, a help line and the picture. ``draw(fig, settings)`` (draw_masks or
-    draw_gradient_flow) draws into the explorer's one figure, or returns a message.
+    draw_gradient_flow) draws into the explorer's one figure, or returns a message;
+    ``changing(fig)`` lists the artists that an update may change (mask_changing or
+    gradient_flow_changing), the only ones painted anew.
 
     Its plain-text form (what a notebook shows before the cell has run) is PLAIN_TEXT."""
 
-    def __init__(self, draw, controls):
-        self.draw, self.controls = draw, controls
+    def __init__(self, draw, changing, controls):
+        self.draw, self.changing, self.controls = draw, changing, controls
         self.fig = Figure(figsize=FIGSIZE, dpi=DPI)      # not pyplot's: never shown twice
         FigureCanvasAgg(self.fig)
+        self.blitter = Blitter(self.fig)
         self.picture = w.Output()
         grid = w.GridBox(list(controls.values()), layout=w.Layout(
             grid_template_columns="repeat(3, minmax(0, 1fr))", grid_template_areas=GRID_AREAS,
@@ -354,14 +383,16 @@ class Explorer(w.VBox):
         if isinstance(drawn, str):
             self.picture.outputs = (message_output(drawn),)
         else:
-            self.picture.outputs = (picture_output(drawn),)
+            png = self.blitter.png(self.changing(drawn), key=drawn.get_gid(), dpi=DPI)
+            self.picture.outputs = (png_output(png),)
 
 
 def mask_explorer():
     """The ReLU mask explorer: controls for the settings above, and the mask figure."""
-    return Explorer(draw_masks, _controls(with_loss_at=False))
+    return Explorer(draw_masks, mask_changing, _controls(with_loss_at=False))
 
 
 def gradient_flow_explorer():
     """The gradient-flow explorer: the same controls plus where the loss sits."""
-    return Explorer(draw_gradient_flow, _controls(with_loss_at=True))
+    return Explorer(draw_gradient_flow, gradient_flow_changing,
+                    _controls(with_loss_at=True))
