@@ -70,7 +70,11 @@ def spectral_norms(P):
         rows, cols = (np.flatnonzero(part) for part in np.split(nonzero[members[0]], [M]))
         if rows.size == 0:                                # all zero: norm 0
             continue
-        A = P.take(cols, axis=2).take(rows, axis=1).take(members, axis=0)
+        first, last = members[0], members[-1]        # usually a run: a view, not a copy
+        stack = P[first:last + 1] if last - first + 1 == len(members) else P[members]
+        A = stack.take(cols, axis=2)
+        if rows.size < M:
+            A = A.take(rows, axis=1)
         A /= scale[members, None, None]
         At = np.swapaxes(A, 1, 2)
         gram = A @ At if rows.size < cols.size else At @ A
