@@ -97,7 +97,7 @@ class Blitter:
 
 def changing_y_axis(ax):
     """The parts of a log-scale panel that move with its data: the y axis (ticks, tick labels,
-    grid lines, and its label, which moves with the labels' width), the lines, the legend and
-    the frame (drawn above the lines)."""
-    return [ax.yaxis, *ax.get_lines(), ax.get_legend(), *ax.spines.values()]
+    grid lines, and its label, which moves with the labels' width), the lines, and the frame
+    (drawn above the lines)."""
+    return [ax.yaxis, *ax.get_lines(), *ax.spines.values()]
 
