@@ -1,7 +1,7 @@
 """Render a figure fast when only some of its artists change: blitting on the Agg canvas.
 
-An explorer update changes a few artists (lines, images, log-scale y axes, legends, the
-summary line) and leaves the rest (frames, x axes, titles, fixed legends) as they were. A full
+An explorer update changes a few artists (lines, images, log-scale y axes, some legends, the
+summary's numbers) and leaves the rest (x axes, titles, labels, fixed legends) as they were. A full
 matplotlib draw lays out and renders every text again, which is most of an update's time.
 :class:`Blitter` draws the unchanging part once into a background (the changing artists
 left out), and for each update restores that background and paints only the changing artists,
@@ -9,7 +9,8 @@ in the order a full draw paints them (figure children by zorder, then each Axes'
 zorder), so the pixels are those of a full draw.
 
 What counts as "changing" is the caller's list. A changing artist that is left out of it would
-keep its old picture: tests/test_widgets.py compares every update with a new figure.
+keep its old picture (tests/test_widgets.py compares every explorer update with a new figure),
+except an axes' limits, which are watched (below).
 The background is drawn again whenever ``key`` changes (a new figure layout) and whenever an
 axes that is drawn from the background gets new limits.
 """
