@@ -53,6 +53,7 @@ def spectral_norms(P):
     fraction of the eigenvalue work for masked Jacobian products, whose columns of the units
     off at step T are all zero.
     """
+    (P,) = check_shapes("P: S M N", P)
     P = np.asarray(P, dtype=float)
     S, M, N = P.shape
     finite = np.isfinite(P).all(axis=(1, 2))

@@ -66,6 +66,8 @@ def test_spectral_norms_with_zero_rows_and_columns_match_the_svd():
     P[4, 1:, :], P[4, :, 3:] = 0, 0        # 1 x 3
     expected = [np.linalg.svd(m, compute_uv=False)[0] for m in P]
     np.testing.assert_allclose(analysis.spectral_norms(P), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"P must have shape \(S, M, N\); got \(5, 7\)"):
+        analysis.spectral_norms(P[0])
 
 
 def test_connectivity_matches_finite_differences_of_the_last_output():
