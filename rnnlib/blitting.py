@@ -14,12 +14,12 @@ except an axes' limits, which are watched (below).
 The background is drawn again whenever ``key`` changes (a new figure layout) and whenever an
 axes that is drawn from the background gets new limits.
 """
-import io
+import struct
+import zlib
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.image import imsave
 
 
 def _by_zorder(artists):
@@ -87,13 +87,27 @@ class Blitter:
         self._paint(changing)
         return np.asarray(self.canvas.buffer_rgba())
 
-    def png(self, changing, key, dpi, compress_level=1):
-        """The figure after this update as PNG bytes (zlib level 1: a third of the encoding
-        time of the default 6, for a few kB more)."""
-        buffer = io.BytesIO()
-        imsave(buffer, self.render(changing, key), format="png", dpi=dpi,
-               pil_kwargs={"compress_level": compress_level})
-        return buffer.getvalue()
+    def png(self, changing, key):
+        """The figure after this update as PNG bytes (see :func:`png_bytes`)."""
+        return png_bytes(self.render(changing, key))
+
+
+def _chunk(kind, data):
+    """One PNG chunk: length, type, data, CRC of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bytes(rgba, level=1):
+    """PNG bytes of an RGBA image (H, W, 4) uint8, written here: every row unfiltered, then
+    zlib at level 1. PIL (what savefig uses) tries five row filters on every row: twice the
+    time (14 against 7 ms for an explorer picture) for a file no smaller (105 against 95 kB)."""
+    rgba = np.asarray(rgba, dtype=np.uint8)
+    height, width, _ = rgba.shape
+    rows = np.zeros((height, 1 + 4 * width), np.uint8)      # first byte of a row: filter 0
+    rows[:, 1:] = rgba.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(rows, level)) + _chunk(b"IEND", b""))
 
 
 def changing_y_axis(ax):

@@ -424,7 +424,7 @@ class Explorer(w.VBox):
             self.picture.outputs = (message_output(drawn),)
         else:
             artists, layout = self.changing(drawn)
-            png = self.blitter.png(artists, key=(drawn.get_gid(), layout), dpi=DPI)
+            png = self.blitter.png(artists, key=(drawn.get_gid(), layout))
             self.picture.outputs = (png_output(png),)
 
 

@@ -1,13 +1,16 @@
 """rnnlib.blitting on a small figure: a fast redraw has the pixels of a full draw, draws the
 background only when it must, and notices limits that move under a part drawn from it.
 (The explorers' own pictures are compared with new figures in tests/test_widgets.py.)"""
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 
-from rnnlib.blitting import Blitter, changing_y_axis  # noqa: E402
+from rnnlib.blitting import Blitter, changing_y_axis, png_bytes  # noqa: E402
 
 
 def figure_with_a_line():
@@ -77,3 +80,13 @@ def test_a_new_key_draws_a_new_background():
     ax.set_title("another title")                # not named as changing: the key says so
     got = blitter.render(ax.lines, key="title 2").copy()
     np.testing.assert_array_equal(got, full_draw(fig))
+
+
+def test_png_bytes_decode_to_the_same_pixels():
+    """Random pixels (every byte value, translucent ones too) and an odd width, read back by
+    PIL, which checks every chunk's CRC and the zlib stream."""
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 13, 4), dtype=np.uint8)
+    image = Image.open(io.BytesIO(png_bytes(rgba)))
+    image.load()
+    assert image.mode == "RGBA" and image.size == (13, 7)
+    np.testing.assert_array_equal(np.asarray(image), rgba)
