@@ -44,19 +44,43 @@ def jacobian_products(W_hh, mask):
 
 
 def spectral_norms(P):
-    """‖P[t]‖₂ for a stack of matrices P: (S, H, H) -> (S,).
+    """‖P[t]‖₂ for a stack of matrices P: (S, M, N) -> (S,).
 
-    Each matrix is divided by its largest entry before PᵀP is formed (and the norm multiplied
-    back), so norms from 1e-300 to 1e300 neither underflow to 0 nor overflow. Matrices with
-    inf or NaN entries get norm inf.
+    Each matrix is divided by its largest entry before its Gram matrix is formed (and the norm
+    multiplied back), so norms from 1e-300 to 1e300 neither underflow to 0 nor overflow.
+    Matrices with inf or NaN entries get norm inf. Only the nonzero rows and columns of a
+    matrix enter its Gram matrix, on the smaller side (PPᵀ or PᵀP): the same norm, and a
+    fraction of the eigenvalue work for masked Jacobian products, whose columns of the units
+    off at step T are all zero.
     """
+    (P,) = check_shapes("P: S M N", P)
     P = np.asarray(P, dtype=float)
-    finite = np.all(np.isfinite(P), axis=(-2, -1))
-    scale = np.where(finite, np.max(np.abs(np.where(np.isfinite(P), P, 0)), axis=(-2, -1)), 1.0)
-    scale = np.where(scale > 0, scale, 1.0)
-    Q = np.where(finite[..., None, None], P, 0) / scale[..., None, None]
-    largest = np.linalg.eigvalsh(np.swapaxes(Q, -1, -2) @ Q)[..., -1]
-    return np.where(finite, scale * np.sqrt(np.maximum(largest, 0)), np.inf)
+    S, M, N = P.shape
+    finite = np.isfinite(P).all(axis=(1, 2))
+    if not finite.all():
+        P = np.where(finite[:, None, None], P, 0)
+    flat = P.reshape(S, -1)                  # largest |entry|, without an |P| temporary
+    scale = np.maximum(flat.max(axis=1, initial=0), -flat.min(axis=1, initial=0))
+    largest = np.zeros(S)
+    # matrices with the same nonzero rows and columns share one batched eigenvalue call
+    nonzero = np.concatenate([P.any(axis=2), P.any(axis=1)], axis=1)      # (S, M + N)
+    groups = {}
+    for s, pattern in enumerate(nonzero):
+        groups.setdefault(pattern.tobytes(), []).append(s)
+    for members in groups.values():
+        rows, cols = (np.flatnonzero(part) for part in np.split(nonzero[members[0]], [M]))
+        if rows.size == 0:                                # all zero: norm 0
+            continue
+        first, last = members[0], members[-1]        # usually a run: a view, not a copy
+        stack = P[first:last + 1] if last - first + 1 == len(members) else P[members]
+        A = stack.take(cols, axis=2)
+        if rows.size < M:
+            A = A.take(rows, axis=1)
+        A /= scale[members, None, None]
+        At = np.swapaxes(A, 1, 2)
+        gram = A @ At if rows.size < cols.size else At @ A
+        largest[members] = np.linalg.eigvalsh(gram)[:, -1]
+    return np.where(finite, scale * np.sqrt(largest.clip(min=0)), np.inf)
 
 
 def connectivity(params, xs, h0=None):

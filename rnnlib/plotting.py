@@ -348,9 +348,11 @@ def plot_jacobian_norms(norms, sigma_max, *, ax=None,
     return fig
 
 
-def update_jacobian_norms(ax, norms, sigma_max, *, legend=None):
+def update_jacobian_norms(ax, norms, sigma_max, *, legend=None, sigma_in_label=True):
     """New data for an axes made by :func:`plot_jacobian_norms`; legend: keyword arguments
-    of its legend (default: loc="best")."""
+    of its legend (default: loc="best"). sigma_in_label=False leaves the value of σ_max out
+    of the bound's legend entry (for a figure that prints it elsewhere): the label is then the
+    same at every update, and matplotlib parses its mathtext once, not at every update."""
     norms = np.asarray(norms, dtype=float)
     T = len(norms) - 1
     t = np.arange(T + 1)
@@ -364,7 +366,8 @@ def update_jacobian_norms(ax, norms, sigma_max, *, legend=None):
     line = _artist(ax, "bound")
     line.set_data(t, bound)
     # mathtext is laid out anew for every new string: the number goes in plain text
-    line.set_label(r"bound $\sigma_{max}^{\,T-t}$" + f" (σ_max = {sigma_max:.2f})")
+    line.set_label(r"bound $\sigma_{max}^{\,T-t}$"
+                   + (f" (σ_max = {sigma_max:.2f})" if sigma_in_label else ""))
     _rescale_log(ax)
     _legend(ax, **(legend or {"loc": "best"}))
 

@@ -54,6 +54,22 @@ def test_spectral_norms_of_extreme_sizes_neither_overflow_nor_underflow():
     assert analysis.spectral_norms(np.full((1, 2, 2), np.inf))[0] == np.inf
 
 
+def test_spectral_norms_with_zero_rows_and_columns_match_the_svd():
+    """Matrices with different zero rows and columns (wide, tall, all zero, the same pattern
+    twice) against numpy's SVD: the Gram matrices are formed on the nonzero part only."""
+    rng = np.random.default_rng(1)
+    P = rng.standard_normal((8, 5, 7))
+    P[0, :, [1, 4, 5]] = 0                 # columns zero: 5 x 4
+    P[1, [0, 2, 3], :] = 0                 # rows zero: 2 x 7, Gram on the row side
+    P[2, [0, 2, 3], :] = 0                 # the same pattern as P[1]
+    P[3] = 0
+    P[4, 1:, :], P[4, :, 3:] = 0, 0        # 1 x 3
+    expected = [np.linalg.svd(m, compute_uv=False)[0] for m in P]
+    np.testing.assert_allclose(analysis.spectral_norms(P), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"P must have shape \(S, M, N\); got \(5, 7\)"):
+        analysis.spectral_norms(P[0])
+
+
 def test_connectivity_matches_finite_differences_of_the_last_output():
     p, xs, h0, _ = make_problem(T=6, H=5, O=2, bias=0.3)
     sensitivity = analysis.connectivity(p, xs, h0)
