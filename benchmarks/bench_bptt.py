@@ -15,10 +15,11 @@ squared-error loss at every step and BPTT (E and every parameter gradient) are t
 - ``torch``: ``nn.RNN(nonlinearity="relu")`` and autograd, when PyTorch is importable
   (it is not a dependency of this project), with ``torch.set_num_threads(1)``.
 
-The machine may be shared, so the implementations are interleaved inside one process: each
-round times every implementation once (in a rotating order), and a ratio is the median over
+The machine may be shared, so fast, lean, numpy and np+dx are interleaved inside one process:
+each round times each of them once, in a new random order, and a ratio is the median over
 rounds of the per-round ratio; ``best`` is lean/numpy from the fastest run of each, the
-least disturbed by other processes. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
+least disturbed by other processes. The literal loops and torch run after them, apart (they
+leave the caches cold for whatever runs next); torch/numpy is the ratio of medians. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
 median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
 two largest sizes the FLOP count of each phase is printed.
 
@@ -174,9 +175,6 @@ def bench(size, dtype, seconds):
     runs = {"fast": lambda: rnnlib.loss_and_grads(p, xs, targets),
             "lean": lambda: rnnlib.loss_and_grads(p, xs, targets, histories=False),
             "numpy": lambda: lean_numpy(*arrays), "np+dx": lambda: lean_numpy(*arrays, dx=True)}
-    torch_run = torch_runner(p, xs, targets)
-    if torch_run is not None:
-        runs["torch"] = torch_run
     # the yardstick must compute the same numbers as the library
     E, g = runs["fast"]()
     E_np, *grads_np = lean_numpy(*arrays, dx=True)
@@ -185,20 +183,26 @@ def bench(size, dtype, seconds):
         ref = getattr(g, name)
         err = np.linalg.norm(ours - ref) / max(np.linalg.norm(ref), 1e-30)
         assert err < tol, f"yardstick disagrees with rnnlib on {name}: {err:.2g}"
-    times = {name: [] for name in [*runs, "literal"]}
+    times = {name: [] for name in runs}
     t_est = sum(min(_time(f) for _ in range(2)) for f in runs.values())
     rounds = int(min(301, max(11, seconds / t_est)))
-    literal_rounds = 3 if size[0] * size[1] * size[3] ** 2 > 1e7 else 7
-    names = list(runs)
-    for r in range(rounds):                # rotate the order: no one always runs after torch
-        for name in names[r % len(names):] + names[:r % len(names)]:
+    order = np.random.default_rng(0)
+    for _ in range(rounds):
+        for name in order.permutation(list(runs)):
             times[name].append(_time(runs[name]))
-        if r < literal_rounds:
-            times["literal"].append(_time(lambda: literal(p, xs, targets)))
+    # the literal loops and torch run apart: interleaved, they leave the caches cold for
+    # whatever runs next, which costs the small sizes up to 30 %
+    literal_rounds = 3 if size[0] * size[1] * size[3] ** 2 > 1e7 else 7
+    times["literal"] = [_time(lambda: literal(p, xs, targets)) for _ in range(literal_rounds)]
+    torch_run = torch_runner(p, xs, targets)
+    if torch_run is not None:
+        torch_run()                                       # warm-up
+        times["torch"] = [_time(torch_run) for _ in range(rounds)]
     medians = {name: statistics.median(ts) for name, ts in times.items()}
     ratios = {f"{a}/{b}": statistics.median(x / y for x, y in zip(times[a], times[b]))
-              for a, b in (("fast", "np+dx"), ("lean", "numpy"), ("torch", "numpy"),
-                           ("fast", "torch")) if a in runs and b in runs}
+              for a, b in (("fast", "np+dx"), ("lean", "numpy"))}
+    if "torch" in times:                                  # not interleaved: medians' ratio
+        ratios["torch/numpy"] = medians["torch"] / medians["numpy"]
     ratios["lean/numpy best"] = min(times["lean"]) / min(times["numpy"])   # least disturbed
     return medians, ratios, rounds
 
