@@ -222,12 +222,14 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, histories
             np.add(dh[t], through_time, out=dh[t])
             np.multiply(dh[t], gate[t], out=dh_hat[t])
         dW_yh = np.dot(dy[1:].reshape(-1, O).T, h[1:].reshape(-1, H))
-    np.dot(dh_hat[1], W_hh, out=dh[0])            # h_0 has no output
+    dh0 = np.dot(dh_hat[1], W_hh)                 # h_0 has no output; a new array
+    if histories:
+        dh[0][...] = dh0
 
     dh_hat_flat = dh_hat_all[1:].reshape(-1, H)    # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
     grads = {"dW_hh": np.dot(dh_hat_flat.T, h[:-1].reshape(-1, H)),
              "dW_hx": np.dot(dh_hat_flat.T, xs.reshape(-1, D)),
-             "db_h": dh_hat_flat.sum(axis=0), "dW_yh": dW_yh, "dh0": dh_all[0].copy()}
+             "db_h": dh_hat_flat.sum(axis=0), "dW_yh": dW_yh, "dh0": dh0}
     if histories:
         grads["dx"] = np.dot(dh_hat_flat, W_hx).reshape(xs.shape)
     return grads
