@@ -151,8 +151,9 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
                                                        clip_value), history)
         if clip_value is not None:
             grads = clip_by_value(grads, clip_value)
-        if clip_norm is not None:
-            grads, _ = clip_global_norm(grads, clip_norm)
+        if clip_norm is not None:              # the norm is still that of grads, unless clipped
+            grads, _ = clip_global_norm(grads, clip_norm,
+                                        norm=None if clip_value is not None else norm)
         # the optimiser's arithmetic is entry by entry: one step on θ is the step of each array
         optimizer.step({"θ": theta}, {"θ": np.concatenate([grads[n].ravel() for n in NAMES])})
         if step % log_every == 0 or step == steps:

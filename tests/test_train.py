@@ -306,22 +306,25 @@ def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
     np.testing.assert_array_equal(grads64["W_hh"], grads32["W_hh"])
 
 
+@pytest.mark.parametrize("clip_value", [0.5, None])
 @pytest.mark.parametrize("make_optimizer", [lambda: optim.Adam(lr=0.01),
                                             lambda: optim.SGD(lr=0.01, momentum=0.9),
                                             lambda: optim.RMSprop(lr=0.01)])
-def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer):
+def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, clip_value):
     # train keeps θ as one flat vector; written out here per named array with the public
     # pieces (batch_gradients, clipping by value then by norm, the optimiser), 6 steps agree.
     params = rnnlib.init_params(2, 6, 1, seed=3)
     batches = [tasks.adding_problem(5, 7, np.random.default_rng(i)) for i in range(6)]
     feed = iter(batches)
     trained, _ = train(params, lambda rng: next(feed), steps=6, optimizer=make_optimizer(),
-                       clip_value=0.5, clip_norm=0.3)
+                       clip_value=clip_value, clip_norm=0.3)
     weights = {n: np.array(getattr(params, n)) for n in optim.NAMES}
     opt = make_optimizer()
     for xs, targets in batches:
         _, grads, _ = batch_gradients(weights, xs, targets)
-        grads, _ = optim.clip_global_norm(optim.clip_by_value(grads, 0.5), 0.3)
+        if clip_value is not None:
+            grads = optim.clip_by_value(grads, clip_value)
+        grads, _ = optim.clip_global_norm(grads, 0.3)
         opt.step(weights, grads)
     for n in optim.NAMES:                                 # bit for bit: the same arithmetic
         np.testing.assert_array_equal(getattr(trained, n), weights[n], err_msg=n)
