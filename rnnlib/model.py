@@ -31,6 +31,7 @@ Vectors are the last axis. A batch of vectors ``v`` of shape ``(B, n)`` is a sta
 vectors, so the column-vector product ``W v`` of the notes is computed as ``v @ W.T``;
 :func:`matvec` says so once.
 """
+import math
 import threading
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar
@@ -301,6 +302,8 @@ class Workspace:
     """
 
 
+    KEEP_BYTES = 256 * 2**20
+
     def __init__(self, T, batch, D, H, O, dtype):
         self.key = (T, tuple(batch), D, H, O, np.dtype(dtype))
         self.scratch = np.empty((*batch, H), dtype)     # one step's W_hh h_t or W_hhᵀ ∂ĥ_{t+1}
@@ -329,14 +332,19 @@ class Workspace:
         1.5 and 1.1 times slower at the four batched and unbatched sizes of
         benchmarks/bench_bptt.py up to (200, 64, 128, 256, 128) (float32). The memory kept is
         one problem's working set per thread, given back when a call of another size replaces
-        it.
+        it, and never more than KEEP_BYTES (256 MB): a larger problem gets a new Workspace at
+        every call, so that a laptop does not keep gigabytes after one big run.
         Callers hand out none of its arrays, except through :meth:`hand_out_histories`: a
         result never aliases what the next call overwrites.
         """
         key = (T, tuple(batch), D, H, O, np.dtype(dtype))
         ws = getattr(_recent, "workspace", None)
-        if ws is None or ws.key != key:
-            ws = _recent.workspace = cls(T, batch, D, H, O, dtype)
+        if ws is not None and ws.key == key:
+            return ws
+        ws = cls(T, batch, D, H, O, dtype)
+        rows = (T + 1) * math.prod(batch)                 # h_hat, h, gate, dh, dh_hat, y
+        if rows * (5 * H + O) * ws.key[-1].itemsize <= cls.KEEP_BYTES:
+            _recent.workspace = ws
         return ws
 
     def for_backward(self, histories=True):

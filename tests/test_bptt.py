@@ -220,3 +220,16 @@ def test_threads_get_their_own_workspace():
     for th in threads:
         th.join()
     assert not failures, f"a thread got another thread's numbers: relative error {failures}"
+
+
+def test_a_problem_too_big_to_keep_gets_a_new_workspace_each_call(monkeypatch):
+    # Workspace.recent keeps the thread's last workspace only up to KEEP_BYTES, so that one big
+    # run does not leave gigabytes behind; below that, the same workspace comes back.
+    from rnnlib.model import Workspace
+    small = Workspace.recent(4, (2,), 3, 5, 2, np.float64)
+    assert Workspace.recent(4, (2,), 3, 5, 2, np.float64) is small
+    monkeypatch.setattr(Workspace, "KEEP_BYTES", 5 * 2 * (5 * 5 + 2) * 8 - 1)   # one byte short
+    assert Workspace.recent(4, (2,), 3, 5, 2, np.float64) is small            # kept: no check
+    big = Workspace.recent(4, (2,), 3, 6, 2, np.float64)                       # another size
+    assert Workspace.recent(4, (2,), 3, 6, 2, np.float64) is not big
+    assert Workspace.recent(4, (2,), 3, 5, 2, np.float64) is small             # still kept
