@@ -365,9 +365,17 @@ class Workspace:
         return self
 
     def hand_out_histories(self):
-        """(dh, dh_hat), for a caller to return: the Workspace lets go of them, and the next
-        backward pass makes new ones. (Copying them out instead measured 1.1-1.5x slower
-        per call: fresh memory costs the same either way, and a copy adds the traffic.)"""
+        """(dh, dh_hat), for a caller to return, never to be overwritten by a later call.
+
+        Rows of at most 1 kB (one sequence, or a small batch) are copied out: new arrays would
+        also need new lists of row views, 0.1 µs a row, more than the copy. Larger ones are
+        handed out themselves and the Workspace lets go of them (the next backward pass makes
+        new ones): a copy would add its traffic to the fresh memory that both ways pay for.
+        Measured on the default call, each rule against the other: copying is 5-7 % faster at
+        (T, B, D, H, O) = (50, 1, 8, 32, 8) and 3-4 % at (1000, 1, 1, 100, 1); handing out is 6 %
+        faster at (200, 64, 128, 256, 128) float32."""
+        if self.dh[0].nbytes <= 1024:
+            return self.dh.copy(), self.dh_hat.copy()
         dh, dh_hat = self.dh, self.dh_hat
         self.dh = self.dh_hat = self.dh_rows = self.dh_hat_rows = None
         return dh, dh_hat

@@ -181,11 +181,12 @@ def test_notes_erratum_is_wrong_and_correction_right():
 
 
 
-def test_results_never_alias_the_reused_workspace():
+@pytest.mark.parametrize("B, H", [(2, 4), (4, 40)])      # rows of 64 B (copied), 1280 B (not)
+def test_results_never_alias_the_reused_workspace(B, H):
     # loss_and_grads and backward reuse the calling thread's last Workspace: a second call of
     # the same size must leave every array of the first result as it was.
-    p, xs, h0, dy = make_problem(T=6, B=2, seed=7)
-    targets = np.random.default_rng(8).standard_normal((6, 2, p.n_output))
+    p, xs, h0, dy = make_problem(T=6, B=B, H=H, seed=7)
+    targets = np.random.default_rng(8).standard_normal((6, B, p.n_output))
     _, first = rnnlib.loss_and_grads(p, xs, targets, h0=h0)
     kept = {name: getattr(first, name).copy() for name in GRAD_NAMES}
     rnnlib.loss_and_grads(p, -xs, -targets, h0=h0)
