@@ -91,7 +91,7 @@ class LeanTrainer:
 def matrix_products_alone(params, T, B, repeats=50):
     """Seconds per step of only the matrix products a training step needs (the T-step loops'
     T + T - 1 small products and ∂W_hh): a floor that no numpy trainer goes below."""
-    H, D = params.n_hidden, params.n_input
+    H = params.n_hidden
     rng = np.random.default_rng(0)
     h = rng.random((T + 1, B, H)).astype(params.dtype)
     W = np.array(params.W_hh)

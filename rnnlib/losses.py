@@ -157,7 +157,7 @@ def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squ
     None: the backward pass is not run. With ``loss_at="last"`` only y_T is computed, and the
     backward loop skips the output path before T.
     """
-    T, O = xs.shape[0], W_yh.shape[0]
+    T = xs.shape[0]
     last = loss_at == "last"
     forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, outputs=not last)
     if last:

@@ -285,11 +285,10 @@ class Workspace:
 
     Workspace(T, batch, D, H, O, dtype), batch = () or (B,). :meth:`for_forward` makes
     ``h_hat``, ``h`` (T+1, [B,] H) and ``y`` (T+1, [B,] O); :meth:`for_backward` makes ``gate``
-    (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``dh`` and ``dh_hat`` (T+1, [B,] H)
-    (or, without histories, ``g``). ``*_rows`` are
-    the lists of their rows (``h_rows[t]`` is ``h[t]``): making the list costs about 0.1 µs a
-    row, a lookup a tenth of the 0.3 µs of ``h[t]``, and the loops use each row two or three
-    times. ``zeros`` ([B,] H) is what the ReLU compares with: ``np.maximum`` against a zero
+    (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``dh`` and ``dh_hat`` (T+1, [B,] H) (or, without
+    histories, ``g``). ``*_rows`` are the lists of their rows (``h_rows[t]`` is ``h[t]``):
+    making the list costs about 0.1 µs a row, a lookup a tenth of the 0.3 µs of ``h[t]``, and
+    the loops use each row two or three times. ``zeros`` ([B,] H) is what the ReLU compares with: ``np.maximum`` against a zero
     array of the same shape is 1.3-3x faster (float32 gains most) than against the scalar 0,
     which takes a broadcasting loop.
 
@@ -300,7 +299,6 @@ class Workspace:
     :func:`rnnlib.train.batch_gradients` hands out none, so from step to step it writes into
     the same arrays.
     """
-
 
     KEEP_BYTES = 256 * 2**20
 
@@ -385,10 +383,10 @@ def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
     """The fast forward pass, unchecked, into the arrays of Workspace ``ws``.
 
     W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), xs (T, [B,] D), h0 ([B,] H), all of ws's
-    dtype. Fills rows 1..T of ws.h_hat and (if ``outputs``) ws.y, whose rows 0 stay zero, and
-    ws.h. The input drive W_hx x_t + b_h does
-    not depend on the state, so it is one matrix product for all t, straight into ĥ; the time
-    loop adds only W_hh h_t and applies the ReLU (3 numpy calls per step, no allocation).
+    dtype. Fills ws.h and rows 1..T of ws.h_hat and (if ``outputs``) ws.y, whose rows 0 stay
+    zero. The input drive W_hx x_t + b_h does not depend on the state, so it is one matrix
+    product for all t, straight into ĥ; the time loop adds only W_hh h_t and applies the ReLU
+    (3 numpy calls per step, no allocation).
     ``np.dot`` is used in the loop: it has less call overhead than ``@`` on small operands.
     """
     T, H = xs.shape[0], W_hh.shape[0]
