@@ -17,10 +17,17 @@ data into the existing artists (set_data, set_clim, set_text); it builds a new f
 the structure changes (T). It then paints only the artists that change (``mask_changing``,
 ``gradient_flow_changing``) over a kept picture of the rest (rnnlib.blitting): a full draw
 lays out every text of the figure again, and that was most of an update's time.
+
+One update at a time: JupyterLab (4.4 and later) sends widget messages to the kernel over
+"subshells", and ipykernel 7 handles them in threads of their own, so two quick moves can run
+two observers at once. Two draws into one figure at once mix their pictures (tick labels of
+one state over another, garbled text) or crash matplotlib's font code; an Explorer draws
+under a lock, reading the controls once it holds it, so the last update shows the last values.
 """
 import base64
 import html
 import io
+import threading
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -399,6 +406,8 @@ class Explorer(w.VBox):
         self.fig = Figure(figsize=FIGSIZE, dpi=DPI)      # not pyplot's: never shown twice
         FigureCanvasAgg(self.fig)
         self.blitter = Blitter(self.fig)
+        self.lock = threading.Lock()                     # one update at a time (module doc)
+        self.shown_settings = None                       # what the picture area shows
         self.picture = w.Output()
         grid = w.GridBox(list(controls.values()), layout=w.Layout(
             grid_template_columns="repeat(3, minmax(0, 1fr))", grid_template_areas=GRID_AREAS,
@@ -417,15 +426,32 @@ class Explorer(w.VBox):
     def settings(self):
         return {name: control.value for name, control in self.controls.items()}
 
-    def redraw(self, change=None):
-        """Draw the current settings and show them (a picture or a message)."""
-        drawn = self.draw(self.fig, self.settings())
+    def output_for(self, settings):
+        """Draw ``settings`` into the explorer's figure. Returns the output showing them (a
+        display_data dict): the picture, or a message when the settings have none."""
+        drawn = self.draw(self.fig, settings)
         if isinstance(drawn, str):
-            self.picture.outputs = (message_output(drawn),)
-        else:
-            artists, layout = self.changing(drawn)
-            png = self.blitter.png(artists, key=(drawn.get_gid(), layout))
-            self.picture.outputs = (png_output(png),)
+            return message_output(drawn)
+        artists, layout = self.changing(drawn)
+        return png_output(self.blitter.png(artists, key=(drawn.get_gid(), layout)))
+
+    def redraw(self, change=None):
+        """Show the current settings (a picture or a message). If drawing them raises, the
+        picture area says so, naming the error: an observer's exception is only logged by the
+        kernel, and the old picture would stay, looking like the answer to the move. The
+        figure is then built anew at the next move."""
+        with self.lock:
+            settings = self.settings()
+            try:
+                output = self.output_for(settings)
+            except Exception as exc:                       # noqa: BLE001 (shown, not hidden)
+                self.fig.set_gid(None)                     # half drawn: rebuild it next time
+                self.blitter.background = None
+                output = message_output(f"The picture could not be drawn for these settings "
+                                        f"({type(exc).__name__}: {exc}).\nMove a control to "
+                                        "try again.")
+            self.picture.outputs = (output,)
+            self.shown_settings = settings
 
 
 def mask_explorer():

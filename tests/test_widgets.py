@@ -189,6 +189,66 @@ def test_only_a_change_of_T_builds_a_new_figure():
     assert explorer.fig.axes[0] is not axes             # rebuilt for the new T
 
 
+def test_two_moves_at_once_draw_one_at_a_time_and_the_last_values_win():
+    """JupyterLab sends widget messages over kernel subshells, which ipykernel 7 runs in threads
+    of their own: two quick moves can call the explorer's observer twice at once. Two draws
+    into one figure at once garbled the picture, or crashed matplotlib's font code. Here the
+    draw is replaced by a slow stand-in that counts how many run at once (the real one could
+    crash this process): never more than one, and the picture area ends on the final values."""
+    import threading
+    import time
+
+    explorer = widgets.gradient_flow_explorer()
+    running, most = [0], [0]
+
+    def slow_draw(fig, settings):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        time.sleep(0.02)                                 # a draw takes 40-70 ms
+        running[0] -= 1
+        return f"drawn for seed {settings['seed']}, scale {settings['scale']}"
+
+    explorer.draw = slow_draw
+    for trial in range(5):
+        moves = [threading.Thread(target=set_controls, args=(explorer,), kwargs=move)
+                 for move in ({"seed": trial + 1}, {"scale": 0.5 + 0.1 * trial})]
+        for move in moves:
+            move.start()
+        for move in moves:
+            move.join()
+        assert most[0] == 1, "two draws ran at once"
+        assert explorer.shown_settings == explorer.settings()
+        assert f"seed {trial + 1}, scale {0.5 + 0.1 * trial}" in displayed(explorer)["text/plain"]
+
+
+def test_a_drawing_error_is_shown_named_and_the_next_move_draws_again(monkeypatch):
+    """An exception in an observer is only logged by the kernel: the old picture would stay on
+    screen, looking like the answer to the move. The explorer shows a message naming the error
+    instead. The failure here comes halfway through building the figure for a new T; the next
+    move must build it again, not keep failing on the half-built one."""
+    from rnnlib import plotting
+
+    explorer = widgets.gradient_flow_explorer()
+    plot_jacobian_norms = plotting.plot_jacobian_norms
+
+    def fails_once(*args, **kwargs):
+        monkeypatch.setattr(plotting, "plot_jacobian_norms", plot_jacobian_norms)
+        raise FloatingPointError("planted failure")
+
+    monkeypatch.setattr(plotting, "plot_jacobian_norms", fails_once)
+    set_controls(explorer, T=20)
+    data = displayed(explorer)
+    assert "image/png" not in data
+    assert "FloatingPointError: planted failure" in data["text/html"]
+    assert explorer.shown_settings == explorer.settings()
+    set_controls(explorer, seed=3)
+    fresh = matplotlib.figure.Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
+    widgets.draw_gradient_flow(fresh, explorer.settings())
+    assert "image/png" in displayed(explorer), displayed(explorer)["text/plain"]
+    assert np.abs(pixels(base64.b64decode(displayed(explorer)["image/png"]))
+                  - pixels(widgets.png_bytes(fresh))).max() <= 2 / 255
+
+
 @pytest.mark.parametrize("make, n_controls", [(widgets.mask_explorer, 6),
                                               (widgets.gradient_flow_explorer, 7)])
 def test_explorers_have_labelled_explained_controls_in_a_flexible_grid(make, n_controls):
