@@ -23,10 +23,14 @@ One update at a time: JupyterLab (4.4 and later) sends widget messages to the ke
 two observers at once. Two draws into one figure at once mix their pictures (tick labels of
 one state over another, garbled text) or crash matplotlib's font code; an Explorer draws
 under a lock, reading the controls once it holds it, so the last update shows the last values.
+The lock is the explorer's own: a notebook cell plotting on the main thread while an explorer
+draws in a subshell thread still shares matplotlib's math-text parser with it, and a tick label
+can then come out garbled or the draw fail (the explorer then says so; the next move redraws).
 """
 import base64
 import html
 import io
+import logging
 import threading
 
 import ipywidgets as w
@@ -138,7 +142,7 @@ def draw_masks(fig, settings, n_hidden=32):
     key = f"masks T={trace.T} H={n_hidden}"
     if fig.get_gid() != key:
         fig.clear()
-        fig.set_gid(key)
+        fig.set_gid(None)              # named only once built: an interrupted build is redone
         ax_mask, ax_frac = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
         plotting.plot_masks(trace, ax=ax_mask, title="ReLU gates $1[\\hat h_t > 0]$")
         ax_mask.legend(handles=ax_mask.get_legend().legend_handles, loc="upper left",
@@ -154,6 +158,7 @@ def draw_masks(fig, settings, n_hidden=32):
         _add_summary(fig)
         fig.subplots_adjust(left=0.08, right=0.97, bottom=0.22,
                             top=0.74 if trace.T <= 12 else 0.79, wspace=0.35)
+        fig.set_gid(key)
     ax_mask, ax_frac = fig.axes
     plotting.update_masks(ax_mask, trace)
     ax_frac.lines[0].set_data(np.arange(1, trace.T + 1), trace.mask[1:].mean(axis=1))
@@ -220,7 +225,7 @@ def draw_gradient_flow(fig, settings, n_hidden=32):
     key = f"gradient flow T={trace.T} H={n_hidden}"
     if fig.get_gid() != key:
         fig.clear()
-        fig.set_gid(key)
+        fig.set_gid(None)              # named only once built: an interrupted build is redone
         ax_norm, ax_heat, ax_jac = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.3, 1]})
         plotting.plot_hidden_grad_norms(grads, ax=ax_norm, title="")
         ax_norm.set_ylabel(r"$\|\partial h_t\|$")
@@ -235,6 +240,7 @@ def draw_gradient_flow(fig, settings, n_hidden=32):
             ax.title.set_fontsize(12)
         _add_summary(fig)
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.32, top=0.79, wspace=0.62)
+        fig.set_gid(key)
     ax_norm, ax_heat, ax_jac = fig.axes[:3]                  # the fourth is the colour bar
     plotting.update_hidden_grad_norms(ax_norm, grads)
     ax_norm.set_title(r"$\|\partial h_t\|$, loss " + ("at every step" if loss_at == "all"
@@ -445,6 +451,7 @@ class Explorer(w.VBox):
             try:
                 output = self.output_for(settings)
             except Exception as exc:                       # noqa: BLE001 (shown, not hidden)
+                logging.getLogger(__name__).exception("explorer: drawing %s failed", settings)
                 self.fig.set_gid(None)                     # half drawn: rebuild it next time
                 self.blitter.background = None
                 output = message_output(f"The picture could not be drawn for these settings "

@@ -291,7 +291,9 @@ def _move(page, explorer, label, value):
 def _settle(page, explorer, shown_before, timeout_ms=10_000):
     """Wait until the picture area no longer shows `shown_before`: the kernel has answered the
     move. Some moves leave the picture as it was (a second message state), hence the short
-    limit. Quick moves without waiting are tested on their own (_quick_moves_match)."""
+    limit. Quick moves without waiting are tested on their own (_quick_moves_match). The lost
+    answer once seen here (the second of two quick moves never answered) was probably the same
+    race as the garbled pictures: two draws at once in two kernel threads."""
     try:
         page.wait_for_function(
             f"([e, old]) => {{ const p = ({PICTURE})(e); return p.src !== old.src || p.text !== old.text; }}",

@@ -194,7 +194,9 @@ def test_two_moves_at_once_draw_one_at_a_time_and_the_last_values_win():
     of their own: two quick moves can call the explorer's observer twice at once. Two draws
     into one figure at once garbled the picture, or crashed matplotlib's font code. Here the
     draw is replaced by a slow stand-in that counts how many run at once (the real one could
-    crash this process): never more than one, and the picture area ends on the final values."""
+    crash this process): never more than one. The first move's reading of the controls pauses
+    while the second move is made: the picture area must still end on the final values, which
+    it does only if the controls are read once the lock is held."""
     import threading
     import time
 
@@ -208,16 +210,35 @@ def test_two_moves_at_once_draw_one_at_a_time_and_the_last_values_win():
         running[0] -= 1
         return f"drawn for seed {settings['seed']}, scale {settings['scale']}"
 
-    explorer.draw = slow_draw
-    for trial in range(5):
-        moves = [threading.Thread(target=set_controls, args=(explorer,), kwargs=move)
-                 for move in ({"seed": trial + 1}, {"scale": 0.5 + 0.1 * trial})]
-        for move in moves:
-            move.start()
-        for move in moves:
-            move.join()
+    read = explorer.settings
+
+    def read_then_pause():
+        values = read()
+        if threading.current_thread().name == "first move":
+            time.sleep(0.05)                             # the second move comes now
+        return values
+
+    explorer.draw, explorer.settings = slow_draw, read_then_pause
+    errors = []
+
+    def move(**values):
+        try:
+            set_controls(explorer, **values)
+        except Exception as exc:                         # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    for trial in range(3):
+        first = threading.Thread(target=move, kwargs={"seed": trial + 1}, name="first move")
+        second = threading.Thread(target=move, kwargs={"scale": 0.5 + 0.1 * trial})
+        first.start()
+        time.sleep(0.01)
+        second.start()
+        for thread in (first, second):
+            thread.join(10)
+            assert not thread.is_alive(), "a move never finished: the observers deadlocked"
+        assert not errors, errors
         assert most[0] == 1, "two draws ran at once"
-        assert explorer.shown_settings == explorer.settings()
+        assert explorer.shown_settings == read()
         assert f"seed {trial + 1}, scale {0.5 + 0.1 * trial}" in displayed(explorer)["text/plain"]
 
 
@@ -235,6 +256,13 @@ def test_a_drawing_error_is_shown_named_and_the_next_move_draws_again(monkeypatc
         monkeypatch.setattr(plotting, "plot_jacobian_norms", plot_jacobian_norms)
         raise FloatingPointError("planted failure")
 
+    monkeypatch.setattr(plotting, "plot_jacobian_norms", fails_once)
+    # a build cut short (even by Ctrl-C, which no except catches) leaves the figure unnamed,
+    # so the next draw builds it again
+    fig = matplotlib.figure.Figure()
+    with pytest.raises(FloatingPointError):
+        widgets.draw_gradient_flow(fig, {**widgets.DEFAULTS, "T": 20})
+    assert fig.get_gid() is None
     monkeypatch.setattr(plotting, "plot_jacobian_norms", fails_once)
     set_controls(explorer, T=20)
     data = displayed(explorer)
