@@ -4,8 +4,10 @@
    the adding problem at T = 50, B = 32, H = 64, float32 (target >= 50,000 on a quiet
    machine), of the gradient computation alone (``batch_gradients``, as ``train`` calls it),
    and of :class:`LeanTrainer`, a lean numpy trainer written here as a yardstick; the three
-   are interleaved, medians printed. Beside them, the rate that the matrix products of a step
-   alone would allow: the ceiling for any numpy trainer on this machine.
+   are interleaved, medians printed. Beside them, two ceilings for any numpy trainer on this
+   machine: the rate that the matrix products of a step alone would allow, and the rate of
+   the recursion alone (those products with the ReLU and the gates, the least a BPTT step
+   does).
 2. The notebook's demo: identity W_hh, Adam (lr 1e-3), clipping at norm 1, T = 100: wall time
    and steps until the MSE is 10x below the always-predict-1 baseline (1/60; target <= 10 s).
 Prints numbers; not a test.
@@ -88,31 +90,55 @@ class LeanTrainer:
         self.theta -= step.astype(self.theta.dtype)
 
 
-def matrix_products_alone(params, T, B, repeats=50):
-    """Seconds per step of only the matrix products a training step needs (the T-step loops'
-    T + T - 1 small products and ∂W_hh): a floor that no numpy trainer goes below."""
+def matrix_products_alone(params, T, B):
+    """One step of only the matrix products a training step needs (the T-step loops'
+    T + T - 1 small products and ∂W_hh), as a function: a floor no numpy trainer goes below."""
     H = params.n_hidden
-    rng = np.random.default_rng(0)
-    h = rng.random((T + 1, B, H)).astype(params.dtype)
+    h = np.random.default_rng(0).random((T + 1, B, H)).astype(params.dtype)
     W = np.array(params.W_hh)
     out, rows = np.empty((B, H), params.dtype), list(h)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+
+    def step():
         for k in range(2 * T - 1):
             np.dot(rows[k % T], W, out=out)
         np.dot(h[1:].reshape(T * B, H).T, h[:-1].reshape(T * B, H))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return step
+
+
+def recursion_alone(params, T, B):
+    """One step of only the work no BPTT trainer can skip, as a function: per time step one
+    product and the ReLU forward, one product and the gate backward, then ∂W_hh (no input
+    drive, loss, outputs, ∂W_hx, ∂b_h or optimiser). A tighter floor than the products."""
+    H, dtype = params.n_hidden, params.dtype
+    rng = np.random.default_rng(0)
+    h_hat, g = rng.random((T + 1, B, H)).astype(dtype), rng.random((T + 1, B, H)).astype(dtype)
+    h, gate, zero = np.empty_like(h_hat), np.empty_like(h_hat), np.zeros((B, H), dtype)
+    W, W_T = np.array(params.W_hh), np.ascontiguousarray(params.W_hh.T)
+    h_hat_rows, h_rows, g_rows, gate_rows = list(h_hat), list(h), list(g), list(gate)
+
+    def step():
+        h[0] = 0
+        for k in range(T):
+            np.dot(h_rows[k], W_T, out=h_hat_rows[k + 1])
+            np.maximum(h_hat_rows[k + 1], zero, out=h_rows[k + 1])
+        np.greater(h, 0, out=gate)
+        for k in range(T - 1, 0, -1):
+            np.dot(g_rows[k + 1], W, out=g_rows[k])
+            np.multiply(g_rows[k], gate_rows[k], out=g_rows[k])
+        np.dot(g[1:].reshape(T * B, H).T, h[:-1].reshape(T * B, H))
+    return step
 
 
 def throughput(rounds=15, steps=100, T=50, B=32):
-    """Sequences per second of rnnlib's train, its gradients alone, and the yardstick,
-    interleaved round by round; the median per-round ratio train ÷ yardstick (time)."""
+    """Sequences per second of rnnlib's train, its gradients alone, the yardstick and the two
+    floors, interleaved round by round (this machine's speed drifts within minutes); the
+    median per-round ratio train ÷ yardstick (time)."""
     params = rnnlib.init_params(2, 64, 1, init="identity", seed=0, dtype=np.float32)
     batches = [tasks.adding_problem(B, T, np.random.default_rng(i)) for i in range(steps)]
     batches = [(x.astype(np.float32), y.astype(np.float32)) for x, y in batches]
-    times = {"train": [], "gradients": [], "yardstick": []}
+    floors = {"products": matrix_products_alone(params, T, B),
+              "recursion": recursion_alone(params, T, B)}
+    times = {"train": [], "gradients": [], "yardstick": [], "products": [], "recursion": []}
     for _ in range(rounds):
         feed = iter(batches)
         start = time.perf_counter()
@@ -128,10 +154,14 @@ def throughput(rounds=15, steps=100, T=50, B=32):
         for x, y in batches:
             lean.step(x, y)
         times["yardstick"].append(time.perf_counter() - start)
+        for name, step in floors.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            times[name].append(time.perf_counter() - start)
     rates = {name: B * steps / statistics.median(ts) for name, ts in times.items()}
     ratio = statistics.median(a / b for a, b in zip(times["train"], times["yardstick"]))
-    floor = B / matrix_products_alone(params, T, B)
-    return rates, ratio, floor
+    return rates, ratio
 
 
 def same_numbers_as_the_yardstick(steps=20, T=50, B=32):
@@ -165,11 +195,13 @@ def main():
         assert difference < 1e-12, f"the yardstick disagrees with train: {difference:.2g}"
         print(f"yardstick agrees with train to {difference:.1e} "
               "(largest relative weight difference after 20 steps, float64)")
-        rates, ratio, floor = throughput()
+        rates, ratio = throughput()
         print(f"training (fwd + bwd + Adam, clipped) at T=50, B=32, H=64, float32: "
               f"{rates['train']:,.0f} sequences/s; gradients alone {rates['gradients']:,.0f}; "
               f"lean numpy yardstick {rates['yardstick']:,.0f}; train ÷ yardstick (time) "
-              f"{ratio:.2f}; matrix products alone {floor:,.0f} sequences/s")
+              f"{ratio:.2f}; ceilings: matrix products alone {rates['products']:,.0f}, the "
+              f"recursion alone (products, ReLU, gates, ∂W_hh) {rates['recursion']:,.0f} "
+              "sequences/s")
         for seed in (0, 1, 2):
             seconds, steps, mse = time_to_learn(seed)
             verdict = "< 1/60 after" if mse < 1 / 60 else ">= 1/60, not reached in"
