@@ -47,7 +47,7 @@ def test_orders_of_magnitude_quoted_from_07():
     row = re.search(r"<td>Gaussian, g = 1</td><td>[^<]*</td><td>([-\d.]+)</td><td>([-\d.]+)</td>"
                     r"<td>([-\d.]+)</td>", table)
     smallest, largest = float(row.group(2)), float(row.group(3))
-    quoted = f"shrinks by {round(-largest)} to {round(-smallest)} orders of magnitude"
+    quoted = f"shrank by {round(-largest)} to {round(-smallest)} orders of magnitude"
     assert quoted in markdown(NB08)
 
 
