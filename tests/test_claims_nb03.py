@@ -31,7 +31,8 @@ def _markdown(cell_id):
 
 
 def test_every_padding_step_puts_every_unit_on_the_kink():
-    assert "Every padding step puts all $H$ units exactly on the kink" in _markdown("c7a1e0c0")
+    assert ("Every padding step in front of the data puts all $H$ units exactly on the kink"
+            in _markdown("c7a1e0c0"))
     out = _output("c7a1e0b9")
     zeros = int(re.search(r"exactly 0: (\d+) of", out).group(1))
     steps, H, product = map(int, re.search(r"padding steps × H: +(\d+) × (\d+) = (\d+)",

@@ -44,3 +44,30 @@ def test_errata_are_named_as_in_the_notes():
     assert re.search(r"^4\. `·` stands for both", notes, re.M)
     text = markdown()
     assert "**erratum 5**" in text and "(erratum 4)" in text and "erratum 4 in notebook 00" not in text
+
+
+def _fmt(v):
+    return "(" + ", ".join(f"{x:g}" for x in v) + ")"
+
+
+def test_by_hand_solution_numbers_with_and_without_the_gate_at_t2():
+    """The solution of the by-hand backward pass, recomputed here with plain numpy: the gated
+    ∂h_0, and what the -3 would give if the gate at t = 2 were missing."""
+    import numpy as np
+
+    from rnnlib.solutions import nb04_hidden_state_gradient as solutions
+    text = solutions.ANSWERS["by_hand_backward"]
+    W_hh, W_yh = np.array([[1.0, -1.0], [0.5, 0.0]]), np.array([[1.0, 2.0]])
+    dy = {1: 1.0, 2: -1.0, 3: 1.0}
+
+    def backward(masks):
+        dh = {3: W_yh[0] * dy[3]}
+        for t in (2, 1):
+            dh[t] = W_yh[0] * dy[t] + W_hh.T @ (masks[t + 1] * dh[t + 1])
+        dh[0] = W_hh.T @ (masks[1] * dh[1])
+        return dh
+
+    gated = backward({1: np.array([1, 0]), 2: np.array([1, 0]), 3: np.array([1, 1])})
+    assert f"∂h_0 = W_hhᵀ ∂ĥ_1 = {_fmt(gated[0])}" in text
+    open_2 = backward({1: np.array([1, 0]), 2: np.array([1, 1]), 3: np.array([1, 1])})
+    assert f"= {_fmt(open_2[1])}, and\n∂h_0 = {_fmt(open_2[0])} instead of {_fmt(gated[0])}" in text

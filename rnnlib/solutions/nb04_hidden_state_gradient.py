@@ -43,7 +43,8 @@ t = 1: ∂h_1 = (1, 2) + W_hhᵀ (1, 0) = (1, 2) + (1, -1) = (2, 1)
        ∂ĥ_1 = (1, 0) ⊙ (2, 1) = (2, 0)      (unit 2 off again)
 t = 0: ∂h_0 = W_hhᵀ ∂ĥ_1 = (2, -2)         (no y_0 and no gate: h_0 is given)
 
-Without the gate at t = 2, the -3 would go on to give ∂h_1 = (-0.5, 1) and a different ∂h_0.""",
+Without the gate at t = 2, the -3 would go on: ∂h_1 = (1, 2) + W_hhᵀ (1, -3) = (0.5, 1), and
+∂h_0 = (0.5, -0.5) instead of (2, -2).""",
     "early_state_gradient": """\
 With the loss on the last output only, ∂y_t = 0 for t < T, so the output path W_yhᵀ ∂y_t is
 zero there and ∂h_t = W_hhᵀ ∂ĥ_{t+1}: all the gradient of an early state is what came back

@@ -25,7 +25,7 @@ calls per step for the recursion and then ONE matrix product per parameter for a
 BLAS runs in compiled, cache-blocked code. For one sequence each call does little work (one
 outer product is H·H = 4096 multiplications), so the fixed costs dominate and removing most of
 them gives a large speed-up. With a batch of 32 every call already does 32 times more work, so
-the fixed costs are a small share, and the recursion, which both versions must run step by
-step, takes most of the time: the speed-up shrinks. (The timings vary with load; which of the
+the fixed costs are a small share and the arithmetic, the same in both versions, takes most of
+the time: the speed-up shrinks. (The timings vary with load; which of the
 two speed-ups is larger does not.)""",
 }
