@@ -85,11 +85,11 @@ class Adam:
 
     The exact property is invariance to the gradient's scale: multiplying every gradient by
     c > 0 leaves the steps unchanged (while √v̂ ≫ ε). A step is usually at most about lr per
-    parameter, lr · sign(g) on the first step (less a fraction ε/|g|). It can be larger: up to
-    about lr · (1 − β1) / √(1 − β2) ≈ 3.2 lr when a large gradient follows a long stretch of
-    tiny ones, and at most lr · (1 − β1) / √((1 − β2)(1 − β1²/β2)) ≈ 7.3 lr (Cauchy-Schwarz on
-    the two running means), approached when |g| grows by β2/β1 ≈ 1.11 a step. It is much
-    smaller when the gradient's sign is noisy, since m̂ then averages to near zero while √v̂
+    parameter, lr · sign(g) on the first step (less a fraction ε/|g|). It can be larger: when a
+    large gradient follows a long stretch of tiny ones, the first step is about
+    lr · (1 − β1) / √(1 − β2) ≈ 3.2 lr, and if the gradient stays large the steps grow to
+    about 6.5 lr some ten steps later; no step exceeds lr · (1 − β1) / √((1 − β2)(1 − β1²/β2))
+    ≈ 7.3 lr (Cauchy-Schwarz on the two running means). It is much smaller when the gradient's sign is noisy, since m̂ then averages to near zero while √v̂
     does not. ε sits
     outside the square root: √(v̂ + ε) would cut the step at |g| = 1e-5 about tenfold, exactly
     the vanishing-gradient regime. The moment estimates are kept in float64: in float32, g²

@@ -18,8 +18,8 @@ ANSWERS = {
         "are not, since ĥ_t is computed with W_hh, so which rows the gate keeps is correlated "
         "with the matrix it multiplies. (3) Typical = mean: the notebook measures the geometric "
         "mean over steps, (‖∂h_0‖/‖∂h_T‖)^(1/T), and the average of a logarithm is below the "
-        "logarithm of the average (Jensen), so the typical gain sits a little below the mean "
-        "gain. On top of these, one network is one draw of W_hh; at H = 64 its own gain per "
+        "logarithm of the average (Jensen), so the typical gain sits a little below the "
+        "root-mean-square gain g/√2. On top of these, one network is one draw of W_hh; at H = 64 its own gain per "
         "step differs from the mean by several per cent, which is why the notebook shows the "
         "median and range over seeds; the spread shrinks as H grows."),
     "orthogonal_scale": (
