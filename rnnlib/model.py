@@ -288,9 +288,9 @@ class Workspace:
     (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``dh`` and ``dh_hat`` (T+1, [B,] H) (or, without
     histories, ``g``). ``*_rows`` are the lists of their rows (``h_rows[t]`` is ``h[t]``):
     making the list costs about 0.1 µs a row, a lookup a tenth of the 0.3 µs of ``h[t]``, and
-    the loops use each row two or three times. ``zeros`` ([B,] H) is what the ReLU compares with: ``np.maximum`` against a zero
-    array of the same shape is 1.3-3x faster (float32 gains most) than against the scalar 0,
-    which takes a broadcasting loop.
+    the loops use each row two or three times. ``zeros`` ([B,] H) is what the ReLU compares
+    with: ``np.maximum`` against a zero array of the same shape is 1.3-3x faster (float32 gains
+    most) than against the scalar 0, which takes a broadcasting loop.
 
     :func:`forward` makes a fresh Workspace per call and hands its arrays out in the Trace.
     :func:`rnnlib.loss_and_grads` and :func:`rnnlib.backward` take :meth:`recent`, the calling

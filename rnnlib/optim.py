@@ -89,10 +89,10 @@ class Adam:
     large gradient follows a long stretch of tiny ones, the first step is about
     lr · (1 − β1) / √(1 − β2) ≈ 3.2 lr, and if the gradient stays large the steps grow to
     about 6.5 lr some ten steps later; no step exceeds lr · (1 − β1) / √((1 − β2)(1 − β1²/β2))
-    ≈ 7.3 lr (Cauchy-Schwarz on the two running means). It is much smaller when the gradient's sign is noisy, since m̂ then averages to near zero while √v̂
-    does not. ε sits
-    outside the square root: √(v̂ + ε) would cut the step at |g| = 1e-5 about tenfold, exactly
-    the vanishing-gradient regime. The moment estimates are kept in float64: in float32, g²
+    ≈ 7.3 lr (Cauchy-Schwarz on the two running means). It is much smaller when the gradient's
+    sign is noisy, since m̂ then averages to near zero while √v̂ does not. ε sits outside the
+    square root: √(v̂ + ε) would cut the step at |g| = 1e-5 about tenfold, exactly the
+    vanishing-gradient regime. The moment estimates are kept in float64: in float32, g²
     overflows for |g| > 1.8e19, v becomes inf and every step silently becomes 0."""
     lr: float = 1e-3
     beta1: float = 0.9

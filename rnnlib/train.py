@@ -124,7 +124,8 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     probe: an (xs, targets) batch whose ‖∂h_t‖ profile is recorded at step 0 and every
     ``probe_every`` steps (a probe of another size than the batches makes the next step
     allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`). stop_below: stop
-    once the mean MSE of the last 10 logged steps is below this value. Stops with TrainingDiverged if the loss or a gradient is not finite.
+    once the mean MSE of the last 10 logged steps is below this value. Stops with
+    TrainingDiverged if the loss or a gradient is not finite.
     The caller's params are never modified: the trainer works on its own copies.
     """
     check_option("loss_at", loss_at, LOSS_AT)

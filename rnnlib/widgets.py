@@ -444,16 +444,15 @@ class Explorer(w.VBox):
     def redraw(self, change=None):
         """Show the current settings (a picture or a message). If drawing them raises, the
         picture area says so, naming the error: an observer's exception is only logged by the
-        kernel, and the old picture would stay, looking like the answer to the move. The
-        figure is then built anew at the next move."""
+        kernel, and the old picture would stay, looking like the answer to the move. The next
+        move draws again: the draw functions name a figure only once it is built, so a build
+        cut short is redone, and an update in place rewrites every changing artist."""
         with self.lock:
             settings = self.settings()
             try:
                 output = self.output_for(settings)
             except Exception as exc:                       # noqa: BLE001 (shown, not hidden)
                 logging.getLogger(__name__).exception("explorer: drawing %s failed", settings)
-                self.fig.set_gid(None)                     # half drawn: rebuild it next time
-                self.blitter.background = None
                 output = message_output(f"The picture could not be drawn for these settings "
                                         f"({type(exc).__name__}: {exc}).\nMove a control to "
                                         "try again.")

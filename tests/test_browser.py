@@ -310,11 +310,14 @@ def _settle(page, explorer, shown_before, timeout_ms=10_000):
 # different widgets.
 QUICK_MOVES = {
     "03_relu_gate.ipynb": [
-        (("T (steps)", "35"), ("T (steps)", "20")), (("input amplitude", "0.5"), ("bias b_h", "0.3")),
-        (("recurrent scale", "1.3"), ("recurrent scale", "0.8")), (("T (steps)", "50"), ("bias b_h", "-0.5")),
+        (("T (steps)", "35"), ("T (steps)", "20")),
+        (("input amplitude", "0.5"), ("bias b_h", "0.3")),
+        (("recurrent scale", "1.3"), ("recurrent scale", "0.8")),
+        (("T (steps)", "50"), ("bias b_h", "-0.5")),
     ],
     "04_hidden_state_gradient.ipynb": [
-        (("T (steps)", "35"), ("recurrent scale", "1.3")), (("T (steps)", "20"), ("bias b_h", "0.3")),
+        (("T (steps)", "35"), ("recurrent scale", "1.3")),
+        (("T (steps)", "20"), ("bias b_h", "0.3")),
         (("input amplitude", "0.5"), ("loss at", "every step")),
         (("recurrent scale", "0.5"), ("recurrent scale", "1.6")),
     ],

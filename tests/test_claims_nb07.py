@@ -34,7 +34,8 @@ def test_01_about_half_the_units_on_average_not_at_every_step():
         r"on average ([\d.]+); from ([\d.]+) to ([\d.]+) at a single step", printed).groups())
     assert 0.35 <= mean <= 0.65 and low < mean < high
     text = markdown(NB01)
-    assert "On average about half the units are on, but a single step can have far fewer or far more" in text
+    assert ("On average about half the units are on, but a single step can have far fewer or "
+            "far more") in text
     assert "at any step" not in text
     # "about half" on average for other seeds of the same cell too
     means = []

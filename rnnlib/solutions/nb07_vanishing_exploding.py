@@ -19,8 +19,8 @@ ANSWERS = {
         "with the matrix it multiplies. (3) Typical = mean: the notebook measures the geometric "
         "mean over steps, (‖∂h_0‖/‖∂h_T‖)^(1/T), and the average of a logarithm is below the "
         "logarithm of the average (Jensen), so the typical gain sits a little below the "
-        "root-mean-square gain g/√2. On top of these, one network is one draw of W_hh; at H = 64 its own gain per "
-        "step differs from the mean by several per cent, which is why the notebook shows the "
+        "root-mean-square gain g/√2. On top of these, one network is one draw of W_hh; at "
+        "H = 64 its own gain per step differs from the mean by several per cent, which is why the notebook shows the "
         "median and range over seeds; the spread shrinks as H grows."),
     "orthogonal_scale": (
         "All singular values of an orthogonal W_hh at scale 1 are 1, so W_hhᵀ alone keeps the "

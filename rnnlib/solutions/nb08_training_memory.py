@@ -18,8 +18,8 @@ ANSWERS = {
         "first step is η·sign(g), less a fraction ε/|g|, and later steps are about η·m̂/√v̂: m̂ "
         "averages the noise over about 1/(1−β1) = 10 steps, so the step is smaller than η "
         "(root mean square η·√((1−β1)/(1+β1)) = η/√19 ≈ 0.23 η for Gaussian noise) but never "
-        "proportional to the tiny gradient. The parameter then random-walks by about that much per step, where SGD would "
-        "leave it almost still. ε sets the scale below which a gradient counts as zero: for a "
+        "proportional to the tiny gradient. The parameter then random-walks by about that much "
+        "per step, where SGD would leave it almost still. ε sets the scale below which a gradient counts as zero: for a "
         "gradient exactly 0, m = v = 0 and the step is 0/(0 + ε) = 0 instead of 0/0 = NaN, and "
         "for |g| much smaller than ε the step is about η·m̂/ε, which is tiny. So ε is what "
         "keeps dead units (whose gradients are exactly 0) from turning the weights into NaN."),
