@@ -1,31 +1,50 @@
 """The machinery of the self-checking exercises: what an exercise is, and how a student's
 function is checked against it. The exercises themselves live one module per notebook
 (``nb01_forward_pass.py``, ...); to add one, append an :class:`Exercise` to the ``EXERCISES``
-list of its notebook's module, and its model solution to the same-named module of
-``rnnlib.solutions`` (tests/test_exercises.py then checks that the solution passes and that
-each listed mistake is recognised).
+list of its notebook's module, with its catalogue of typical mistakes, and its model solution
+to the same-named module of ``rnnlib.solutions``.
+
+The catalogue (``Exercise.mistakes``) is read twice: by the checker, which names a mistake
+when the student's output is what that mistake computes, and by the tests
+(tests/test_exercises.py, tests/test_checker_corpus.py), which make sure every listed mistake
+is rejected and named.
 
 How a diagnosis is made, in order:
 1. An unattempted exercise (``raise NotImplementedError``) says so instead of failing, so a
    notebook still runs top to bottom; an exception or a missing ``return`` is reported.
-2. Shapes before values: a wrong shape is named, with the expected one.
-3. Typical mistakes are recognised by their output (a dropped term, a missing transpose, a
-   sign error, a forgotten ReLU, ...): if your result equals what that mistake computes, the
-   checker names it.
-4. Otherwise, one term at a time: the inputs that feed all but one term are set to zero (as
-   good autograders do) and the checker reports which terms are right and which are wrong.
+2. The function runs on copies of its inputs, and the copies are compared afterwards: a
+   function that writes into an argument is wrong even if it returns the right values.
+3. Shapes before values: a wrong shape is named, with the shape it should have.
+4. Typical mistakes are recognised by their output (a dropped term, a missing transpose, a
+   sign error, ReLU'(0) = 1, ...): if the result equals what that mistake computes on every
+   test case, the checker names it.
+5. Otherwise it says what differs, never the expected values: which entries (time step, unit),
+   by how much relative to the right size, and what kind of error it looks like (a sign, a
+   constant factor, a transpose, a shift by one step); then, where the exercise has them, it
+   sets all terms but one to zero and says which terms are right.
 """
+import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 import numpy as np
 
 RTOL, ATOL = 1e-9, 1e-12
 
+NOT_ATTEMPTED = "not attempted yet: replace `raise NotImplementedError` with your code, then " \
+                "run this cell."
+
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: what to compute, the reference, how to draw inputs, how to diagnose."""
+    """One exercise: what to compute, the reference, how to draw inputs, how to diagnose.
+
+    reference(*inputs) computes the right answer from rnnlib's public functions; inputs(rng)
+    draws one test case (sizes vary from case to case, so hard-coded sizes fail);
+    mistakes: the catalogue, (hint, function computing that mistake); axes: what each axis of
+    the answer means, for messages ("time step t = ", "unit "); close(got, expected, args): how
+    near is right (default: within RTOL, ATOL).
+    """
     name: str
     equation: str            # the answer, in the notes' notation: shown only once it is right
     signature: str           # the function the student writes
@@ -33,12 +52,19 @@ class Exercise:
     inputs: object           # rng -> tuple of inputs (one example)
     mistakes: tuple = ()     # (hint, function): a typical mistake, recognised by its output
     isolations: tuple = ()   # (description, transform of the inputs): all terms but one zeroed
-    edge_cases: tuple = field(default=())   # extra fixed inputs (e.g. huge logits)
+    edge_cases: tuple = field(default=())   # extra fixed inputs (exact zeros, huge logits)
     error_hints: tuple = ()  # (exception class name, hint) for errors typical of this exercise
     task: str = ""           # what to compute, without giving the answer away (shown always)
+    axes: tuple = ()         # the answer's axes as message prefixes: ("time step t = ", "unit ")
+    close: object = None     # (got, expected, args) -> bool; None: within RTOL, ATOL
     # (ex, fn, n_cases) -> CheckResult, for answers that are not one array (several outputs,
     # a whole backward pass); None: check_exercise
     checker: object = None
+
+    @property
+    def argument_names(self):
+        """The parameter names of the function the student writes, parsed from ``signature``."""
+        return argument_names(self.signature)
 
 
 @dataclass(frozen=True)
@@ -64,63 +90,179 @@ def zeroed(*indices):
     return transform
 
 
-# --- checking --------------------------------------------------------------------------------
+def argument_names(signature):
+    """The parameter names of a signature string such as ``"f(a, b=1) -> c  # a: (n,)"``.
 
-def _call(fn, args):
-    """Run fn on copies of args: ("ok", result), ("not attempted", None) or ("error", exc)."""
+    Parsed as Python (a comment after the signature is dropped first), so parentheses in
+    comments or return annotations cannot cut a name.
+    """
+    code = signature.split("#", 1)[0].strip()
+    tree = ast.parse(f"def {code}:\n    pass")
+    return [a.arg for a in tree.body[0].args.args]
+
+
+# --- running the student's function on copies ---------------------------------------------------
+
+def snapshot(value):
+    """A deep copy of an argument: arrays, and the arrays of a dataclass (Params, Trace)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: snapshot(getattr(value, f.name))
+                                 for f in fields(value) if f.init})
+    if isinstance(value, list):
+        return [snapshot(v) for v in value]
+    return value
+
+
+def written(names, originals, given):
+    """The names of the arguments (or ``arg.field``) whose arrays differ after the call."""
+    found = []
+    for name, before, after in zip(names, originals, given):
+        if isinstance(before, np.ndarray):
+            if not _identical(before, after):
+                found.append(name)
+        elif is_dataclass(before) and not isinstance(before, type):
+            found += [f"{name}.{f.name}" for f in fields(before)
+                      if isinstance(getattr(before, f.name), np.ndarray)
+                      and not _identical(getattr(before, f.name), getattr(after, f.name))]
+    return found
+
+
+def _identical(a, b):
+    """Unchanged, up to round-off: x[i] += eps, then x[i] -= eps may leave the last bit."""
+    if not (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype):
+        return False
+    if a.dtype.kind != "f":
+        return np.array_equal(a, b)
+    return np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True)
+
+
+def run_on_copies(fn, args, names):
+    """Run fn on copies of args: (status, value, written names).
+
+    status is "ok", "not attempted" or "error" (then value is the exception).
+    """
+    given = [snapshot(a) for a in args]
     try:
         with np.errstate(all="ignore"):   # overflow is diagnosed from the result instead
-            return "ok", fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+            value = fn(*given)
     except NotImplementedError:
-        return "not attempted", None
+        return "not attempted", None, []
     except Exception as exc:  # a student's bug is reported, not raised
-        return "error", exc
+        return "error", exc, []
+    names = list(names) + [f"argument {i + 1}" for i in range(len(names), len(args))]
+    return "ok", value, written(names, args, given)
 
 
-def _same(got, expected):
-    return got.shape == expected.shape and np.allclose(got, expected, rtol=RTOL, atol=ATOL)
+def in_place_message(names):
+    """The message for a function that wrote into its arguments."""
+    where = ", ".join(f"`{n}`" for n in names)
+    return (f"✗ your function wrote into {where} (an argument): the caller's array is changed, "
+            "and its next use (the next time step, the next check) reads wrong values. Leave "
+            "the arguments as they are: compute into a new array (or a copy) instead of "
+            "assigning into an argument or using an in-place operator (`*=`, `+=`, `x[...] =`) "
+            "on it.")
 
 
-def _as_array(value):
+# --- comparing --------------------------------------------------------------------------------
+
+def same(got, expected, rtol=RTOL, atol=ATOL):
+    """Same shape and the same values, within rtol, atol."""
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol)
+
+
+def as_numbers(value):
+    """The student's result as a float array, or None if it is not an array of numbers
+    (bool and int arrays count: a mask of 0s and 1s is a right form of a mask)."""
+    if isinstance(value, (tuple, list)) and value and all(
+            isinstance(v, np.ndarray) and v.ndim >= 1 for v in value):
+        return None            # several arrays: reported as "returned several values"
     try:
-        return np.asarray(value, dtype=float)
+        array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return None
+    return array
 
 
-def _recognise(ex, results):
-    """The hint of the first typical mistake that reproduces the student's output on every case."""
-    for hint, mistake in ex.mistakes:
-        matches = True
-        for args, got in results:
-            status, value = _call(mistake, args)
-            if status != "ok" or got is None or not _same(got, np.asarray(value, float)):
-                matches = False
-                break
-        if matches:
-            return hint
-    return None
+def _index_text(index, axes):
+    if not axes or len(axes) != len(index):
+        return "entry " + str(tuple(int(i) for i in index)) if len(index) > 1 \
+            else f"entry {int(index[0])}"
+    return ", ".join(f"{axis}{int(i)}" for axis, i in zip(axes, index))
 
 
-def _shape_hint(got, expected):
+def describe_difference(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwards=False):
+    """What differs between the student's array and the right one, without the right values.
+
+    Names the kind of error when one fits every entry (all zeros, the sign, a constant factor,
+    a transpose, a shift by one along the first axis), then where (the first wrong entry,
+    counted from the end if ``backwards``, as a backward pass computes them), how many entries
+    are wrong and the size of the error relative to the right answer's size.
+    """
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    norm = np.linalg.norm(expected)
+    relative = np.linalg.norm(got - expected) / norm if norm > 0 else np.inf
+    kind = None
+    if not got.any():
+        kind = "every entry of your result is 0"
+    elif norm > 0 and np.allclose(got, -expected, rtol=rtol, atol=atol):
+        kind = "every entry has the right size but the wrong sign"
+    elif norm > 0:
+        factor = float(np.vdot(got, expected) / norm ** 2)
+        if np.allclose(got, factor * expected, rtol=1e-7, atol=atol) and abs(factor) > 1e-9:
+            kind = (f"every entry is {factor:.3g} times the right value: a constant factor "
+                    "(a ½, a 2, a division by a size?) is wrong")
+    if kind is None and got.ndim == 2 and got.shape[0] == got.shape[1] \
+            and np.allclose(got, expected.T, rtol=rtol, atol=atol):
+        kind = "your result is the transpose of the right one: row i must belong to unit i"
+    if kind is None and got.ndim >= 1 and got.shape[0] > 2:
+        axis = axes[0].split("=")[0].strip() if axes else "row"
+        if np.allclose(got[1:], expected[:-1], rtol=rtol, atol=atol):
+            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k − 1"
+        elif np.allclose(got[:-1], expected[1:], rtol=rtol, atol=atol):
+            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k + 1"
+    indices = np.argwhere(wrong)
+    first = indices[-1] if backwards else indices[0]
+    where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong; the first"
+             f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}; "
+             f"the error is {relative:.2g} of the right answer's size (2-norm)")
+    if norm == 0:
+        where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong, first at "
+                 f"{_index_text(first, axes)}; here the right answer is all zeros")
+    return (f"{kind[0].upper()}{kind[1:]}; " if kind else "") + where + "."
+
+
+def _shape_hint(got, expected, value):
     """A hint for common causes of a wrong shape."""
     if got.shape == () and expected.shape != ():
-        return "You returned a single number (a loss, or a sum?); the result has shape " \
-               f"{expected.shape}."
-    if got.ndim == expected.ndim + 1 and got.shape[-1] == expected.shape[-1]:
-        return "You got one dimension too many: `*` between a matrix and a vector multiplies " \
-               "element-wise (and broadcasts); the matrix-vector product is `@`."
-    if got.ndim < expected.ndim:
-        return "You got too few dimensions: np.max reduces an array (np.maximum compares " \
-               "element-wise), and a dot product of two vectors is a number, not a matrix."
+        return (f"You returned a single number (a loss, or a sum over everything?); the result "
+                f"has shape {expected.shape}.")
     if got.shape == expected.shape[::-1]:
-        return "Transposed: swap the order of the factors."
-    if got.shape[1:] == expected.shape[1:] and got.shape[0] == expected.shape[0] - 1:
+        return ("Your result is transposed: its axes are in the wrong order (check the order "
+                "of the factors of a product, or a `.T` too many).")
+    if got.ndim == expected.ndim + 1:
+        if got.ndim == 2 and got.shape[0] == got.shape[1]:
+            return ("You returned a matrix where a vector is asked: an outer product, or a "
+                    "vector broadcast against another? An element-wise operation keeps the "
+                    "vector's shape.")
+        return ("One dimension too many: `*` between a matrix and a vector multiplies "
+                "element-wise and broadcasts; a matrix-vector product is `@`.")
+    if got.ndim < expected.ndim:
+        return ("Too few dimensions: `*` or np.dot of two vectors gives a vector or a number, "
+                "not a matrix; and np.sum or np.max without an axis reduces everything.")
+    if got.ndim == expected.ndim >= 2 and got.shape[0] == expected.shape[0] - 1:
         return "One row short: histories have T+1 rows, t = 0..T (row 0 is time 0)."
+    if got.ndim == expected.ndim >= 2 and got.shape[0] == expected.shape[0] + 1:
+        return "One row too many: count the rows your loop writes (rows t = 0..T)."
+    if got.ndim == expected.ndim:
+        return ("The sizes change from one test case to the next: take every size from the "
+                "arguments (e.g. W_hh.shape[0]), never a fixed number.")
     return None
 
 
-def _error_hint(ex, exc, args):
+def error_hint(ex, exc, args):
+    """A hint for an exception typical of this exercise, or of products in general."""
     for name, hint in ex.error_hints:
         if type(exc).__name__ == name:
             return hint
@@ -134,38 +276,28 @@ def _error_hint(ex, exc, args):
         return hint
     if isinstance(exc, IndexError):
         return "An index is out of range: check where your loop starts and ends."
+    if isinstance(exc, NameError):
+        return "A name is not defined: use only the function's arguments (and np)."
     return None
 
 
-def _argument_names(signature):
-    """The parameter names of a signature string such as ``"f(a, b=1)"``: ``["a", "b"]``."""
-    inside = signature.split("(", 1)[1].rsplit(")", 1)[0] if "(" in signature else ""
-    return [p.strip().split("=")[0].strip() for p in inside.split(",") if p.strip()]
+def _is_close(ex, got, expected, args):
+    return ex.close(got, expected, args) if ex.close else same(got, expected)
 
 
-def _show_first_case(ex, args, got):
-    """Inputs, expected and received values of one case, when the result is small enough to read.
-
-    Inputs too large to print are named with their shape, so the list is never empty.
-    """
-    expected = np.asarray(ex.reference(*args), float)
-    if expected.size > 12:
-        return ""
-    fmt = lambda a: np.array2string(np.asarray(a, float), precision=3, suppress_small=True)  # noqa: E731
-    names = _argument_names(ex.signature)
-    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
-    shown, too_large = [], []
-    for n, a in zip(names, args):
-        if callable(a):
-            continue
-        if isinstance(a, np.ndarray) and a.size > 12:
-            too_large.append(f"{n} (shape {a.shape})")
-        else:
-            shown.append(f"  {n} = {fmt(a) if isinstance(a, np.ndarray) else a}")
-    if too_large:
-        shown.append("  too large to print here: " + ", ".join(too_large))
-    head = "\n  For this case:\n" + "\n".join(shown) if shown else "\n  On one test case:"
-    return head + f"\n  expected {fmt(expected)}\n  got      {fmt(got)}"
+def recognise(ex, results):
+    """The hint of the first typical mistake that reproduces the student's output on every case."""
+    for hint, mistake in ex.mistakes:
+        matches = True
+        for args, got in results:
+            status, value, _ = run_on_copies(mistake, args, ex.argument_names)
+            value = as_numbers(value) if status == "ok" else None
+            if value is None or value.shape != got.shape or not _is_close(ex, got, value, args):
+                matches = False
+                break
+        if matches:
+            return hint
+    return None
 
 
 def _isolate(ex, fn, args):
@@ -173,11 +305,17 @@ def _isolate(ex, fn, args):
     lines = []
     for description, transform in ex.isolations:
         iso = transform(args)
-        status, value = _call(fn, iso)
-        got = _as_array(value) if status == "ok" else None
-        right = got is not None and _same(got, np.asarray(ex.reference(*iso), float))
+        status, value, _ = run_on_copies(fn, iso, ex.argument_names)
+        got = as_numbers(value) if status == "ok" else None
+        right = got is not None and _is_close(ex, got, np.asarray(ex.reference(*iso), float), iso)
         lines.append(f"  {'right' if right else 'WRONG'}: {description}")
     return lines
+
+
+def cases_of(ex, n_cases):
+    """The seeded random cases, then the fixed edge cases."""
+    return [ex.inputs(np.random.default_rng(seed)) for seed in range(n_cases)] + \
+        list(ex.edge_cases)
 
 
 def check_exercise(ex, fn, *, n_cases=3):
@@ -186,73 +324,89 @@ def check_exercise(ex, fn, *, n_cases=3):
     fn is called with the exercise's inputs (see ``ex.signature``) on ``n_cases`` seeded
     random cases plus any edge cases. Nothing is raised: the returned :class:`CheckResult`'s
     message says what was found. A typical mistake is named only if it reproduces the
-    student's output on every case.
+    student's output on every case. No message shows the expected values.
     """
     name = ex.name
-    cases = [ex.inputs(np.random.default_rng(seed)) for seed in range(n_cases)]
-    cases += list(ex.edge_cases)
+    cases = cases_of(ex, n_cases)
     # The equation is the answer: before the student has it right, say only what to compute.
     head = f"{name}: {ex.task or 'see the exercise text'}\n"
 
     def result(status, message):
         return CheckResult(name, status, head + message)
 
-    outputs = []
+    outputs, wrote = [], []
     for args in cases:
-        status, value = _call(fn, args)
+        status, value, changed = run_on_copies(fn, args, ex.argument_names)
         if status == "not attempted":
-            return result(status, "not attempted yet: replace `raise NotImplementedError` with "
-                                  "your code, then run this cell.")
+            return result(status, NOT_ATTEMPTED)
         if status == "error":
-            hint = _error_hint(ex, value, args)
+            hint = error_hint(ex, value, args)
             return result("error", f"✗ your function raised {type(value).__name__}: {value}"
                           + (f"\n  {hint}" if hint else ""))
         if value is None:
             return result("wrong", "✗ your function returned None: did you forget `return`?")
-        got = _as_array(value)
+        expected = np.asarray(ex.reference(*args), float)
+        got = as_numbers(value)
         if got is None:
-            expected = np.asarray(ex.reference(*args), float)
-            return result("wrong", f"✗ expected an array of shape {expected.shape}; got "
-                                   f"{type(value).__name__}")
+            several = isinstance(value, (tuple, list))
+            return result("wrong", (f"✗ your function returned {len(value)} values (a "
+                                    f"{type(value).__name__}); return one array of shape "
+                                    f"{expected.shape}." if several else
+                                    f"✗ expected an array of shape {expected.shape}; got "
+                                    f"{type(value).__name__}."))
         outputs.append((args, got))
+        wrote += [n for n in changed if n not in wrote]
 
     for args, got in outputs:
         expected = np.asarray(ex.reference(*args), float)
         if got.shape != expected.shape:
-            hint = _recognise(ex, outputs) or _shape_hint(got, expected)
-            return result("wrong", f"✗ wrong shape: expected {expected.shape}, got {got.shape}."
-                          + (f"\n  {hint}" if hint else ""))
+            hint = recognise(ex, outputs) or _shape_hint(got, expected, got)
+            return result("wrong", f"✗ wrong shape: your result has shape {got.shape}; it "
+                          f"should have shape {expected.shape}." + (f"\n  {hint}" if hint else ""))
         if not np.all(np.isfinite(got)):
             return result("wrong", "✗ your result contains NaN or inf. With large values, exp "
                                    "overflows: subtract the maximum first.")
-        if not _same(got, expected):
-            hint = _recognise(ex, outputs)
-            if hint:
-                return result("wrong", f"✗ not yet right. {hint}")
-            msg = f"✗ not yet right: largest difference {np.max(np.abs(got - expected)):.3g}."
+    wrong_case = next(((args, got) for args, got in outputs
+                       if not _is_close(ex, got, np.asarray(ex.reference(*args), float), args)),
+                      None)
+    if wrong_case is None and not wrote:
+        return result("correct", f"✓ correct on {len(cases)} test cases: {ex.equation}")
+    lines = [in_place_message(wrote)] if wrote else []
+    if wrong_case is not None:
+        args, got = wrong_case
+        hint = recognise(ex, outputs)
+        if hint:
+            lines.append(f"✗ not yet right. {hint}")
+        else:
+            expected = np.asarray(ex.reference(*args), float)
+            lines.append("✗ not yet right. " + describe_difference(got, expected, ex.axes))
             detail = _isolate(ex, fn, args)
             if detail:
-                msg += "\n  Simpler cases, each isolating one part (other inputs set to zero):\n"
-                msg += "\n".join(detail)
-            else:
-                msg += _show_first_case(ex, args, got)
-            return result("wrong", msg)
-    return result("correct", f"✓ correct on {len(cases)} test cases: {ex.equation}")
+                lines.append("  Simpler cases, each isolating one part (other inputs set to "
+                             "zero):")
+                lines += detail
+    return result("wrong", "\n".join(lines))
 
+
+# --- predictions and symbols ---------------------------------------------------------------------
 
 def check_prediction(name, prediction, truth, *, why=""):
     """Compare a student's prediction, made before running the cell, with the computed truth.
 
     For predict-then-reveal cells: the student writes a guess into a variable (``None`` until
-    they do), the cell computes ``truth``, and this says whether the guess was right. Sets,
-    tuples, strings and numbers compare by equality; arrays with ``np.array_equal``. ``why``
-    is shown after a wrong prediction: an explanation, since the truth is now on screen.
+    they do), the cell computes ``truth``, and this says whether the guess was right. Numbers,
+    strings and tuples compare by equality; arrays with ``np.array_equal``. Where the truth is
+    a set (the question asks "which"), a list, tuple, set or array of the same members is
+    right, in any order. ``why`` is shown after a wrong prediction: an explanation, since the
+    truth is now on screen.
     """
     head = f"{name}: "
     if prediction is None:
         return CheckResult(name, "not attempted", head + "not attempted yet: write your "
                            "prediction in the variable first, then run this cell.")
-    if isinstance(truth, np.ndarray) or isinstance(prediction, np.ndarray):
+    if isinstance(truth, (set, frozenset)):
+        right = _as_set(prediction) == set(truth)
+    elif isinstance(truth, np.ndarray) or isinstance(prediction, np.ndarray):
         right = np.array_equal(np.asarray(prediction), np.asarray(truth))
     else:
         right = prediction == truth
@@ -260,6 +414,18 @@ def check_prediction(name, prediction, truth, *, why=""):
         return CheckResult(name, "correct", head + f"✓ your prediction {prediction!r} is right.")
     return CheckResult(name, "wrong", head + f"✗ you predicted {prediction!r}; the computed "
                        f"answer is {truth!r}." + (f"\n  {why}" if why else ""))
+
+
+def _as_set(prediction):
+    """A prediction of "which" as a set: a set, a list, a tuple, an array, or one member."""
+    if isinstance(prediction, np.ndarray):
+        prediction = prediction.ravel().tolist()
+    if isinstance(prediction, (set, frozenset, list, tuple, range)):
+        try:
+            return {int(p) if isinstance(p, (int, np.integer)) else p for p in prediction}
+        except TypeError:                  # unhashable members: not a "which" answer
+            return None
+    return {prediction}
 
 
 def _symbol_key(text):

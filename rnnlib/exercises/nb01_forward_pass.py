@@ -5,10 +5,19 @@ from ..model import pre_activation, relu
 from .core import Exercise, zeroed
 
 
-def _rng_inputs_step(rng, H=4, D=3):
+def _rng_inputs_step(rng):
+    """One step's inputs; H and D differ from case to case (and from each other), so a
+    hard-coded size or a swapped transpose fails."""
+    H, D = int(rng.choice([4, 5, 6])), int(rng.choice([2, 3]))
     return (rng.standard_normal((H, H)), rng.standard_normal((H, D)), rng.standard_normal(H),
             np.abs(rng.standard_normal(H)), rng.standard_normal(D))
 
+
+def _rnn_step(*args):
+    return relu(pre_activation(*args))
+
+
+_SIGN = "A sign error: the pre-activation only adds its three terms."
 
 EXERCISES = [
     Exercise(
@@ -16,12 +25,18 @@ EXERCISES = [
         "pre_activation(W_hh, W_hx, b_h, h_t, x_t)",
         pre_activation, _rng_inputs_step,
         task="the pre-activation ĥ_{t+1} of one step, from h_t and x_t (before the ReLU)",
+        axes=("unit ",),
         mistakes=(
             ("b_h is missing.", lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x),
             ("You applied the ReLU: that gives h_{t+1}. ĥ_{t+1} is the value *before* it.",
-             lambda *a: relu(pre_activation(*a))),
+             _rnn_step),
             ("You used W_hhᵀ h_t; the forward pass multiplies by W_hh itself (W_hh @ h_t).",
              lambda W_hh, W_hx, b_h, h, x: W_hh.T @ h + W_hx @ x + b_h),
+            ("The recurrent term W_hh h_t is missing: ĥ_{t+1} depends on the previous state.",
+             lambda W_hh, W_hx, b_h, h, x: W_hx @ x + b_h),
+            ("The input term W_hx x_t is missing.", lambda W_hh, W_hx, b_h, h, x: W_hh @ h + b_h),
+            (_SIGN, lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x - b_h),
+            (_SIGN, lambda W_hh, W_hx, b_h, h, x: W_hh @ h - W_hx @ x + b_h),
         ),
         isolations=(("only W_hh h_t (x_t = 0, b_h = 0)", zeroed(2, 4)),
                     ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),
@@ -29,8 +44,9 @@ EXERCISES = [
     Exercise(
         "rnn_step", "h_{t+1} = ReLU(W_hh h_t + W_hx x_t + b_h)",
         "rnn_step(W_hh, W_hx, b_h, h_t, x_t)",
-        lambda *a: relu(pre_activation(*a)), _rng_inputs_step,
+        _rnn_step, _rng_inputs_step,
         task="one step of the forward pass: the next hidden state h_{t+1} from h_t and x_t",
+        axes=("unit ",),
         mistakes=(
             ("You returned ĥ_{t+1}: the ReLU is missing (np.maximum(ĥ, 0)).", pre_activation),
             ("You used tanh, as many other courses do; this RNN uses ReLU.",
@@ -38,6 +54,14 @@ EXERCISES = [
             ("The ReLU was applied before adding b_h; b_h belongs inside it.",
              lambda W_hh, W_hx, b_h, h, x: relu(W_hh @ h + W_hx @ x) + b_h),
             ("b_h is missing.", lambda W_hh, W_hx, b_h, h, x: relu(W_hh @ h + W_hx @ x)),
+            ("You used W_hhᵀ h_t; the forward pass multiplies by W_hh itself (W_hh @ h_t).",
+             lambda W_hh, W_hx, b_h, h, x: relu(W_hh.T @ h + W_hx @ x + b_h)),
+            ("The ReLU is applied to each term separately; it acts on their sum, ĥ_{t+1}.",
+             lambda W_hh, W_hx, b_h, h, x: relu(W_hh @ h) + relu(W_hx @ x) + relu(b_h)),
+            ("|ĥ| is not the ReLU: negative pre-activations give 0, not their size.",
+             lambda *a: np.abs(pre_activation(*a))),
+            ("You returned the mask 1[ĥ_{t+1} > 0]; the state is the value ReLU(ĥ_{t+1}).",
+             lambda *a: (pre_activation(*a) > 0).astype(float)),
         ),
         isolations=(("only W_hh h_t (x_t = 0, b_h = 0)", zeroed(2, 4)),
                     ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),

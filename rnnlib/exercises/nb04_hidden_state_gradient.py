@@ -7,10 +7,13 @@ by entry, in the order the backward pass computes them.
 """
 import numpy as np
 
-from ..bptt import backward, db_h_term, dW_hh_term, dW_hx_term, hidden_grad, input_grad, relu_gate
+from ..bptt import backward, hidden_grad, relu_gate
 from ..losses import loss_from_trace
 from ..model import Params, forward
-from .core import RTOL, ATOL, CheckResult, Exercise, check_exercise, zeroed
+from . import references
+from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers, cases_of,
+                   check_exercise, describe_difference, error_hint, in_place_message,
+                   run_on_copies, same, zeroed)
 
 
 # --- hidden_grad ------------------------------------------------------------------------------
@@ -28,18 +31,8 @@ def _only_last_output(args):
     return W_yh, W_hh, dy_T, mask
 
 
-def _reference_hidden_grads(W_yh, W_hh, dy, mask):
-    """∂h_t for t = T ... 0 by the two equations, with ∂ĥ_{T+1} = 0 and no output at t = 0."""
-    T, H = dy.shape[0] - 1, W_hh.shape[0]
-    dh, dh_hat_next = np.zeros((T + 1, H)), np.zeros(H)
-    for t in range(T, 0, -1):
-        dh[t] = hidden_grad(W_yh, W_hh, dy[t], dh_hat_next)
-        dh_hat_next = mask[t] * dh[t]
-    dh[0] = hidden_grad(W_yh, W_hh, np.zeros_like(dy[0]), dh_hat_next)
-    return dh
-
-
-def _rng_inputs_through_time(rng, T=5, O=2, H=4):
+def _rng_inputs_through_time(rng):
+    T, H, O = int(rng.choice([3, 5, 6])), int(rng.choice([4, 5])), 2
     dy = rng.standard_normal((T + 1, O))
     dy[0] = 0
     mask = (rng.random((T + 1, H)) < 0.6).astype(float)
@@ -47,26 +40,66 @@ def _rng_inputs_through_time(rng, T=5, O=2, H=4):
     return rng.standard_normal((O, H)), rng.standard_normal((H, H)) * 0.8, dy, mask
 
 
-def _through_time_variant(gate_shift=0, gate=True, transpose=True, h0=True, dy_shift=0,
-                          store_gated=False, gate_after=False):
-    """A version of the ∂h recursion with one mistake, for recognising it."""
+def locating_inputs():
+    """The case on which a wrong row is located: T = 5, and every gate row t ≥ 1 has open and
+    closed units, so a missing gate never looks like a right one."""
+    W_yh, W_hh, dy, mask = _rng_inputs_through_time(np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    T, H = 5, W_hh.shape[0]
+    dy = rng.standard_normal((T + 1, W_yh.shape[0]))
+    dy[0] = 0
+    mask = (rng.random((T + 1, H)) < 0.5).astype(float)
+    for t in range(1, T + 1):
+        mask[t, t % H], mask[t, (t + 1) % H] = 1.0, 0.0
+    mask[0] = 0
+    return W_yh, W_hh, dy, mask
+
+
+def _shifted(a, by):
+    """Rows moved down by ``by`` (up if negative), zeros shifted in: row t holds a[t - by]."""
+    out = np.zeros_like(a)
+    if by > 0:
+        out[by:] = a[:-by]
+    else:
+        out[:by] = a[-by:]
+    return out
+
+
+def _gate_after(W_yh, W_hh, dy, mask):
+    """The mistake: the gate of step t+1 applied to W_hhᵀ ∂h_{t+1}, after the product."""
+    T = dy.shape[0] - 1
+    dh = np.zeros((T + 1, W_hh.shape[0]))
+    dh[T] = W_yh.T @ dy[T]
+    for t in range(T - 1, -1, -1):
+        dh[t] = (W_yh.T @ dy[t] if t > 0 else 0) + mask[t + 1] * (W_hh.T @ dh[t + 1])
+    return dh
+
+
+def _forwards_in_time(h0_last=True):
+    """The mistake: the loop runs t = 1 ... T, so each step reads a ∂ĥ_{t+1} not computed yet
+    (the one of the previous step instead); ∂h_0 then from the last one, or left at 0."""
     def variant(W_yh, W_hh, dy, mask):
-        T, H = dy.shape[0] - 1, W_hh.shape[0]
-        W = W_hh.T if transpose else W_hh
-        dh, dh_hat_next, gate_next = np.zeros((T + 1, H)), np.zeros(H), np.ones(H)
-        for t in range(T, 0, -1):
-            recurrent = gate_next * (W @ dh_hat_next) if gate_after else W @ dh_hat_next
-            dh[t] = W_yh.T @ dy[t + dy_shift] + recurrent
-            if gate_after:   # the gate of step t applied to W_hhᵀ ∂h_t, one step later
-                dh_hat_next, gate_next = dh[t], mask[t]
-            else:
-                dh_hat_next = mask[t + gate_shift] * dh[t] if gate else dh[t]
-            if store_gated:
-                dh[t] = dh_hat_next
-        recurrent = gate_next * (W @ dh_hat_next) if gate_after else W @ dh_hat_next
-        dh[0] = recurrent if h0 else 0
+        T = dy.shape[0] - 1
+        dh, dh_hat_next = np.zeros((T + 1, W_hh.shape[0])), np.zeros(W_hh.shape[0])
+        for t in range(1, T + 1):
+            dh[t] = W_yh.T @ dy[t] + W_hh.T @ dh_hat_next
+            dh_hat_next = mask[t] * dh[t]
+        if h0_last:
+            dh[0] = W_hh.T @ dh_hat_next
         return dh
     return variant
+
+
+def _without_h0(*args):
+    dh = references.hidden_grads(*args)
+    dh[0] = 0
+    return dh
+
+
+def _rows_gated(W_yh, W_hh, dy, mask):
+    dh = references.hidden_grads(W_yh, W_hh, dy, mask)
+    dh[1:] *= mask[1:]
+    return dh
 
 
 _GATE_STEP = ("The gate is taken from the wrong step: whatever your loop index is called, the ∂h "
@@ -74,6 +107,9 @@ _GATE_STEP = ("The gate is taken from the wrong step: whatever your loop index i
 _GATE_AFTER = ("The gate is applied to the wrong quantity: it acts on ∂h of its own step before "
                "that goes back through W_hhᵀ, not on the product W_hhᵀ(…), which lives on the "
                "units of the earlier state.")
+_FORWARDS = ("Your loop runs forwards in time: ∂h_t needs ∂ĥ_{t+1}, so the loop must start at "
+             "t = T and go down to t = 1 (range(T, 0, -1)).")
+_DY_SHIFT = "The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t)."
 
 
 # (hint, one row t of ∂h from the student's own row t+1): recognises a mistake at the first row
@@ -82,18 +118,18 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
     T = dy.shape[0] - 1
     out = W_yh.T @ dy[t] if t > 0 else np.zeros(W_hh.shape[0])
     if t == T:
-        return [("The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t).",
-                 W_yh.T @ dy[t - 1]), (_SIGN, -out),
+        return [(_DY_SHIFT, W_yh.T @ dy[t - 1]), (_SIGN, -out),
                 ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                  mask[t] * out)]
-    gated = mask[t + 1] * dh_next
+    gated = relu_gate(mask[t + 1], dh_next)
     rows = [("The ReLU gate is missing: ∂h of step t+1 passes the gate of step t+1 before it "
              "goes back through W_hhᵀ.", out + W_hh.T @ dh_next),
             (_GATE_AFTER, out + mask[t + 1] * (W_hh.T @ dh_next)),
             (_GATE_AFTER, out + mask[t] * (W_hh.T @ dh_next)),
             (_GATE_STEP, out + W_hh.T @ (mask[t] * dh_next)),
             ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.", out + W_hh @ gated),
-            (_SIGN, out - W_hh.T @ gated), (_SIGN, -out + W_hh.T @ gated), (_SIGN, -out - W_hh.T @ gated)]
+            (_SIGN, out - W_hh.T @ gated), (_SIGN, -out + W_hh.T @ gated),
+            (_SIGN, -out - W_hh.T @ gated)]
     if t + 2 <= T:
         rows.append((_GATE_STEP, out + W_hh.T @ (mask[t + 2] * dh_next)))
     if t == 0:
@@ -103,8 +139,7 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
                   mask[1] * (W_hh.T @ gated))]
     else:
         rows += [("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.", out),
-                 ("The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t).",
-                  W_yh.T @ dy[t - 1] + W_hh.T @ gated),
+                 (_DY_SHIFT, W_yh.T @ dy[t - 1] + W_hh.T @ gated),
                  ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                   mask[t] * (out + W_hh.T @ gated))]
     return rows
@@ -116,9 +151,9 @@ def _first_wrong_row(W_yh, W_hh, dy, mask, got):
     T = dy.shape[0] - 1
     for t in range(T, -1, -1):
         dh_next = got[t + 1] if t < T else np.zeros(W_hh.shape[0])
-        dh_hat_next = mask[t + 1] * dh_next if t < T else dh_next
-        out = W_yh.T @ dy[t] if t > 0 else 0
-        if np.allclose(got[t], out + W_hh.T @ dh_hat_next, rtol=RTOL, atol=ATOL):
+        dh_hat_next = relu_gate(mask[t + 1], dh_next) if t < T else dh_next
+        right = hidden_grad(W_yh, W_hh, dy[t] if t > 0 else np.zeros_like(dy[t]), dh_hat_next)
+        if np.allclose(got[t], right, rtol=RTOL, atol=ATOL):
             continue
         for hint, row in _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
             if np.allclose(got[t], row, rtol=RTOL, atol=ATOL):
@@ -131,22 +166,23 @@ def _check_through_time(ex, fn, n_cases=3):
     """The core checker; if it names no typical mistake, locate the first wrong row (from
     t = T down) and recognise the mistake made in that row."""
     result = check_exercise(ex, fn, n_cases=n_cases)
-    if result.status != "wrong" or any(hint in result.message for hint, _ in ex.mistakes):
+    if result.status != "wrong" or "✗ not yet right." not in result.message \
+            or any(hint in result.message for hint, _ in ex.mistakes):
         return result
-    args = _rng_inputs_through_time(np.random.default_rng(0))
-    try:
-        got = np.asarray(fn(*(a.copy() for a in args)), float)
-    except Exception:  # the core message already says what went wrong
-        return result
-    if got.shape != args[2].shape[:1] + args[1].shape[:1]:
+    args = locating_inputs()
+    status, value, _ = run_on_copies(fn, args, ex.argument_names)
+    got = as_numbers(value) if status == "ok" else None
+    if got is None or got.shape != args[2].shape[:1] + args[1].shape[:1]:
         return result
     t, hint = _first_wrong_row(*args, got)
     if t is None:
         return result
     where = (f"✗ not yet right. Going backwards from t = T, the first wrong row is t = {t} "
              f"(rows after it are right, given your own later rows).")
-    head = result.message.split("\n", 1)[0]
-    return CheckResult(ex.name, "wrong", f"{head}\n{where}" + (f"\n  {hint}" if hint else ""))
+    lines = result.message.split("\n")
+    kept = [line for line in lines[1:] if line.startswith("✗ your function wrote")]
+    return CheckResult(ex.name, "wrong", "\n".join([lines[0], *kept, where]
+                                                   + ([f"  {hint}"] if hint else [])))
 
 
 # --- step_backward ----------------------------------------------------------------------------
@@ -157,14 +193,8 @@ _LABELS = {"dh_prev": "∂h_{t-1} from this step (dh_prev)", "dx_prev": "∂x_{t
            "db_h_term": "the ∂b_h term"}
 
 
-def _reference_step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
-    """One step back through ĥ_t = W_hh h_{t-1} + W_hx x_{t-1} + b_h, h_t = ReLU(ĥ_t)."""
-    dh_hat_t = relu_gate(h_hat_t, dh_t)
-    return (W_hh.T @ dh_hat_t, input_grad(W_hx, dh_hat_t), dW_hh_term(dh_hat_t, h_prev), dW_hx_term(dh_hat_t, x_prev),
-            db_h_term(dh_hat_t))
-
-
-def _rng_step_inputs(rng, H=4, D=3):
+def _rng_step_inputs(rng):
+    H, D = int(rng.choice([4, 5, 6])), int(rng.choice([2, 3]))
     h_hat_t = rng.standard_normal(H)
     h_hat_t[rng.integers(H)] = 0.0       # a unit exactly at the kink: ReLU'(0) = 0
     h_prev = np.maximum(rng.standard_normal(H), 0.0)
@@ -173,116 +203,124 @@ def _rng_step_inputs(rng, H=4, D=3):
 
 
 def _step_with(dh_hat_t, h_prev, x_prev, W_hh, W_hx):
-    """The five outputs computed from a given (possibly wrongly gated) ∂ĥ_t."""
-    return {"dh_prev": W_hh.T @ dh_hat_t, "dx_prev": W_hx.T @ dh_hat_t,
-            "dW_hh_term": np.outer(dh_hat_t, h_prev), "dW_hx_term": np.outer(dh_hat_t, x_prev),
-            "db_h_term": dh_hat_t}
+    """The five outputs of a step whose ∂ĥ_t is given (possibly wrongly gated): the
+    reference with every gate open, fed ∂ĥ_t as its ∂h_t."""
+    return references.step_backward(dh_hat_t, np.ones_like(dh_hat_t), h_prev, x_prev, W_hh, W_hx)
 
 
-def _step_mistakes(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
-    """{output: [(hint, what that mistake computes)]}, for recognising each output alone."""
-    right = (h_hat_t > 0) * dh_t
-    found = {name: [] for name in STEP_OUTPUTS}
-    gates = [("The ReLU gate is missing: ∂h_t passes the gate of step t before anything else.",
-              dh_t),
-             ("A unit with ĥ_t = 0 let gradient through: ReLU'(0) = 0, so the gate is ĥ_t > 0.",
-              (h_hat_t >= 0) * dh_t),
-             ("You multiplied by ReLU(ĥ_t), the value; the gate is its derivative ReLU'(ĥ_t).",
-              np.maximum(h_hat_t, 0) * dh_t),
-             ("The gate is taken from the wrong step: ∂h_t is gated by the mask of ĥ_t (the "
-              "same step), not by h_{t-1} > 0.", (h_prev > 0) * dh_t)]
-    for hint, dh_hat in gates:
-        for name, value in _step_with(dh_hat, h_prev, x_prev, W_hh, W_hx).items():
-            found[name].append((hint, value))
-    mask = (h_hat_t > 0).astype(float)
-    found["dh_prev"] += [
-        (_GATE_AFTER, mask * (W_hh.T @ dh_t)),
-        ("W_hh lacks its transpose: going backwards through W_hh v multiplies by W_hhᵀ.",
-         W_hh @ right)]
-    found["dW_hh_term"] += [
-        ("The outer product is in the wrong order (transposed): row i of the term belongs to "
-         "unit i of ĥ_t, so ∂ĥ_t comes first.", np.outer(h_prev, right)),
-        ("Paired with the wrong state: ĥ_t is computed from h_{t-1}, not from h_t = ReLU(ĥ_t).",
-         np.outer(right, np.maximum(h_hat_t, 0)))]
-    found["db_h_term"] += [
-        ("That is the mask alone: the bias term is the gated gradient itself.", mask)]
-    for name, value in _step_with(right, h_prev, x_prev, W_hh, W_hx).items():
-        found[name].append(("A sign error: the chain rule only multiplies, no minus sign appears.",
-                            -value))
-    return found
+def _step_variant(dh_hat_of=None, **replace):
+    """A whole step_backward with one mistake: ∂ĥ_t computed by ``dh_hat_of(dh, h_hat, h_prev)``
+    (right if None) and the outputs named in ``replace`` computed by their own function."""
+    def variant(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
+        args = (dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx)
+        out = dict(zip(STEP_OUTPUTS, references.step_backward(*args) if dh_hat_of is None else
+                       _step_with(dh_hat_of(dh_t, h_hat_t, h_prev), h_prev, x_prev, W_hh, W_hx)))
+        for name, f in replace.items():
+            out[name] = f(*args)
+        return tuple(out[name] for name in STEP_OUTPUTS)
+    return variant
 
+
+def _right(k):
+    """Output k of the right step, as a function of the step's arguments."""
+    return lambda *args: references.step_backward(*args)[k]
+
+
+_ERRATUM = ("The upstream factor ∂h_t is missing: ReLU'(ĥ_t) alone is not ∂ĥ_t. This is the "
+            "notes' erratum (their ∂W_hh, ∂W_hx and ∂b_h lines).")
+_STEP_SIGN = "A sign error: the chain rule only multiplies, no minus sign appears."
+
+# The catalogue of step_backward: each mistake as a whole function; the checker names, output by
+# output, the first mistake whose output it reproduces.
+_STEP_MISTAKES = (
+    ("The ReLU gate is missing: ∂h_t passes the gate of step t before anything else.",
+     _step_variant(lambda dh, z, hp: dh)),
+    ("A unit with ĥ_t = 0 let gradient through: ReLU'(0) = 0, so the gate is ĥ_t > 0.",
+     _step_variant(lambda dh, z, hp: relu_gate(np.where(z == 0, 1.0, z), dh))),
+    ("You multiplied by ReLU(ĥ_t), the value; the gate is its derivative ReLU'(ĥ_t).",
+     _step_variant(lambda dh, z, hp: np.maximum(z, 0) * dh)),
+    ("The gate is taken from the wrong step: ∂h_t is gated by the mask of ĥ_t (the same "
+     "step), not by h_{t-1} > 0.", _step_variant(lambda dh, z, hp: relu_gate(hp, dh))),
+    (_ERRATUM, _step_variant(
+        dW_hh_term=lambda dh, z, hp, x, W_hh, W_hx: np.outer(z > 0, hp),
+        dW_hx_term=lambda dh, z, hp, x, W_hh, W_hx: np.outer(z > 0, x),
+        db_h_term=lambda dh, z, hp, x, W_hh, W_hx: (z > 0).astype(float))),
+    (_GATE_AFTER, _step_variant(
+        dh_prev=lambda dh, z, hp, x, W_hh, W_hx: (z > 0) * (W_hh.T @ dh))),
+    ("W_hh lacks its transpose: going backwards through W_hh v multiplies by W_hhᵀ.",
+     _step_variant(dh_prev=lambda dh, z, hp, x, W_hh, W_hx: _right(0)(dh, z, hp, x, W_hh.T, W_hx))),
+    ("The outer product is in the wrong order (transposed): row i of the term belongs to "
+     "unit i of ĥ_t, so ∂ĥ_t comes first.",
+     _step_variant(dW_hh_term=lambda *a: _right(2)(*a).T)),
+    ("Paired with the wrong state: ĥ_t is computed from h_{t-1}, not from h_t = ReLU(ĥ_t).",
+     _step_variant(dW_hh_term=lambda dh, z, hp, x, W_hh, W_hx:
+                   _right(2)(dh, z, np.maximum(z, 0), x, W_hh, W_hx))),
+    *((_STEP_SIGN, _step_variant(**{name: (lambda k: lambda *a: -_right(k)(*a))(k)}))
+      for k, name in enumerate(STEP_OUTPUTS)),
+)
 
 _SHAPE_HINTS = {
     "dh_prev": "it has h_{t-1}'s shape (H,).",
-    "dx_prev": "it has x_{t-1}'s shape (D,): going back through W_hx v multiplies by W_hxᵀ.",
+    "dx_prev": "it has x_{t-1}'s shape (D,).",
     "dW_hh_term": "it has W_hh's shape (H, H).",
     "dW_hx_term": "it has W_hx's shape (H, D): row i belongs to unit i of ĥ_t, so the outer "
                   "product is in the wrong order if you got (D, H).",
     "db_h_term": "it has b_h's shape (H,).",
 }
+_STEP_AXES = {"dh_prev": ("unit ",), "dx_prev": ("input ",), "dW_hh_term": ("row ", "column "),
+              "dW_hx_term": ("row ", "column "), "db_h_term": ("unit ",)}
 
 
 def _check_step_backward(ex, fn, n_cases=3):
-    """Each of the five outputs checked and diagnosed on its own."""
+    """Each of the five outputs checked and diagnosed on its own; writes into an argument are
+    named."""
     head = f"{ex.name}: {ex.task}\n"
-    cases = [_rng_step_inputs(np.random.default_rng(seed)) for seed in range(n_cases)]
-    outputs = []
+    cases = cases_of(ex, n_cases)
+    outputs, wrote = [], []
     for args in cases:
-        try:
-            with np.errstate(all="ignore"):
-                value = fn(*(a.copy() for a in args))
-        except NotImplementedError:
-            return CheckResult(ex.name, "not attempted", head + "not attempted yet: replace "
-                               "`raise NotImplementedError` with your code, then run this cell.")
-        except Exception as exc:  # a student's bug is reported, not raised
-            hint = ("\n  A shape error in a product usually means a missing or extra transpose, "
-                    "or `.T` on a 1-D array (it does nothing): use np.outer(u, v) for u vᵀ."
-                    if isinstance(exc, ValueError) else "")
-            return CheckResult(ex.name, "error",
-                               head + f"✗ your function raised {type(exc).__name__}: {exc}{hint}")
+        status, value, changed = run_on_copies(fn, args, ex.argument_names)
+        if status == "not attempted":
+            return CheckResult(ex.name, "not attempted", head + NOT_ATTEMPTED)
+        if status == "error":
+            hint = error_hint(ex, value, args)
+            return CheckResult(ex.name, "error", head + f"✗ your function raised "
+                               f"{type(value).__name__}: {value}" + (f"\n  {hint}" if hint else ""))
         if not isinstance(value, (tuple, list)) or len(value) != len(STEP_OUTPUTS):
             got = f"{len(value)} values" if isinstance(value, (tuple, list)) else type(value).__name__
             return CheckResult(ex.name, "wrong", head + f"✗ return five results as a tuple "
                                f"({', '.join(STEP_OUTPUTS)}); got {got}.")
         outputs.append((args, value))
+        wrote += [n for n in changed if n not in wrote]
 
     lines, all_right = [], True
     for k, name in enumerate(STEP_OUTPUTS):
         line = f"  right: {_LABELS[name]}"
         for args, value in outputs:
-            expected = _reference_step_backward(*args)[k]
-            try:
-                got = np.asarray(value[k], dtype=float)
-            except (TypeError, ValueError):
+            expected = references.step_backward(*args)[k]
+            got = as_numbers(value[k])
+            if got is None:
                 line = f"  WRONG: {_LABELS[name]}: not an array of numbers"
                 break
             if got.shape != expected.shape:
-                line = (f"  WRONG: {_LABELS[name]}: shape {got.shape}, expected {expected.shape}; "
+                line = (f"  WRONG: {_LABELS[name]}: shape {got.shape}; "
                         + _SHAPE_HINTS[name])
                 break
-            if not np.allclose(got, expected, rtol=RTOL, atol=ATOL):
-                hints = [h for h, v in _step_mistakes(*args)[name]
-                         if np.allclose(got, v, rtol=RTOL, atol=ATOL)]
+            if not same(got, expected):
+                hints = [hint for hint, mistake in _STEP_MISTAKES
+                         if all(same(as_numbers(v[k]), mistake(*a)[k]) for a, v in outputs
+                                if as_numbers(v[k]) is not None)]
                 line = f"  WRONG: {_LABELS[name]}: " + (hints[0] if hints else
-                        f"largest difference {np.max(np.abs(got - expected)):.3g}.")
+                        describe_difference(got, expected, _STEP_AXES[name]))
                 break
         all_right &= line.startswith("  right")
         lines.append(line)
-    if all_right:
+    if all_right and not wrote:
         return CheckResult(ex.name, "correct", head + f"✓ correct on {len(cases)} test cases "
-                           f"(one with ĥ_t exactly 0): {ex.equation}")
-    return CheckResult(ex.name, "wrong", head + "✗ not yet right, output by output:\n"
-                       + "\n".join(lines))
-
-
-def _step_variant(dh_hat_of=lambda dh, z, hp: (z > 0) * dh, **replace):
-    """A whole step_backward with one mistake (for the catalogue's list of mistakes)."""
-    def variant(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
-        out = _step_with(dh_hat_of(dh_t, h_hat_t, h_prev), h_prev, x_prev, W_hh, W_hx)
-        for name, f in replace.items():
-            out[name] = f(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx)
-        return tuple(out[name] for name in STEP_OUTPUTS)
-    return variant
+                           f"(each with a unit whose ĥ_t is exactly 0): {ex.equation}")
+    message = [in_place_message(wrote)] if wrote else []
+    if not all_right:
+        message += ["✗ not yet right, output by output:", *lines]
+    return CheckResult(ex.name, "wrong", head + "\n".join(message))
 
 
 # --- the by-hand backward pass on notebook 01's worked example --------------------------------
@@ -333,7 +371,7 @@ def check_by_hand_backward(answers):
     order the backward pass computes them (t = 3 first); name the first wrong entry (step and
     unit) and, if it is a typical mistake, which one. The truth is never printed.
 
-    answers: {"dh_3": [unit 1, unit 2], "dh_hat_3": [...], ..., "dh_0": [...]}, None for an
+    answers: {"dh_3": [unit 0, unit 1], "dh_hat_3": [...], ..., "dh_0": [...]}, None for an
     entry not filled in yet. Returns a CheckResult.
     """
     name = "by_hand_backward"
@@ -357,12 +395,12 @@ def check_by_hand_backward(answers):
         got = np.asarray(value, dtype=float)
         if got.shape != (2,):
             return CheckResult(name, "wrong", f"{name}: ✗ {symbol} must be two numbers "
-                               f"[unit 1, unit 2]; got shape {got.shape}.")
+                               f"[unit 0, unit 1]; got shape {got.shape}.")
         wrong = ~np.isclose(got, truth[key], rtol=0, atol=1e-6)
         if wrong.any():
             hints = [h for h, v in _by_hand_hints(key, got, truth, trace, dy)
                      if np.allclose(got, v, rtol=0, atol=1e-6)]
-            units = " and ".join(f"unit {i + 1}" for i in np.flatnonzero(wrong))
+            units = " and ".join(f"unit {i}" for i in np.flatnonzero(wrong))
             return CheckResult(name, "wrong", f"{name}: "
                                + (f"✓ {', '.join(done)} right; " if done else "")
                                + f"✗ {symbol}, {units}: not right."
@@ -374,24 +412,32 @@ def check_by_hand_backward(answers):
                        f"{', '.join(done)}.")
 
 
+def _rng_inputs_hidden_grad(rng):
+    O, H = int(rng.choice([2, 3])), int(rng.choice([4, 5]))
+    return (rng.standard_normal((O, H)), rng.standard_normal((H, H)), rng.standard_normal(O),
+            rng.standard_normal(H))
+
+
 EXERCISES = [
     Exercise(
         "hidden_grad", "∂h_t = W_yhᵀ ∂y_t + W_hhᵀ ∂ĥ_{t+1}",
         "hidden_grad(W_yh, W_hh, dy_t, dh_hat_next)",
-        hidden_grad,
-        lambda rng: (rng.standard_normal((2, 4)), rng.standard_normal((4, 4)),
-                     rng.standard_normal(2), rng.standard_normal(4)),
+        hidden_grad, _rng_inputs_hidden_grad,
         task="∂h_t, given ∂y_t and ∂ĥ_{t+1}: every path by which h_t reaches the loss",
+        axes=("unit ",),
         mistakes=(
-            ("Only W_yhᵀ ∂y_t: h_t also feeds ĥ_{t+1}, so add the path W_hhᵀ ∂ĥ_{t+1}.",
-             lambda W_yh, W_hh, dy, dn: W_yh.T @ dy),
-            ("Only W_hhᵀ ∂ĥ_{t+1}: h_t also produces y_t, so add the path W_yhᵀ ∂y_t.",
-             lambda W_yh, W_hh, dy, dn: W_hh.T @ dn),
-            ("W_hh ∂ĥ_{t+1} lacks its transpose: going backwards multiplies by W_hhᵀ.",
-             lambda W_yh, W_hh, dy, dn: W_yh.T @ dy + W_hh @ dn),
-            (_SIGN, lambda W_yh, W_hh, dy, dn: W_yh.T @ dy - W_hh.T @ dn),
-            (_SIGN, lambda W_yh, W_hh, dy, dn: -W_yh.T @ dy + W_hh.T @ dn),
-            (_SIGN, lambda W_yh, W_hh, dy, dn: -(W_yh.T @ dy + W_hh.T @ dn)),
+            ("Only W_yhᵀ ∂y_t: h_t also feeds ĥ_{t+1}, so add the path through ĥ_{t+1}.",
+             lambda W_yh, W_hh, dy, dn: hidden_grad(W_yh, 0 * W_hh, dy, dn)),
+            ("Only the path through ĥ_{t+1}: h_t also produces y_t, so add the path through y_t.",
+             lambda W_yh, W_hh, dy, dn: hidden_grad(0 * W_yh, W_hh, dy, dn)),
+            ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",
+             lambda W_yh, W_hh, dy, dn: hidden_grad(W_yh, W_hh.T, dy, dn)),
+            (_SIGN, lambda W_yh, W_hh, dy, dn: hidden_grad(W_yh, -W_hh, dy, dn)),
+            (_SIGN, lambda W_yh, W_hh, dy, dn: hidden_grad(-W_yh, W_hh, dy, dn)),
+            (_SIGN, lambda W_yh, W_hh, dy, dn: -hidden_grad(W_yh, W_hh, dy, dn)),
+            ("The ReLU gate does not belong here: ∂ĥ_{t+1} is already gated, and h_t's own "
+             "gate comes after ∂h_t, in ∂ĥ_t.",
+             lambda W_yh, W_hh, dy, dn: relu_gate(dn, hidden_grad(W_yh, W_hh, dy, dn))),
         ),
         isolations=(("only the output path (∂ĥ_{t+1} = 0)", zeroed(3)),
                     ("only the recurrent path (∂y_t = 0)", zeroed(2)))),
@@ -399,21 +445,30 @@ EXERCISES = [
         "hidden_grads_through_time",
         "∂h_t = W_yhᵀ ∂y_t + W_hhᵀ ∂ĥ_{t+1},  ∂ĥ_t = mask_t ⊙ ∂h_t,  for t = T … 1;  ∂h_0 = W_hhᵀ ∂ĥ_1",
         "hidden_grads_through_time(W_yh, W_hh, dy, mask)  # dy: (T+1, O), mask: (T+1, H)",
-        _reference_hidden_grads, _rng_inputs_through_time,
+        references.hidden_grads, _rng_inputs_through_time,
         task="∂h_t for every t = T … 0, backwards in time through the gates (rows t = 0..T)",
+        axes=("time step t = ", "unit "),
         mistakes=(
             ("The ReLU gate is missing: ∂ĥ_t = mask_t ⊙ ∂h_t before it goes back through W_hhᵀ.",
-             _through_time_variant(gate=False)),
-            (_GATE_STEP, _through_time_variant(gate_shift=-1)),
-            ("∂h_0 is zero or missing: h_0 has no output and no gate, but it feeds ĥ_1, so "
-             "∂h_0 = W_hhᵀ ∂ĥ_1.", _through_time_variant(h0=False)),
+             lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, W_hh, dy,
+                                                                  np.ones_like(mask))),
+            (_GATE_STEP, lambda W_yh, W_hh, dy, mask: references.hidden_grads(
+                W_yh, W_hh, dy, _shifted(mask, 1))),
+            ("∂h_0 is zero or missing: h_0 has no output and no gate, but it feeds ĥ_1.",
+             _without_h0),
             ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",
-             _through_time_variant(transpose=False)),
+             lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, W_hh.T, dy, mask)),
             ("Rows 1..T hold ∂ĥ_t (after the gate); they should hold ∂h_t, before it.",
-             _through_time_variant(store_gated=True)),
-            ("The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t).",
-             _through_time_variant(dy_shift=-1)),
-            (_GATE_AFTER, _through_time_variant(gate_after=True)),
+             _rows_gated),
+            (_DY_SHIFT, lambda W_yh, W_hh, dy, mask: references.hidden_grads(
+                W_yh, W_hh, _shifted(dy, 1), mask)),
+            (_GATE_AFTER, _gate_after),
+            (_FORWARDS, _forwards_in_time()),
+            (_FORWARDS, _forwards_in_time(h0_last=False)),
+            ("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.",
+             lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, 0 * W_hh, dy, mask)),
+            (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, -W_hh, dy, mask)),
+            (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(-W_yh, W_hh, dy, mask)),
         ),
         isolations=(("one time step (T = 1)", lambda a: (a[0], a[1], a[2][:2], a[3][:2])),
                     ("no recurrence (W_hh = 0): only ∂h_t = W_yhᵀ ∂y_t is left", zeroed(1)),
@@ -429,25 +484,14 @@ EXERCISES = [
         "∂W_hh += ∂ĥ_t h_{t-1}ᵀ,  ∂W_hx += ∂ĥ_t x_{t-1}ᵀ,  ∂b_h += ∂ĥ_t",
         "step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx) -> "
         "(dh_prev, dx_prev, dW_hh_term, dW_hx_term, db_h_term)",
-        _reference_step_backward, _rng_step_inputs,
+        references.step_backward, _rng_step_inputs,
         task="one step back through h_t = ReLU(W_hh h_{t-1} + W_hx x_{t-1} + b_h): the gradient "
              "reaching each input of the step (h_{t-1}, x_{t-1}) and this step's term of each "
              "weight gradient, from ∂h_t",
-        mistakes=(
-            ("The ReLU gate is missing: ∂h_t passes the gate of step t before anything else.",
-             _step_variant(dh_hat_of=lambda dh, z, hp: dh)),
-            (_GATE_AFTER, _step_variant(
-                dh_prev=lambda dh, z, hp, x, W_hh, W_hx: (z > 0) * (W_hh.T @ dh))),
-            ("W_hh lacks its transpose", _step_variant(
-                dh_prev=lambda dh, z, hp, x, W_hh, W_hx: W_hh @ ((z > 0) * dh))),
-            ("The outer product is in the wrong order", _step_variant(
-                dW_hh_term=lambda dh, z, hp, x, W_hh, W_hx: np.outer(hp, (z > 0) * dh))),
-            ("Paired with the wrong state", _step_variant(
-                dW_hh_term=lambda dh, z, hp, x, W_hh, W_hx: np.outer((z > 0) * dh, np.maximum(z, 0)))),
-            ("A sign error", _step_variant(
-                db_h_term=lambda dh, z, hp, x, W_hh, W_hx: -((z > 0) * dh))),
-            ("ReLU'(0) = 0", _step_variant(dh_hat_of=lambda dh, z, hp: (z >= 0) * dh)),
-        ),
+        mistakes=_STEP_MISTAKES,
+        error_hints=(("ValueError", "A shape error in a product usually means a missing or extra "
+                      "transpose, or `.T` on a 1-D array (it does nothing): use np.outer(u, v) "
+                      "for u vᵀ."),),
         checker=_check_step_backward),
 ]
 

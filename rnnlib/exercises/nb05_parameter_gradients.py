@@ -1,22 +1,82 @@
 """The exercises of notebook 05 · The parameter gradients."""
 import numpy as np
 
+from . import references
 from .core import Exercise
 
 
-def _rng_inputs_sums(rng, T=5, H=4, D=3):
+def _rng_inputs_sums(rng):
+    T, H, D = int(rng.choice([3, 5, 6])), int(rng.choice([4, 5])), int(rng.choice([2, 3]))
     dh_hat = rng.standard_normal((T + 1, H))
     dh_hat[0] = 0
-    return dh_hat, np.abs(rng.standard_normal((T + 1, H))), rng.standard_normal((T, D))
+    h = np.maximum(rng.standard_normal((T + 1, H)), 0)     # states: exact zeros included
+    return dh_hat, h, rng.standard_normal((T, D))
 
 
 def _dW_hh_sum(dh_hat, h):
-    return sum(np.outer(dh_hat[t], h[t - 1]) for t in range(1, dh_hat.shape[0]))
+    return references.weight_sums(dh_hat, h=h)[0]
 
 
 def _dW_hx_sum(dh_hat, xs):
-    return sum(np.outer(dh_hat[t], xs[t - 1]) for t in range(1, dh_hat.shape[0]))
+    return references.weight_sums(dh_hat, xs=xs)[1]
 
+
+def _one_term(which, t_of):
+    """The mistake "= where += is needed": one step's term left, step t_of(T)."""
+    def variant(dh_hat, other):
+        only = np.zeros_like(dh_hat)
+        t = t_of(dh_hat.shape[0] - 1)
+        only[t] = dh_hat[t]
+        return which(only, other)
+    return variant
+
+
+def _hh_paired_with_h_t(dh_hat, h):
+    """∂ĥ_t h_tᵀ: the state after the step instead of the one before."""
+    h_later = np.zeros_like(h)
+    h_later[:-1] = h[1:]
+    return _dW_hh_sum(dh_hat, h_later)
+
+
+def _hh_paired_with_dh_hat_before(dh_hat, h):
+    """dh_hat[:-1].T @ h[:-1]: ∂ĥ_{t-1} with h_{t-1}."""
+    earlier = np.zeros_like(dh_hat)
+    earlier[1:] = dh_hat[:-1]
+    return _dW_hh_sum(earlier, h)
+
+
+def _hx_paired_with_x_t(dh_hat, xs):
+    """∂ĥ_t x_tᵀ for t = 1 .. T-1 (as dh_hat[1:-1] with xs[1:], or a loop with xs[t])."""
+    xs_later = np.zeros_like(xs)
+    xs_later[:-1] = xs[1:]
+    cut = dh_hat.copy()
+    cut[-1] = 0
+    return _dW_hx_sum(cut, xs_later)
+
+
+def _hx_paired_with_dh_hat_before(dh_hat, xs):
+    """dh_hat[:-1].T @ xs: ∂ĥ_{k} with x_k, row 0 of dh_hat (no step) included, ∂ĥ_T left out."""
+    earlier = np.zeros_like(dh_hat)
+    earlier[1:] = dh_hat[:-1]
+    return _dW_hx_sum(earlier, xs)
+
+
+def _drop_step(which, t_of):
+    def variant(dh_hat, other):
+        cut = dh_hat.copy()
+        cut[t_of(dh_hat.shape[0] - 1)] = 0
+        return which(cut, other)
+    return variant
+
+
+def _erratum(which):
+    """The notes' erratum: ReLU'(ĥ_t) in place of ∂ĥ_t; with ∂ĥ_t given, its sign pattern."""
+    return lambda dh_hat, other: which((dh_hat != 0).astype(float), other)
+
+
+_EQ = "Only one step survives: = where += is needed ({} is shared by every step, so its " \
+      "gradient sums the terms of all of them)."
+_SIGN = "A sign error: the chain rule only multiplies and adds."
 
 EXERCISES = [
     Exercise(
@@ -24,36 +84,46 @@ EXERCISES = [
         "dW_hh_sum(dh_hat, h)  # dh_hat, h: (T+1, H), row t = time t",
         _dW_hh_sum, lambda rng: _rng_inputs_sums(rng)[:2],
         task="∂W_hh, summed over every step that uses W_hh (shape (H, H))",
+        axes=("row ", "column "),
         mistakes=(
             ("Off by one: ∂ĥ_t pairs with h_{t-1}, the state that fed ĥ_t, not with h_t.",
-             lambda dh_hat, h: sum(np.outer(dh_hat[t], h[t]) for t in range(1, len(h)))),
-            ("Only the last step survives: = where += is needed (W_hh is shared by every step).",
-             lambda dh_hat, h: np.outer(dh_hat[-1], h[-2])),
-            ("Only the first step survives: = where += is needed (W_hh is shared by every step).",
-             lambda dh_hat, h: np.outer(dh_hat[1], h[0])),
-            ("Transposed: h_{t-1} ∂ĥ_tᵀ; the term is ∂ĥ_t h_{t-1}ᵀ, row i = unit i's ∂ĥ.",
+             _hh_paired_with_h_t),
+            ("Off by one: ∂ĥ_t pairs with h_{t-1}, the state that fed ĥ_t; you paired each "
+             "state with the ∂ĥ of its own step.", _hh_paired_with_dh_hat_before),
+            (_EQ.format("W_hh"), _one_term(_dW_hh_sum, lambda T: T)),
+            (_EQ.format("W_hh"), _one_term(_dW_hh_sum, lambda T: 1)),
+            ("Transposed: that is h_{t-1} ∂ĥ_tᵀ; row i of ∂W_hh belongs to unit i of ĥ_t.",
              lambda dh_hat, h: _dW_hh_sum(dh_hat, h).T),
+            ("The first step is missing: ĥ_1 = W_hh h_0 + … uses W_hh too (check where your "
+             "loop or slice starts).", _drop_step(_dW_hh_sum, lambda T: 1)),
+            ("The last step is missing: ĥ_T uses W_hh too (check where your loop or slice "
+             "ends).", _drop_step(_dW_hh_sum, lambda T: T)),
+            (_SIGN, lambda dh_hat, h: -_dW_hh_sum(dh_hat, h)),
+            ("Your terms use ReLU'-like 0/1 factors instead of ∂ĥ_t: the notes' erratum drops "
+             "the upstream factor; ∂ĥ_t itself enters each term.", _erratum(_dW_hh_sum)),
         )),
     Exercise(
         "dW_hx_sum", "∂W_hx = Σ_{t=1..T} ∂ĥ_t x_{t-1}ᵀ",
         "dW_hx_sum(dh_hat, xs)  # dh_hat: (T+1, H), xs: (T, D) with xs[k] = x_k",
         _dW_hx_sum, lambda rng: _rng_inputs_sums(rng)[::2],
         task="∂W_hx, summed over every step that uses W_hx (shape (H, D)); mind the index of x",
+        axes=("row ", "column "),
         mistakes=(
-            ("Transposed: the result must have W_hx's shape (H, D), i.e. ∂ĥ_t x_{t-1}ᵀ.",
-             lambda dh_hat, xs: _dW_hx_sum(dh_hat, xs).T),
-            ("Only one step survives: = where += is needed (W_hx is shared by every step).",
-             lambda dh_hat, xs: np.outer(dh_hat[-1], xs[-1])),
-            ("Off by one: you paired ∂ĥ_t with x_t (as dh_hat[:-1].T @ xs does: row 0 of "
-             "dh_hat is no step, and ∂ĥ_T is left out), but ĥ_t is fed by x_{t-1} "
-             "(xs[k] is x_k, which feeds ĥ_{k+1}): which rows of dh_hat and xs line up?",
-             lambda dh_hat, xs: dh_hat[:-1].T @ xs),
+            (_EQ.format("W_hx"), _one_term(_dW_hx_sum, lambda T: T)),
+            (_EQ.format("W_hx"), _one_term(_dW_hx_sum, lambda T: 1)),
+            ("Off by one: you paired ∂ĥ_t with x_t, but ĥ_t is fed by x_{t-1} (xs[k] is x_k, "
+             "which feeds ĥ_{k+1}): which rows of dh_hat and xs line up?",
+             _hx_paired_with_dh_hat_before),
+            ("Off by one: you paired ∂ĥ_t with x_t, but ĥ_t is fed by x_{t-1} (xs[k] is x_k, "
+             "which feeds ĥ_{k+1}): which rows of dh_hat and xs line up?", _hx_paired_with_x_t),
             ("The first step is missing: ĥ_1 = W_hh h_0 + W_hx x_0 + b_h uses W_hx too, so "
              "x_0 = xs[0] contributes (check where your loop or slice starts).",
-             lambda dh_hat, xs: dh_hat[2:].T @ xs[1:]),
+             _drop_step(_dW_hx_sum, lambda T: 1)),
             ("The last step is missing: ĥ_T, fed by x_{T-1} = xs[-1], uses W_hx too (check "
-             "where your loop or slice ends).",
-             lambda dh_hat, xs: dh_hat[1:-1].T @ xs[:-1]),
+             "where your loop or slice ends).", _drop_step(_dW_hx_sum, lambda T: T)),
+            (_SIGN, lambda dh_hat, xs: -_dW_hx_sum(dh_hat, xs)),
+            ("Your terms use ReLU'-like 0/1 factors instead of ∂ĥ_t: the notes' erratum drops "
+             "the upstream factor; ∂ĥ_t itself enters each term.", _erratum(_dW_hx_sum)),
         ),
         error_hints=(("IndexError", "An index is out of range: xs has T rows, x_0 … x_{T-1}, "
                       "while dh_hat has T+1; ĥ_t is fed by x_{t-1} = xs[t-1]."),)),

@@ -1,12 +1,14 @@
 """The exercises of notebook 06 · Putting BPTT together and checking it.
 
-Besides ``central_difference`` (one array, checked by ``core.check_exercise``), the whole
-backward pass ``rnn_backward(params, trace, dy) -> rnnlib.Grads``, with a checker of its own:
-it compares every gradient with :func:`rnnlib.backward` and with finite differences
+Besides ``central_difference`` (one array, checked by ``core.check_exercise`` against the exact
+gradient of a test function, within the error a central difference makes), the whole backward
+pass ``rnn_backward(params, trace, dy) -> rnnlib.Grads``, with a checker of its own: it
+compares every gradient with :func:`rnnlib.backward` and with finite differences
 (:func:`rnnlib.gradcheck`), names a bug of the zoo (:mod:`rnnlib.bugs`) when the student's
-output is that bug's, and says from which time step the histories ∂h_t, ∂ĥ_t go wrong.
+output is that bug's, says from which time step the histories ∂h_t, ∂ĥ_t go wrong and which
+mistake that step shows, and names any write into the arguments (params, trace, dy).
 """
-from dataclasses import fields, replace
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,40 +17,45 @@ from ..bptt import backward
 from ..bugs import BUGS, backward_with_bug
 from ..gradcheck import gradcheck, random_upstream
 from ..model import forward, init_params, relu_grad
-from .core import ATOL, RTOL, CheckResult, Exercise
+from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
+                   describe_difference, in_place_message, run_on_copies)
+from .nb04_hidden_state_gradient import _FORWARDS, _forwards_in_time, _row_candidates
 
+
+# --- central_difference ------------------------------------------------------------------------
 
 def _smooth_f(x):
-    """A smooth test function with non-zero third derivative."""
+    """A smooth test function with non-zero third derivative: Σ sin(x_i) x_i² + ½ (Σ x_i)²."""
     return float(np.sum(np.sin(x) * x ** 2) + 0.5 * np.sum(x) ** 2)
 
 
-def _central_difference(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in range(x.size):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return grad
+def _exact_gradient(f, x, eps):
+    """The exact gradient of _smooth_f (the reference: a right central difference is within
+    O(ε²) of it, a forward difference is O(ε) away)."""
+    return np.cos(x) * x ** 2 + 2 * x * np.sin(x) + np.sum(x)
+
+
+def _central_close(got, expected, args):
+    """Right within the error of a central difference: |f‴|/6 ε² ≤ 2 ε² for |x| ≤ 2."""
+    eps = args[2]
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=0,
+                                                       atol=20 * eps ** 2 + 1e-8)
 
 
 def _forward_difference(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in range(x.size):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (f(x + step) - f(x)) / eps
-    return grad
+    """The mistake (f(x + ε e_i) − f(x)) / ε: O(ε) off, by ½ ε f''_ii."""
+    second = -np.sin(x) * x ** 2 + 4 * x * np.cos(x) + 2 * np.sin(x) + 1
+    return _exact_gradient(f, x, eps) + 0.5 * eps * second
 
 
 def _unrestored_difference(f, x, eps):
-    x, grad = x.copy(), np.zeros_like(x)
-    for i in range(x.size):
-        x[i] += eps
-        up = f(x)
-        x[i] -= 2 * eps
-        grad[i] = (up - f(x)) / (2 * eps)      # x[i] left at x_i - eps
-    return grad
+    """The mistake: x[i] left at x_i − ε, so entry i is taken at x − ε (e_0 + … + e_{i-1})."""
+    return np.array([_exact_gradient(f, x - eps * (np.arange(x.size) < i), eps)[i]
+                     for i in range(x.size)])
+
+
+def _rng_smooth(rng):
+    return _smooth_f, np.clip(rng.standard_normal(int(rng.choice([4, 5, 6]))), -2, 2), 1e-4
 
 
 # --- rnn_backward: the whole backward pass, written by the student -----------------------------
@@ -57,19 +64,40 @@ GRADIENTS = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx")   # what rnnlib.gra
 HISTORIES = ("dh", "dh_hat")                                   # compared step by step
 _LABELS = {"dW_hh": "∂W_hh", "dW_hx": "∂W_hx", "db_h": "∂b_h", "dW_yh": "∂W_yh",
            "dh0": "∂h_0 (dh0)", "dx": "∂x (dx)", "dh": "∂h_t (dh)", "dh_hat": "∂ĥ_t (dh_hat)"}
+_AXES = {"dW_hh": ("row ", "column "), "dW_hx": ("row ", "column "), "db_h": ("unit ",),
+         "dW_yh": ("row ", "column "), "dh0": ("unit ",), "dx": ("time step k = ", "input "),
+         "dh": ("time step t = ", "unit "), "dh_hat": ("time step t = ", "unit ")}
 _IN_PLACE = "upstream gradient modified in place"
+_NAMES = ("params", "trace", "dy")
 
 
-def _rnn_backward_inputs(rng, T=5, D=3, H=4, O=2):
-    """One generic sequence: (params, trace, dy) with dy (T+1, O) random, row 0 zero."""
+def _rnn_backward_inputs(rng):
+    """One generic sequence: (params, trace, dy) with dy (T+1, O) random, row 0 zero; T and H
+    change from case to case."""
+    T, D, H, O = int(rng.choice([4, 5, 6])), 3, int(rng.choice([4, 5])), 2
     params = init_params(D, H, O, seed=rng)
     params = params.replace(b_h=0.3 * rng.standard_normal(H))
     trace = forward(params, rng.standard_normal((T, D)), np.abs(rng.standard_normal(H)))
     return params, trace, random_upstream(trace, seed=rng.integers(2 ** 31))
 
 
-def _copy_trace(trace):
-    return replace(trace, **{f.name: getattr(trace, f.name).copy() for f in fields(trace)})
+def _padded_inputs(T=3, D=3, H=4, O=2, seed=7):
+    """A sequence with exact zeros in ĥ, as padding makes them: b_h = 0, h_0 = 0 and x_0 = 0,
+    so every unit of ĥ_1 is exactly 0 (ReLU'(0) = 0 closes them all)."""
+    rng = np.random.default_rng(seed)
+    params = init_params(D, H, O, seed=rng)
+    xs = rng.standard_normal((T, D))
+    xs[0] = 0.0
+    trace = forward(params, xs, np.zeros(H))
+    return params, trace, random_upstream(trace, seed=seed)
+
+
+def _one_step_inputs(seed=11):
+    """T = 1: a loop bound off by one shows here."""
+    rng = np.random.default_rng(seed)
+    params = init_params(3, 5, 2, seed=rng).replace(b_h=0.3 * rng.standard_normal(5))
+    trace = forward(params, rng.standard_normal((1, 3)), np.abs(rng.standard_normal(5)))
+    return params, trace, random_upstream(trace, seed=seed)
 
 
 def _get(result, name):
@@ -82,55 +110,69 @@ def _close(a, b):
 
 
 def _run(fn, params, trace, dy):
-    """("ok", {name: array or None}, dy_was_changed), ("not attempted", ...) or ("error", exc)."""
-    dy_given = dy.copy()
-    try:
-        with np.errstate(all="ignore"):
-            result = fn(params, _copy_trace(trace), dy_given)
-    except NotImplementedError:
-        return "not attempted", None, False
-    except Exception as exc:  # a student's bug is reported, not raised
-        return "error", exc, False
-    if result is None:
-        return "ok", None, False
+    """("ok", {name: array, None or "not numbers"}, written names), ("not attempted", ...) or
+    ("error", exc, [])."""
+    status, result, wrote = run_on_copies(fn, (params, trace, dy), _NAMES)
+    if status != "ok" or result is None:
+        return status, result, wrote
     out = {}
     for name in GRADIENTS + HISTORIES:
         value = _get(result, name)
-        try:
-            out[name] = None if value is None else np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
+        out[name] = None if value is None else as_numbers(value)
+        if value is not None and out[name] is None:
             out[name] = "not numbers"
-    return "ok", out, not np.array_equal(dy_given, dy)
+    return "ok", out, wrote
 
 
-def _filled(name, got, expected):
-    """Whether to compare a history: the skeleton's zeros mean "not filled in"."""
-    return name in GRADIENTS or (isinstance(got, np.ndarray) and got.shape == expected.shape
-                                 and (got.any() or not expected.any()))
+def _hat_candidates(trace, t, dh_t):
+    """(hint, ∂ĥ_t) for mistakes in the gate of step t, given the student's own ∂h_t."""
+    h_hat, T = trace.h_hat, trace.T
+    rows = [("ReLU'(0) = 1 here: units with ĥ_t exactly 0 let gradient through; this course "
+             "uses ReLU'(0) = 0 (test ĥ_t > 0, not >= 0).", (h_hat[t] >= 0) * dh_t),
+            ("The ReLU gate is missing: ∂ĥ_t is ∂h_t passed through the gate of step t, not "
+             "∂h_t itself.", dh_t),
+            ("You multiplied by ReLU(ĥ_t) = h_t, the value; the gate is its derivative.",
+             np.maximum(h_hat[t], 0) * dh_t),
+            ("A sign error in the gate: the chain rule only multiplies.",
+             -relu_grad(h_hat[t]) * dh_t),
+            ("∂ĥ_t is left at 0: store it in dh_hat[t] inside your loop (the step before reads "
+             "it from there).", np.zeros_like(dh_t))]
+    rows += [(f"The gate is taken from the wrong step: ∂h_t is gated by ReLU'(ĥ_t) of the same "
+              f"step t, not of step t{s - t:+d}.", relu_grad(h_hat[s]) * dh_t)
+             for s in (t - 1, t + 1) if 0 <= s <= T]
+    return rows
 
 
-def _first_wrong_step(got, ref, T):
-    """Going back from t = T, the first step whose ∂h_t or ∂ĥ_t differs, and what that means."""
-    has_hat = got.get("dh_hat") is not None and _filled("dh_hat", got["dh_hat"], ref.dh_hat)
-    has_dh = got.get("dh") is not None and _filled("dh", got["dh"], ref.dh)
-    if not (has_dh or has_hat):
-        return "Fill in dh and dh_hat too, and the checker says from which time step on."
+def _first_wrong_step(got, ref, params, trace, dy):
+    """Going back from t = T, the first step whose ∂h_t or ∂ĥ_t differs (given the student's
+    own later rows), and the mistake that row shows, if one is recognised; None if every row
+    is right."""
+    T = trace.T
+    mask = trace.mask.astype(float)
+    dh, dh_hat = got["dh"], got["dh_hat"]
+    if T > 1 and _close(dh, _forwards_in_time()(params.W_yh, params.W_hh, dy, mask)):
+        return f"Your ∂h_t are those of a loop run forwards in time. {_FORWARDS}"
     for t in range(T, -1, -1):
-        if has_dh and not _close(got["dh"][t], ref.dh[t]):
-            where = ("at t = T, where ∂ĥ_{T+1} = 0: only the output path" if t == T else
-                     "h_0 has no output: only the path through ĥ_1" if t == 0 else
-                     f"∂ĥ_{t + 1} is right, so look at how ∂h_{t} combines ∂y_{t} and ∂ĥ_{t + 1}")
+        if not _close(dh[t], ref.dh[t]):
+            dh_next = dh[t + 1] if t < T else np.zeros_like(dh[t])
+            hints = [hint for hint, row in _row_candidates(params.W_yh, params.W_hh, dy, mask,
+                                                           t, dh_next) if _close(dh[t], row)]
+            if not dh[t].any() and ref.dh[t].any():
+                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop.")
             return (f"Step by step from t = T = {T} down, the first wrong value is ∂h_{t} "
-                    f"(dh[{t}]); {where}.")
-        if has_hat and t > 0 and not _close(got["dh_hat"][t], ref.dh_hat[t]):
+                    f"(dh[{t}]): " + (hints[0] if hints else describe_difference(
+                        dh[t], ref.dh[t], ("unit ",))))
+        if t > 0 and not _close(dh_hat[t], ref.dh_hat[t]):
+            hints = [h for h, row in _hat_candidates(trace, t, dh[t]) if _close(dh_hat[t], row)]
             return (f"Step by step from t = T = {T} down, the first wrong value is ∂ĥ_{t} "
-                    f"(dh_hat[{t}]), while ∂h_{t} is right: look at the gate of step {t}.")
-    return (f"Your ∂h_t and ∂ĥ_t are right at every step, t = {T} ... 0: the mistake is in how "
-            "the gradients below are summed from them.")
+                    f"(dh_hat[{t}]), while ∂h_{t} is right: "
+                    + (hints[0] if hints else f"look at the gate of step {t}."))
+    return None
 
 
 def _field_mistakes(params, trace, dy, ref):
-    """{gradient: [(hint, what that mistake computes)]}, each mistake in one gradient alone."""
+    """{gradient: [(hint, what that mistake computes)]}, each mistake in one gradient alone,
+    with the histories right."""
     h, xs, h_hat, T = trace.h, trace.xs, trace.h_hat, trace.T
     d = ref.dh_hat
     ts = range(1, T + 1)
@@ -141,15 +183,18 @@ def _field_mistakes(params, trace, dy, ref):
                        ("dW_hx", lambda t: np.outer(d[t], xs[t - 1])), ("db_h", lambda t: d[t])):
         found[name] += [(over.format("t = 1"), term(1)),
                         (over.format("t = T"), term(T)),
-                        ("A sign error: the chain rule only multiplies and adds.", -getattr(ref, name))]
-    upstream = "The upstream factor ∂h_t is missing: ReLU'(ĥ_t) alone is not ∂ĥ_t (the notes' erratum)."
+                        ("A sign error: the chain rule only multiplies and adds.",
+                         -getattr(ref, name))]
+    upstream = ("The upstream factor ∂h_t is missing: ReLU'(ĥ_t) alone is not ∂ĥ_t. This is the "
+                "notes' erratum (their ∂W_hh, ∂W_hx and ∂b_h lines).")
     found["dW_hh"] += [(upstream, sum(np.outer(relu_grad(h_hat[t]), h[t - 1]) for t in ts)),
                        ("Off by one: ∂ĥ_t pairs with h_{t-1}, the state that fed ĥ_t, not h_t.",
                         sum(np.outer(d[t], h[t]) for t in ts)),
                        ("Transposed: row i of ∂W_hh belongs to unit i of ĥ_t.", ref.dW_hh.T)]
     found["dW_hx"] += [(upstream, sum(np.outer(relu_grad(h_hat[t]), xs[t - 1]) for t in ts)),
                        ("Off by one: ∂ĥ_t pairs with x_{t-1} = xs[t-1], the input that fed ĥ_t.",
-                        sum(np.outer(d[t], xs[t]) for t in range(1, T)))]
+                        sum((np.outer(d[t], xs[t]) for t in range(1, T)),
+                            np.zeros_like(ref.dW_hx)))]
     found["db_h"] += [(upstream, sum(relu_grad(h_hat[t]) for t in ts))]
     found["dW_yh"] += [("The factor ∂y_t is missing from ∂W_yh's terms.",
                         sum(np.outer(np.ones_like(dy[t]), h[t]) for t in ts)),
@@ -159,51 +204,56 @@ def _field_mistakes(params, trace, dy, ref):
     found["dh0"] += [("∂h_0 is left at zero: h_0 has no output, but it feeds ĥ_1.",
                       np.zeros_like(ref.dh0))]
     found["dx"] += [("Off by one: x_k feeds ĥ_{k+1}, so dx[k] comes from ∂ĥ_{k+1}.",
-                     np.array([params.W_hx.T @ d[k] for k in range(T)]))]
+                     np.array([params.W_hx.T @ d[k] for k in range(T)])),
+                    ("dx is left at zero: every x_k feeds ĥ_{k+1}, so ∂x_k comes from ∂ĥ_{k+1}.",
+                     np.zeros_like(ref.dx))]
     return found
 
 
-def _zoo_bug(cases, outputs, refs):
+def _zoo_bug(cases, outputs):
     """The bug of rnnlib.BUGS whose output the student's reproduces on every case, if any."""
     for bug in BUGS:
         if bug == _IN_PLACE:          # its gradients are right: recognised by the dy it changes
             continue
-        fn = backward_with_bug(bug)
-        if all(all(got[n] is None or not _filled(n, got[n], getattr(ref, n))
-                   or _close(got[n], getattr(fn(*args), n)) for n in GRADIENTS + HISTORIES)
-               for args, got, ref in zip(cases, outputs, refs)):
+        buggy = backward_with_bug(bug)
+        if all(all(_close(got[n], getattr(buggy(*args), n)) for n in GRADIENTS + HISTORIES)
+               for args, got in zip(cases, outputs)):
             return bug
     return None
 
 
 def _finite_differences(fn, params, trace, dy):
-    """rnnlib.gradcheck on the student's function: (names that disagree, names unverified)."""
+    """rnnlib.gradcheck on the student's function: the names that disagree (None if it fails)."""
     def as_grads(p, tr, d):
-        result = fn(p, tr, d)
+        result = fn(p, tr, np.array(d))
         return SimpleNamespace(**{n: np.asarray(_get(result, n), float) for n in GRADIENTS})
     try:
         with np.errstate(all="ignore"):
             report = gradcheck(params, trace.xs, h0=trace.h0, dy=dy, backward=as_grads)
     except Exception:                 # already reported from the comparison with the library
-        return None, []
-    wrong = [r.name for r in report.rows if r.name == "dy" or (r.n_compared and not r.close)]
-    return wrong, [r.name for r in report.rows if r.shapes_match and r.n_compared == 0]
+        return None
+    return [r.name for r in report.rows if r.name == "dy" or (r.n_compared and not r.close)]
+
+
+def _rnn_backward_cases(n_cases):
+    """The seeded random sequences, then one with exact zeros in ĥ and one with T = 1."""
+    return [_rnn_backward_inputs(np.random.default_rng(seed)) for seed in range(n_cases)] + \
+        [_padded_inputs(), _one_step_inputs()]
 
 
 def _check_rnn_backward(ex, fn, n_cases=3):
-    """Compare with rnnlib.backward and with finite differences; name a zoo bug and the step."""
+    """Compare with rnnlib.backward and with finite differences; name a bug and the step."""
     head = f"{ex.name}: {ex.task}\n"
 
     def result(status, message):
         return CheckResult(ex.name, status, head + message)
 
-    cases = [ex.inputs(np.random.default_rng(seed)) for seed in range(n_cases)]
-    outputs, wrote_dy = [], False
+    cases = _rnn_backward_cases(n_cases)
+    outputs, wrote = [], []
     for args in cases:
         status, got, changed = _run(fn, *args)
         if status == "not attempted":
-            return result(status, "not attempted yet: replace `raise NotImplementedError` with "
-                                  "your code, then run this cell.")
+            return result(status, NOT_ATTEMPTED)
         if status == "error":
             hint = ("\n  An index is out of range: histories have T+1 rows (t = 0 ... T), xs has "
                     "T (x_0 ... x_{T-1})." if isinstance(got, IndexError) else
@@ -212,71 +262,106 @@ def _check_rnn_backward(ex, fn, n_cases=3):
             return result("error", f"✗ your function raised {type(got).__name__}: {got}{hint}")
         if got is None:
             return result("wrong", "✗ your function returned None: did you forget `return`?")
-        missing = [n for n in GRADIENTS if got[n] is None or isinstance(got[n], str)]
+        missing = [n for n in GRADIENTS + HISTORIES if got[n] is None or isinstance(got[n], str)]
         if missing:
             return result("wrong", "✗ your result has no usable " + ", ".join(missing) +
-                          ": return rnnlib.Grads(dW_hh=..., ...) as in the cell's skeleton.")
+                          ": return rnnlib.Grads(dW_hh=..., ...) as in the cell's skeleton, "
+                          "with every field an array.")
         outputs.append(got)
-        wrote_dy |= changed
+        wrote += [n for n in changed if n not in wrote]
 
     refs = [backward(*args) for args in cases]
-    params, trace, dy = cases[0]
     for got, ref in zip(outputs, refs):
         for name in GRADIENTS + HISTORIES:
             expected = getattr(ref, name)
-            if isinstance(got[name], np.ndarray) and got[name].shape != expected.shape \
-                    and (name in GRADIENTS or got[name].size):
-                return result("wrong", f"✗ {_LABELS[name]} has shape {got[name].shape}; expected "
-                              f"{expected.shape}, the shape of {name.lstrip('d') or name}.")
-    wrong = [n for n in GRADIENTS + HISTORIES
-             if any(isinstance(g[n], np.ndarray) and _filled(n, g[n], getattr(r, n))
-                    and not _close(g[n], getattr(r, n)) for g, r in zip(outputs, refs))]
-    fd_wrong, unverified = _finite_differences(fn, params, trace, dy)
-
-    if not wrong and not wrote_dy:
-        skipped = [n for n in HISTORIES if not _filled(n, outputs[0][n], getattr(refs[0], n))]
-        return result("correct", f"✓ correct on {len(cases)} sequences: every gradient agrees "
-                      "with rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
-                      + (f" (Not compared, left at zero: {', '.join(skipped)}.)" if skipped else "")
-                      + f"\n  {ex.equation}")
-    lines = []
-    if not wrong:
-        lines.append(f"✗ your gradients are right, but your function wrote into its dy argument: "
-                     f"this is the bug '{_IN_PLACE}' of rnnlib.BUGS ({BUGS[_IN_PLACE]}). The "
-                     "caller's ∂y is now wrong for its next use: never write into an argument.")
-    else:
-        bug = _zoo_bug(cases, outputs, refs)
-        lines.append("✗ not yet right." + (f" This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}."
-                                           if bug else ""))
+            if got[name].shape != expected.shape:
+                return result("wrong", f"✗ {_LABELS[name]} has shape {got[name].shape}; it "
+                              f"should have the shape of {name[1:]}, {expected.shape}"
+                              + (" (rows t = 0 ... T)." if name in HISTORIES else "."))
+    bad = [k for k, (g, r) in enumerate(zip(outputs, refs))
+           if any(not _close(g[n], getattr(r, n)) for n in GRADIENTS + HISTORIES)]
+    if not bad and not wrote:
+        return result("correct", f"✓ correct on {len(cases)} sequences (one with every unit of "
+                      "ĥ_1 exactly 0, one with T = 1): every gradient and history agrees with "
+                      "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
+                      f"\n  {ex.equation}")
+    lines = [in_place_message(wrote)] if wrote else []
+    if "dy" in wrote:
+        lines.append(f"  This is the bug '{_IN_PLACE}' of rnnlib.BUGS: {BUGS[_IN_PLACE]}.")
+    if bad:
+        k = bad[0]
+        params, trace, dy = cases[k]
+        got, ref = outputs[k], refs[k]
+        which = "" if k < n_cases else (" on the sequence with every unit of ĥ_1 exactly 0"
+                                         if k == n_cases else " on the sequence with T = 1")
+        wrong = [n for n in GRADIENTS + HISTORIES if not _close(got[n], getattr(ref, n))]
+        bug = _zoo_bug(cases, outputs)
+        lines.append("✗ not yet right" + which + "." +
+                     (f" This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}." if bug else ""))
         lines.append("  Against rnnlib.backward: wrong " + ", ".join(_LABELS[n] for n in wrong)
-                     + "; right " + (", ".join(_LABELS[n] for n in GRADIENTS if n not in wrong)
-                                     or "none") + ".")
-        lines.append("  " + _first_wrong_step(outputs[0], refs[0], trace.T))
-        if not any(n in wrong for n in HISTORIES):
-            hints = _field_mistakes(params, trace, dy, refs[0])
+                     + "; right " + (", ".join(_LABELS[n] for n in GRADIENTS + HISTORIES
+                                               if n not in wrong) or "none") + ".")
+        step = _first_wrong_step(got, ref, params, trace, dy)
+        if step:
+            lines.append("  " + step)
+        else:
+            lines.append(f"  Your ∂h_t and ∂ĥ_t are right at every step, t = {trace.T} ... 0: "
+                         "the mistake is in how the gradients below are summed from them.")
+            hints = _field_mistakes(params, trace, dy, ref)
             for name in (n for n in GRADIENTS if n in wrong):
-                match = [hint for hint, value in hints[name] if _close(outputs[0][name], value)]
-                if match:
-                    lines.append(f"  {_LABELS[name]}: {match[0]}")
-    if fd_wrong is not None:
-        lines.append("  rnnlib.gradcheck (finite differences) flags: "
-                     + (", ".join(fd_wrong) or "nothing") + ".")
+                match = [hint for hint, value in hints[name] if _close(got[name], value)]
+                lines.append(f"  {_LABELS[name]}: " + (match[0] if match else describe_difference(
+                    got[name], getattr(ref, name), _AXES[name])))
+        fd_wrong = _finite_differences(fn, params, trace, dy)
+        if fd_wrong is not None:
+            lines.append("  rnnlib.gradcheck (finite differences) flags: "
+                         + (", ".join(fd_wrong) or "nothing") + "."
+                         + (" Finite differences step over the kink at ĥ = 0 and cannot judge "
+                            "ReLU'(0): the comparison with rnnlib.backward does."
+                            if k == n_cases and not fd_wrong else ""))
     return result("wrong", "\n".join(lines))
+
+
+def _wrong_pass(W_hh=None, W_yh=None, kink_open=False, dy_shift=False):
+    """A whole backward pass with one mistake, made by changing what rnnlib.backward is given:
+    W_hh or W_yh (a function of params), the gates at ĥ = 0 opened, or ∂y moved one step."""
+    def variant(params, trace, dy):
+        p = params.replace(**{name: f(params) for name, f in (("W_hh", W_hh), ("W_yh", W_yh))
+                              if f is not None})
+        tr = replace(trace, mask=trace.h_hat >= 0) if kink_open else trace
+        if kink_open:
+            tr.mask[0] = False
+        g = backward(p, tr, _shift_dy(dy) if dy_shift else dy)
+        g.dW_yh = backward(params, trace, dy).dW_yh if W_yh is not None else g.dW_yh
+        return g
+    return variant
+
+
+def _shift_dy(dy):
+    out = np.zeros_like(dy)
+    out[1:] = dy[:-1]
+    return out
 
 
 EXERCISES = [
     Exercise(
         "central_difference", "∂f/∂x_i ≈ (f(x + ε e_i) − f(x − ε e_i)) / 2ε, for every entry i",
         "central_difference(f, x, eps)  # f: a function of an array, x: (n,) -> (n,)",
-        _central_difference, lambda rng: (_smooth_f, rng.standard_normal(5), 1e-4),
+        _exact_gradient, _rng_smooth,
         task="a numerical gradient of f at x by central differences, one entry at a time",
+        axes=("entry ",), close=_central_close,
+        edge_cases=((_smooth_f, np.array([1.5, -0.5, 2.0, 0.25, -1.75]), 1e-3),),
         mistakes=(
             ("That is a forward difference, (f(x + ε e_i) − f(x)) / ε: its error is of order ε, "
              "the central one's of order ε².", _forward_difference),
             ("Twice too large: the two points are 2ε apart, so divide by 2ε.",
-             lambda f, x, eps: 2 * _central_difference(f, x, eps)),
+             lambda f, x, eps: 2 * _exact_gradient(f, x, eps)),
+            ("Half the right size: the two points are 2ε apart; divide by 2ε, not 4ε.",
+             lambda f, x, eps: 0.5 * _exact_gradient(f, x, eps)),
             ("x is not restored after each nudge, so later entries are taken at the wrong point.",
              _unrestored_difference),
+            ("A sign error: f(x + ε e_i) comes first in the difference.",
+             lambda f, x, eps: -_exact_gradient(f, x, eps)),
         )),
     Exercise(
         "rnn_backward",
@@ -289,10 +374,15 @@ EXERCISES = [
         task="the whole backward pass of one sequence, looping over t = T, ..., 1: the histories "
              "∂h_t, ∂ĥ_t, the input gradients ∂x_k, ∂h_0 and the four weight gradients, from "
              "the upstream gradient dy[t] = ∂y_t",
-        mistakes=tuple((f"'{bug}'", backward_with_bug(bug)) for bug in BUGS),
+        # The catalogue: (a phrase of the message that names it, the wrong pass).
+        mistakes=(*((f"'{bug}'", backward_with_bug(bug)) for bug in BUGS),
+                  ("ReLU'(0) = 1 here", _wrong_pass(kink_open=True)),
+                  ("W_hh lacks its transpose", _wrong_pass(W_hh=lambda p: p.W_hh.T)),
+                  ("A sign error", _wrong_pass(W_hh=lambda p: -p.W_hh)),
+                  ("A sign error", _wrong_pass(W_yh=lambda p: -p.W_yh)),
+                  ("The output gradient is off by one", _wrong_pass(dy_shift=True))),
         checker=_check_rnn_backward),
 ]
-
 
 QUESTIONS = {
     "float32_check": "Why does the check use float64 even when the model runs in float32? "

@@ -1,23 +1,31 @@
 """The exercises of notebook 07 · Vanishing and exploding gradients."""
 import numpy as np
 
+from ..analysis import jacobian_products
 from .core import Exercise
 
 
 def _jacobian_product(W_hh, masks):
-    product = np.eye(W_hh.shape[0])
-    for mask in masks:                           # mask_{t+1}, ..., mask_T, left to right
-        product = product @ W_hh.T @ np.diag(mask)
-    return product
+    """(∂h_T/∂h_t)ᵀ for the gates mask_{t+1} ... mask_T, by rnnlib.analysis.jacobian_products."""
+    H = W_hh.shape[0]
+    return jacobian_products(W_hh, np.vstack([np.zeros((1, H)), masks]))[0]
+
+
+def _rng_jacobian(rng):
+    H, k = int(rng.choice([4, 5])), int(rng.choice([3, 4]))
+    return rng.standard_normal((H, H)), (rng.random((k, H)) < 0.6).astype(float)
 
 
 EXERCISES = [
     Exercise(
-        "jacobian_product", "(∂h_T/∂h_t)ᵀ = W_hhᵀ D_{t+1} W_hhᵀ D_{t+2} ⋯ W_hhᵀ D_T,  D_k = diag(mask_k)",
+        "jacobian_product",
+        "(∂h_T/∂h_t)ᵀ = W_hhᵀ D_{t+1} W_hhᵀ D_{t+2} ⋯ W_hhᵀ D_T,  D_k = diag(mask_k)",
         "jacobian_product(W_hh, masks)  # masks: (k, H), rows mask_{t+1} ... mask_T",
-        _jacobian_product, lambda rng: (rng.standard_normal((4, 4)),
-                                        (rng.random((3, 4)) < 0.6).astype(float)),
+        _jacobian_product, _rng_jacobian,
         task="(∂h_T/∂h_t)ᵀ as a matrix: the backward Jacobians of steps t+1 … T, in order",
+        axes=("row ", "column "),
+        edge_cases=((np.array([[0.5, -1.0, 0.0], [2.0, 0.25, 1.0], [-0.5, 1.5, -1.0]]),
+                     np.array([[1.0, 0.0, 1.0]])),),
         mistakes=(
             ("The factors are multiplied element-wise: W_hhᵀ * mask is not the map g ↦ W_hhᵀ D g "
              "composed step after step; use matrix products (@).",
@@ -25,8 +33,17 @@ EXERCISES = [
             ("The order is reversed: the factor of step t+1 comes first (leftmost), D_T last.",
              lambda W, masks: _jacobian_product(W, masks[::-1])),
             ("W_hh lacks its transpose.", lambda W, masks: _jacobian_product(W.T, masks)),
+            ("The product is transposed: that is ∂h_T/∂h_t itself; the backward pass "
+             "multiplies by its transpose.", lambda W, masks: _jacobian_product(W, masks).T),
             ("The mask is on the wrong side: W_hhᵀ D_k masks the columns; D_k W_hhᵀ masks rows.",
-             lambda W, masks: np.linalg.multi_dot([np.eye(4)] + [m[:, None] * W.T for m in masks])),
+             lambda W, masks: np.linalg.multi_dot([np.eye(W.shape[0])] + [m[:, None] * W.T
+                                                                         for m in masks])),
+            ("The gates are missing: every step's D_k must be in the product.",
+             lambda W, masks: _jacobian_product(W, np.ones_like(masks))),
+            ("One factor too few: there is one W_hhᵀ D_k per step, k = t+1 … T (as many as "
+             "masks has rows).", lambda W, masks: _jacobian_product(W, masks[1:])),
+            ("One factor too few: there is one W_hhᵀ D_k per step, k = t+1 … T (as many as "
+             "masks has rows).", lambda W, masks: _jacobian_product(W, masks[:-1])),
         )),
 ]
 
