@@ -233,5 +233,23 @@ def test_message_is_short_and_has_no_cut_signature(name, index, kind):
         assert line.count("(") == line.count(")"), line
 
 
+def problem_lines():
+    """What the tests find besides the verdicts: leaked values, unnamed writes, long or cut
+    messages (one line per corpus entry)."""
+    lines = []
+    for name, entries in corpus.WRONG.items():
+        for index, (label, fn) in enumerate(entries):
+            message = repr(verdict(name, "wrong", index))
+            leaks = leaked_values(name, fn)
+            if leaks:
+                lines.append(f"  LEAKS expected  {name}: {label}: {', '.join(leaks)}")
+            written = getattr(fn, "writes_into", None)
+            if written and f"wrote into `{written}`" not in message:
+                lines.append(f"  NOT NAMED       {name}: {label}: `{written}`")
+            if len(message.splitlines()) > MAX_LINES or "# " in message:
+                lines.append(f"  LONG OR CUT     {name}: {label}")
+    return lines
+
+
 if __name__ == "__main__":
-    print("\n".join(summary_lines(details=True)))
+    print("\n".join(summary_lines(details=True) + problem_lines()))

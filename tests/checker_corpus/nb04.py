@@ -391,8 +391,10 @@ RIGHT = {
 WRONG = {
     "hidden_grad": [
         ("returns None (no return)", lambda W_yh, W_hh, dy_t, dh_hat_next: None),
-        ("raises: W_yh without transpose", lambda W_yh, W_hh, dy_t, dh_hat_next: W_yh @ dy_t + W_hh.T @ dh_hat_next),
-        ("raises: * instead of @", lambda W_yh, W_hh, dy_t, dh_hat_next: W_yh.T * dy_t + W_hh.T * dh_hat_next),
+        ("raises: W_yh without transpose",
+         lambda W_yh, W_hh, dy_t, dh_hat_next: W_yh @ dy_t + W_hh.T @ dh_hat_next),
+        ("raises: * instead of @",
+         lambda W_yh, W_hh, dy_t, dh_hat_next: W_yh.T * dy_t + W_hh.T * dh_hat_next),
         ("returns zeros", lambda W_yh, W_hh, dy_t, dh_hat_next: np.zeros(W_hh.shape[0])),
         ("only the output path", lambda W_yh, W_hh, dy_t, dh_hat_next: W_yh.T @ dy_t),
         ("only the recurrent path", lambda W_yh, W_hh, dy_t, dh_hat_next: W_hh.T @ dh_hat_next),
