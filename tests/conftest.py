@@ -44,3 +44,14 @@ def problem():
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After tests/test_checker_corpus.py ran: per exercise, how many wrong answers of the
+    corpus its checker rejects and how many right ones it accepts."""
+    lines = getattr(config, "_checker_corpus_lines", None)
+    if lines is None:
+        return
+    terminalreporter.section("checker corpus")
+    for line in lines():
+        terminalreporter.write_line(line)
