@@ -133,7 +133,7 @@ _NOT_VALUES = [r"\b[tTkis]\s*=\s*(T\s*=\s*)?\d+", r"\b[tTk]\s*[+\-]\s*\d+",
                r"\b(unit|units|step|steps|row|rows|entry|entries|case|cases|argument)\s+\d+",
                r"\d+\s+(test cases|sequences|entries|values|results|rows|numbers)",
                r"\[\d+\]", r"_\{[^}]*\}", r"_\d+", r"\(\d+(,\s*\d*)*\)", r"\b\d+\s*[×x]\s*\d+",
-               r"ε²", r"\b(float|int)\d+"]
+               r"ε²", r"\b(float|int)\d+", r"\bsize\s+\d+"]  # numpy's shape errors: sizes
 
 
 def _values_part(message):

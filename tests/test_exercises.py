@@ -55,10 +55,11 @@ def test_errors_missing_return_and_wrong_types_are_reported():
     assert result.status == "error" and "ValueError" in result.message
     assert "missing or extra transpose" in result.message
     assert "forget `return`" in exercises.check("rnn_step", lambda *a: None).message
-    assert "expected an array of shape (4,); got str" in \
+    assert "expected an array of shape (6,); got str" in \
         exercises.check("rnn_step", lambda *a: "h").message
     shape = exercises.check("pre_activation", lambda W_hh, W_hx, b, h, x: np.zeros(3))
-    assert "wrong shape: expected (4,), got (3,)" in shape.message
+    assert "wrong shape: your result has shape (3,); it should have shape (6,)" in shape.message
+    assert "take every size from the arguments" in shape.message
 
 
 def test_unrecognised_mistake_is_isolated_term_by_term():
@@ -73,12 +74,13 @@ def test_overflow_is_diagnosed():
     assert "subtract the maximum" in exercises.check("cross_entropy_grad", naive).message
 
 
-def test_checker_passes_copies_so_a_mutating_function_cannot_corrupt_the_reference():
+def test_a_function_that_writes_into_an_argument_is_wrong_and_the_argument_named():
     def sneaky(W_yh, W_hh, dy, dn):
         result = W_yh.T @ dy + W_hh.T @ dn
         W_hh[:] = 0
         return result
-    assert exercises.check("hidden_grad", sneaky).status == "correct"
+    result = exercises.check("hidden_grad", sneaky)
+    assert result.status == "wrong" and "wrote into `W_hh`" in result.message
 
 
 def test_recursion_reference_matches_the_library_backward():

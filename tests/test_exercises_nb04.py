@@ -85,7 +85,7 @@ def test_step_backward_names_shapes_and_sign_per_output():
     msg = exercises.check("step_backward", step_with(
         dW_hx_term=lambda dh, z, hp, x, W_hh, W_hx: np.outer(x, (z > 0) * dh),
         dx_prev=lambda dh, z, hp, x, W_hh, W_hx: -(W_hx.T @ ((z > 0) * dh)))).message
-    assert "WRONG: the ∂W_hx term: shape (3, 4); it has W_hx's shape (H, D)" in msg
+    assert "WRONG: the ∂W_hx term: shape (3, " in msg and "it has W_hx's shape (H, D)" in msg
     assert "WRONG: ∂x_{t-1} (dx_prev): A sign error" in msg
     assert msg.count("  right: ") == 3
 

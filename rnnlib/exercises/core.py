@@ -25,6 +25,7 @@ How a diagnosis is made, in order:
 """
 import ast
 import re
+import traceback
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 import numpy as np
@@ -150,7 +151,8 @@ def run_on_copies(fn, args, names):
     except NotImplementedError:
         return "not attempted", None, []
     except Exception as exc:  # a student's bug is reported, not raised
-        return "error", exc, []
+        target = read_only_target(exc, names, given)
+        return "error", exc, [target] if target else []
     names = list(names) + [f"argument {i + 1}" for i in range(len(names), len(args))]
     return "ok", value, written(names, args, given)
 
@@ -226,11 +228,15 @@ def describe_difference(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwar
     first = indices[-1] if backwards else indices[0]
     where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong; the first"
              f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}; "
-             f"the error is {relative:.2g} of the right answer's size (2-norm)")
+             f"the error is {_percent(relative)} of the right answer's size (2-norm)")
     if norm == 0:
         where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong, first at "
                  f"{_index_text(first, axes)}; here the right answer is all zeros")
     return (f"{kind[0].upper()}{kind[1:]}; " if kind else "") + where + "."
+
+
+def _percent(relative):
+    return "∞" if not np.isfinite(relative) else f"{relative:.0%}"
 
 
 def _shape_hint(got, expected, value):
@@ -259,6 +265,26 @@ def _shape_hint(got, expected, value):
         return ("The sizes change from one test case to the next: take every size from the "
                 "arguments (e.g. W_hh.shape[0]), never a fixed number.")
     return None
+
+
+def read_only_target(exc, names, given):
+    """For numpy's "assignment destination is read-only" (rnnlib.Params' arrays are): which
+    argument, or ``arg.field``, the student's code was writing into (found among the arrays
+    the failing frame holds), else None."""
+    if not isinstance(exc, ValueError) or "read-only" not in str(exc):
+        return None
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    held = [v for v in tb.tb_frame.f_locals.values() if isinstance(v, np.ndarray)]
+    for name, value in zip(names, given):
+        arrays = [(name, value)] if isinstance(value, np.ndarray) else \
+            [(f"{name}.{f.name}", getattr(value, f.name)) for f in fields(value)] \
+            if is_dataclass(value) and not isinstance(value, type) else []
+        for label, array in arrays:
+            if any(v is array or v.base is array for v in held):
+                return label
+    return "an argument"
 
 
 def error_hint(ex, exc, args):
@@ -340,6 +366,9 @@ def check_exercise(ex, fn, *, n_cases=3):
         if status == "not attempted":
             return result(status, NOT_ATTEMPTED)
         if status == "error":
+            if changed:
+                return result("error", in_place_message(changed) + f"\n  (It raised "
+                              f"{type(value).__name__}: {value}: rnnlib.Params are read-only.)")
             hint = error_hint(ex, value, args)
             return result("error", f"✗ your function raised {type(value).__name__}: {value}"
                           + (f"\n  {hint}" if hint else ""))

@@ -196,7 +196,9 @@ _LABELS = {"dh_prev": "∂h_{t-1} from this step (dh_prev)", "dx_prev": "∂x_{t
 def _rng_step_inputs(rng):
     H, D = int(rng.choice([4, 5, 6])), int(rng.choice([2, 3]))
     h_hat_t = rng.standard_normal(H)
-    h_hat_t[rng.integers(H)] = 0.0       # a unit exactly at the kink: ReLU'(0) = 0
+    kink, tiny, tinier = rng.choice(H, size=3, replace=False)
+    h_hat_t[kink] = 0.0                  # a unit exactly at the kink: ReLU'(0) = 0
+    h_hat_t[tiny], h_hat_t[tinier] = 1e-6, 1e-300      # just above it: open, whatever a tolerance
     h_prev = np.maximum(rng.standard_normal(H), 0.0)
     return (rng.standard_normal(H), h_hat_t, h_prev, rng.standard_normal(D),
             rng.standard_normal((H, H)), rng.standard_normal((H, D)))
@@ -239,6 +241,10 @@ _STEP_MISTAKES = (
      _step_variant(lambda dh, z, hp: relu_gate(np.where(z == 0, 1.0, z), dh))),
     ("You multiplied by ReLU(ĥ_t), the value; the gate is its derivative ReLU'(ĥ_t).",
      _step_variant(lambda dh, z, hp: np.maximum(z, 0) * dh)),
+    *(("A unit with a small positive ĥ_t was closed: ReLU'(ĥ) = 1 for every ĥ > 0, however "
+       "small (no tolerance, no rounding).",
+       _step_variant((lambda tol: lambda dh, z, hp: (z > tol) * dh)(tol)))
+      for tol in (1e-5, 1e-9)),
     ("The gate is taken from the wrong step: ∂h_t is gated by the mask of ĥ_t (the same "
      "step), not by h_{t-1} > 0.", _step_variant(lambda dh, z, hp: relu_gate(hp, dh))),
     (_ERRATUM, _step_variant(
@@ -282,6 +288,8 @@ def _check_step_backward(ex, fn, n_cases=3):
         if status == "not attempted":
             return CheckResult(ex.name, "not attempted", head + NOT_ATTEMPTED)
         if status == "error":
+            if changed:
+                return CheckResult(ex.name, "error", head + in_place_message(changed))
             hint = error_hint(ex, value, args)
             return CheckResult(ex.name, "error", head + f"✗ your function raised "
                                f"{type(value).__name__}: {value}" + (f"\n  {hint}" if hint else ""))

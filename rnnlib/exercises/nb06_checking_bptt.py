@@ -29,21 +29,34 @@ def _smooth_f(x):
     return float(np.sum(np.sin(x) * x ** 2) + 0.5 * np.sum(x) ** 2)
 
 
+def _cubic_f(x):
+    """A test function whose central difference is known exactly: Σ x_i³ + ½ (Σ x_i)², whose
+    central difference with step ε is 3 x_i² + ε² + Σ x_j (so a large ε shows in the result)."""
+    return float(np.sum(x ** 3) + 0.5 * np.sum(x) ** 2)
+
+
 def _exact_gradient(f, x, eps):
-    """The exact gradient of _smooth_f (the reference: a right central difference is within
-    O(ε²) of it, a forward difference is O(ε) away)."""
+    """The reference: for _smooth_f its exact gradient (a right central difference is within
+    O(ε²) of it, a forward difference is O(ε) away); for _cubic_f its central difference with
+    this ε, in closed form."""
+    if f is _cubic_f:
+        return 3 * x ** 2 + eps ** 2 + np.sum(x)
     return np.cos(x) * x ** 2 + 2 * x * np.sin(x) + np.sum(x)
 
 
 def _central_close(got, expected, args):
-    """Right within the error of a central difference: |f‴|/6 ε² ≤ 2 ε² for |x| ≤ 2."""
-    eps = args[2]
-    return got.shape == expected.shape and np.allclose(got, expected, rtol=0,
-                                                       atol=20 * eps ** 2 + 1e-8)
+    """Right within the error of a central difference: for _smooth_f |f‴|/6 ε² ≤ 2 ε² where
+    |x| ≤ 2; for _cubic_f round-off only."""
+    f, eps = args[0], args[2]
+    atol = 1e-8 + (0 if f is _cubic_f else 20 * eps ** 2)
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=1e-9, atol=atol)
 
 
 def _forward_difference(f, x, eps):
-    """The mistake (f(x + ε e_i) − f(x)) / ε: O(ε) off, by ½ ε f''_ii."""
+    """The mistake (f(x + ε e_i) − f(x)) / ε: O(ε) off, by ½ ε f''_ii (+ ε²/6 f‴ exactly for
+    _cubic_f, whose reference already holds ε²)."""
+    if f is _cubic_f:
+        return 3 * x ** 2 + 3 * x * eps + eps ** 2 + np.sum(x) + 0.5 * eps
     second = -np.sin(x) * x ** 2 + 4 * x * np.cos(x) + 2 * np.sin(x) + 1
     return _exact_gradient(f, x, eps) + 0.5 * eps * second
 
@@ -82,10 +95,12 @@ def _rnn_backward_inputs(rng):
 
 
 def _padded_inputs(T=3, D=3, H=4, O=2, seed=7):
-    """A sequence with exact zeros in ĥ, as padding makes them: b_h = 0, h_0 = 0 and x_0 = 0,
-    so every unit of ĥ_1 is exactly 0 (ReLU'(0) = 0 closes them all)."""
+    """A sequence with exact zeros in ĥ, as padding makes them: h_0 = 0, x_0 = 0 and b_h = 0
+    but for unit 0, so every unit of ĥ_1 but unit 0 is exactly 0 (ReLU'(0) = 0 closes them),
+    and unit 0 is just above it, at 1e-10 (open: a test ĥ > tol would close it)."""
     rng = np.random.default_rng(seed)
     params = init_params(D, H, O, seed=rng)
+    params = params.replace(b_h=np.eye(H)[0] * 1e-10)
     xs = rng.standard_normal((T, D))
     xs[0] = 0.0
     trace = forward(params, xs, np.zeros(H))
@@ -259,6 +274,9 @@ def _check_rnn_backward(ex, fn, n_cases=3):
                     "T (x_0 ... x_{T-1})." if isinstance(got, IndexError) else
                     "\n  A shape error in a product: write down the shape of each factor (a "
                     "transpose?); np.outer(u, v) is u vᵀ." if isinstance(got, ValueError) else "")
+            if changed:
+                return result("error", in_place_message(changed) + f"\n  (It raised "
+                              f"{type(got).__name__}: {got}: rnnlib.Params are read-only.)")
             return result("error", f"✗ your function raised {type(got).__name__}: {got}{hint}")
         if got is None:
             return result("wrong", "✗ your function returned None: did you forget `return`?")
@@ -350,7 +368,8 @@ EXERCISES = [
         _exact_gradient, _rng_smooth,
         task="a numerical gradient of f at x by central differences, one entry at a time",
         axes=("entry ",), close=_central_close,
-        edge_cases=((_smooth_f, np.array([1.5, -0.5, 2.0, 0.25, -1.75]), 1e-3),),
+        edge_cases=((_smooth_f, np.array([1.5, -0.5, 2.0, 0.25, -1.75]), 1e-3),
+                    (_cubic_f, np.array([0.5, -1.0, 2.0, 0.0]), 0.5)),
         mistakes=(
             ("That is a forward difference, (f(x + ε e_i) − f(x)) / ε: its error is of order ε, "
              "the central one's of order ε².", _forward_difference),
