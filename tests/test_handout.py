@@ -24,6 +24,11 @@ def handout(tmp_path_factory):
     (tree / "rnnlib" / "solutions").mkdir(exist_ok=True)         # the package layout ...
     (tree / "rnnlib" / "solutions" / "__init__.py").write_text("ANSWER = 42\n")
     (tree / "rnnlib" / "solutions.py").touch()                   # ... and the older file
+    corpus = tree / "tests" / "checker_corpus"                   # the checkers' corpus of
+    corpus.mkdir(exist_ok=True)                                  # right and wrong answers
+    (corpus / "__init__.py").touch()
+    (corpus / "nb99_model_answers.py").write_text("def right(x):\n    return x\n")
+    (tree / "tests" / "test_checker_corpus.py").touch()
     (tree / "notes" / "uncommitted.md").write_text("an edit made after the last commit\n")
     (tree / "scratch.tmp").write_text("ignored by .gitignore?\n")
     (tree / ".gitignore").write_text((tree / ".gitignore").read_text() + "*.tmp\n")
@@ -34,10 +39,13 @@ def handout(tmp_path_factory):
     return out
 
 
-def test_no_solutions_no_teachers_guide_no_ignored_files(handout):
+def test_no_solutions_no_teachers_guide_no_checker_corpus_no_ignored_files(handout):
     files = {p.relative_to(handout).as_posix() for p in handout.rglob("*")}
     assert not [f for f in files if f.startswith("rnnlib/solutions")], files
     assert "TEACHING.md" not in files
+    # the checkers' corpus holds model answers: neither it nor its test is handed out
+    assert not [f for f in files if f.startswith("tests/checker_corpus")], files
+    assert "tests/test_checker_corpus.py" not in files
     assert "scratch.tmp" not in files and not any(f.startswith(".venv") for f in files)
     assert "handout" not in {f.split("/")[0] for f in files}
 
