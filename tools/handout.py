@@ -9,7 +9,8 @@ git. Left out:
     `rnnlib/solutions/` and the older single file `rnnlib/solutions.py`, whichever exists;
   - the teacher's guide, TEACHING.md (it discusses the answers and grading);
   - the checkers' corpus of right and wrong answers, `tests/checker_corpus/` and its test
-    `tests/test_checker_corpus.py` (its right answers are model answers);
+    `tests/test_checker_corpus.py` (its right answers are model answers), and
+    `tests/test_answers_nb00.py` (notebook 00's answers, which rnnlib holds only as hashes);
   - what .gitignore names (.venv/, caches, build outputs, handout/, slides/), plus .git/
     and the destination folder itself.
 `rnnlib.show_solution` then prints that solutions are not included; the exercise checkers work
@@ -27,10 +28,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # The teacher's guide, and the tests of the teacher's README and guide (they would fail on the
 # students' README and without TEACHING.md); the corpus of right and wrong answers to the
-# exercises that tests the checkers, and its test (the right answers are model answers).
+# exercises that tests the checkers, and its test (the right answers are model answers); the
+# test of notebook 00's symbol answers (it holds them in clear).
 ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "rnnlib/solutions.py", "TEACHING.md",
                    "tests/test_readme.py", "tests/test_reading_time.py",
-                   "tests/checker_corpus", "tests/test_checker_corpus.py"]
+                   "tests/checker_corpus", "tests/test_checker_corpus.py",
+                   "tests/test_answers_nb00.py"]
 
 HANDOUT_README = """\
 # Backpropagation through time: the notebooks
