@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib.solutions import nb07_vanishing_exploding as solutions07
 
 ROOT = Path(__file__).resolve().parent.parent
 NB01 = nbformat.read(ROOT / "notebooks" / "01_forward_pass.ipynb", as_version=4)
@@ -100,6 +99,8 @@ def log_ratio_orthogonal(scale, seed, T=100, H=64):
                  "seeds 10^{2} to 10^{3}"),
     (1.3, "at scale 1.3 the median was 10^{0} to 10^{1}, single seeds 10^{2} to 10^{3}")])
 def test_07_orthogonal_scale_solution_quotes_four_seed_sets(scale, quoted):
+    pytest.importorskip("rnnlib.solutions", reason="a hand-out copy has no solutions")
+    from rnnlib.solutions import nb07_vanishing_exploding as solutions07
     logs = np.array([[log_ratio_orthogonal(scale, seed) for seed in range(start, start + 8)]
                      for start in (0, 8, 16, 24)])
     medians = np.median(logs, axis=1)

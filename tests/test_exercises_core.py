@@ -34,13 +34,13 @@ def test_argument_names_are_parsed_not_cut_at_a_parenthesis():
 @pytest.mark.parametrize("spelling", ["h_{t+1}", "h_(t+1)", "h_t+1", "h[t + 1]", " H_{t+1} ",
                                       "h_{ t + 1 }", "ht+1"])
 def test_check_symbol_accepts_every_spelling_of_the_answer(spelling):
-    assert check_symbol("hs[t]", spelling, "h_{t+1}")
+    assert check_symbol("q", spelling, "h_{t+1}")
 
 
 @pytest.mark.parametrize("wrong", ["h_t", "h_{t-1}", "h_{t+2}", "x_{t+1}", "h_1", "h_{T+1}"])
 def test_check_symbol_rejects_other_symbols_without_telling_the_answer(wrong):
-    result = check_symbol("hs[t]", wrong, "h_{t+1}", hint="x_t feeds ...")
-    assert result.status == "wrong" and "x_t feeds ..." in repr(result)
+    result = check_symbol("q", wrong, "h_{t+1}", hint="a hint ...")
+    assert result.status == "wrong" and "a hint ..." in repr(result)
     assert "h_{t+1}" not in repr(result)
 
 
@@ -48,12 +48,3 @@ def test_check_symbol_not_attempted_and_not_a_string():
     assert check_symbol("q", None, "h_0").status == "not attempted"
     result = check_symbol("q", 0, "h_0")
     assert result.status == "wrong" and "as a string" in repr(result)
-
-
-def test_notebook_00_min_char_rnn_states():
-    from rnnlib.exercises.nb00_start_here import check_min_char_rnn_states
-    hs_t, hs_minus_1 = check_min_char_rnn_states("h_(t + 1)", "H0")
-    assert hs_t and hs_minus_1
-    hs_t, hs_minus_1 = check_min_char_rnn_states("h_t", "h_1")
-    assert hs_t.status == hs_minus_1.status == "wrong"
-    assert "h_{t+1}" not in repr(hs_t) and "h_0" not in repr(hs_minus_1)

@@ -1,6 +1,7 @@
 """The students' hand-out (tools/handout.py, `make handout`) built from a copy of the repository
 WITHOUT .git, as from a ZIP download: no solutions in it, uncommitted edits in it, the library
 imports from it, and show_solution says that solutions are not included."""
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,11 @@ def handout(tmp_path_factory):
     (tree / "rnnlib" / "solutions").mkdir(exist_ok=True)         # the package layout ...
     (tree / "rnnlib" / "solutions" / "__init__.py").write_text("ANSWER = 42\n")
     (tree / "rnnlib" / "solutions.py").touch()                   # ... and the older file
+    corpus = tree / "tests" / "checker_corpus"                   # the checkers' corpus of
+    corpus.mkdir(exist_ok=True)                                  # right and wrong answers
+    (corpus / "__init__.py").touch()
+    (corpus / "nb99_model_answers.py").write_text("def right(x):\n    return x\n")
+    (tree / "tests" / "test_checker_corpus.py").touch()
     (tree / "notes" / "uncommitted.md").write_text("an edit made after the last commit\n")
     (tree / "scratch.tmp").write_text("ignored by .gitignore?\n")
     (tree / ".gitignore").write_text((tree / ".gitignore").read_text() + "*.tmp\n")
@@ -34,10 +40,15 @@ def handout(tmp_path_factory):
     return out
 
 
-def test_no_solutions_no_teachers_guide_no_ignored_files(handout):
+def test_no_solutions_no_teachers_guide_no_checker_corpus_no_ignored_files(handout):
     files = {p.relative_to(handout).as_posix() for p in handout.rglob("*")}
     assert not [f for f in files if f.startswith("rnnlib/solutions")], files
     assert "TEACHING.md" not in files
+    # the checkers' corpus holds model answers: neither it nor its test is handed out
+    assert not [f for f in files if f.startswith("tests/checker_corpus")], files
+    assert "tests/test_checker_corpus.py" not in files
+    # notebook 00's answers: rnnlib holds them only as hashes, the test that names them stays
+    assert "tests/test_answers_nb00.py" not in files and "tests/test_exercises_nb00.py" in files
     assert "scratch.tmp" not in files and not any(f.startswith(".venv") for f in files)
     assert "handout" not in {f.split("/")[0] for f in files}
 
@@ -81,3 +92,39 @@ def test_the_destination_must_not_be_copied_into_itself(tmp_path):
     import handout as tool
     with pytest.raises(ValueError, match="dest must lie outside the tree"):
         tool.make_handout(REPO / "rnnlib" / "copy")
+
+
+# Tests of the repository's machinery rather than of the library, not run by the test below
+# (still collected, so an error at their collection fails it): they start make, JupyterLab,
+# kernels or a hand-out of their own, and take most of the time. The outer run covers them.
+MACHINERY = ["tests/test_setup.py", "tests/test_timeouts.py", "tests/test_slides.py",
+             "tests/test_handout.py",
+             "tests/test_exercises.py::test_handout_has_no_solutions_and_still_checks"]
+
+
+def test_the_handouts_own_library_tests_pass_with_only_its_rnnlib(handout):
+    """The hand-out's tests/, run by pytest in a subprocess where only the hand-out's rnnlib is
+    importable: `python -S` reads no .pth file, so the editable install of this repository cannot
+    leak in; PYTHONPATH puts the hand-out before site-packages (pytest, numpy, ...), and the run
+    first asserts that rnnlib comes from the hand-out.
+
+    Every test file is collected, and an error at collection fails this test. Run: the library's
+    tests, those of the exercises and checkers, the claims about the notebooks; the tests that
+    need rnnlib.solutions must skip, and say so. Not run: nbval (the notebooks; the outer run
+    executes them), the browser tests (-m "not browser") and MACHINERY (deselected). About 30 s.
+    """
+    site_packages = str(Path(np.__file__).parents[1])
+    args = ["-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=", "-q", "-rs",
+            "-m", "not browser", "tests"] + [f"--deselect={nodeid}" for nodeid in MACHINERY]
+    code = ("import sys, rnnlib, pytest; "
+            f"assert rnnlib.__file__.startswith({str(handout) + '/'!r}), rnnlib.__file__; "
+            f"sys.exit(pytest.main({args!r}))")
+    env = {**os.environ, "PYTHONPATH": f"{handout}:{site_packages}"}
+    env.pop("PYTEST_ADDOPTS", None)
+    run = subprocess.run([sys.executable, "-S", "-c", code], cwd=handout, capture_output=True,
+                         text=True, timeout=300, env=env)
+    report = run.stdout[-6000:] + run.stderr[-3000:]
+    assert run.returncode == 0, report
+    summary = run.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "error" not in summary and "failed" not in summary, report
+    assert "a hand-out copy has no solutions" in run.stdout, report      # they skip, and say so

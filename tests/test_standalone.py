@@ -18,15 +18,18 @@ MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def tracked_files():
-    """The files git tracks, or every file when there is no git (a hand-out copy)."""
+    """The files git tracks, or every file when there is no git (a hand-out copy), but those of a
+    virtual environment, whatever its name (`python -m venv venv` is as common as .venv)."""
     try:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
                              check=True).stdout.decode()
         return [REPO / name for name in out.split("\0") if name]
     except (OSError, subprocess.CalledProcessError):
         ignored = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "handout"}
+        venvs = [cfg.parent for cfg in REPO.glob("*/pyvenv.cfg")]
         return [p for p in REPO.rglob("*")
-                if p.is_file() and not ignored & set(p.relative_to(REPO).parts)]
+                if p.is_file() and not ignored & set(p.relative_to(REPO).parts)
+                and not any(p.is_relative_to(venv) for venv in venvs)]
 
 
 def text_files():

@@ -8,6 +8,9 @@ git. Left out:
   - the model solutions and the answers to the thinking questions: the package folder
     `rnnlib/solutions/` and the older single file `rnnlib/solutions.py`, whichever exists;
   - the teacher's guide, TEACHING.md (it discusses the answers and grading);
+  - the checkers' corpus of right and wrong answers, `tests/checker_corpus/` and its test
+    `tests/test_checker_corpus.py` (its right answers are model answers), and
+    `tests/test_answers_nb00.py` (notebook 00's answers, which rnnlib holds only as hashes);
   - what .gitignore names (.venv/, caches, build outputs, handout/, slides/), plus .git/
     and the destination folder itself.
 `rnnlib.show_solution` then prints that solutions are not included; the exercise checkers work
@@ -24,9 +27,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 # The teacher's guide, and the tests of the teacher's README and guide (they would fail on the
-# students' README and without TEACHING.md).
+# students' README and without TEACHING.md); the corpus of right and wrong answers to the
+# exercises that tests the checkers, and its test (the right answers are model answers); the
+# test of notebook 00's symbol answers (it holds them in clear).
 ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "rnnlib/solutions.py", "TEACHING.md",
-                   "tests/test_readme.py", "tests/test_reading_time.py"]
+                   "tests/test_readme.py", "tests/test_reading_time.py",
+                   "tests/checker_corpus", "tests/test_checker_corpus.py",
+                   "tests/test_answers_nb00.py"]
 
 HANDOUT_README = """\
 # Backpropagation through time: the notebooks

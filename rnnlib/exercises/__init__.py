@@ -14,8 +14,9 @@ Layout, for a teacher who adds an exercise:
   its ``EXERCISES`` list and the ``QUESTIONS`` (thinking questions) whose answers
   ``show_solution`` can print. Add an exercise to its notebook's module, and its model
   solution (or answer) to the same-named module of ``rnnlib.solutions``.
-- ``nb00_start_here.py``: notebook 00's answers written as symbols; it has no functions to
-  write, so no ``EXERCISES`` and no place in ``NOTEBOOKS``.
+- ``nb00_start_here.py``: notebook 00's answers written as symbols, held only as hashes (the
+  hand-out must not show them); it has no functions to write, so no ``EXERCISES`` and no
+  place in ``NOTEBOOKS``.
 
 Exercises are one example at a time (column vectors, ``W @ v``), as in the notes.
 ``show_solution(name)`` prints a model solution or an answer, unless this is a hand-out copy.
