@@ -133,4 +133,5 @@ QUESTIONS = {
     "speedup_source": "The loop and the single product for ∂W_hh do the same multiplications. "
                       "Where does the speed-up come from, and why does it differ between one "
                       "sequence and a batch of 32?",
+    "what_forward_stores": "What must the forward pass store for the backward pass, what can be left out, and how does that memory grow with T?",
 }

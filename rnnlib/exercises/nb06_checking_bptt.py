@@ -407,3 +407,74 @@ QUESTIONS = {
     "float32_check": "Why does the check use float64 even when the model runs in float32? "
                      "Estimate the best relative error a float32 central difference can reach.",
 }
+
+
+# --- numerical_db_h: a check where the curvature shows (notebook 06, exercise 2) ----------------
+# The objective of the error curve, Σ_t ⟨∂y_t, y_t⟩, is piecewise linear in b_h: between kinks a
+# forward difference is as exact as a central one there. The cross-entropy loss of the outputs
+# curves (its softmax has derivatives of every order), so a forward difference's O(ε) error
+# shows against the central difference's O(ε²). The reference is the library's central
+# difference, rnnlib.numerical_gradients, never a hand-written answer.
+
+from ..gradcheck import numerical_gradients  # noqa: E402  (kept with the exercise it serves)
+from ..losses import loss_from_trace  # noqa: E402
+
+
+def _cross_entropy_objective(labels):
+    return lambda trace: loss_from_trace(trace, labels, loss="cross_entropy")[0]
+
+
+def _numerical_db_h(params, xs, labels, eps):
+    """∂E/∂b_h of the cross-entropy loss by central differences (rnnlib.numerical_gradients)."""
+    return numerical_gradients(_cross_entropy_objective(labels), params, xs, eps=eps)["b_h"][0]
+
+
+def _bias_loss(params, xs, labels):
+    """E as a function of the bias alone: what the student's f must be."""
+    return lambda b: _cross_entropy_objective(labels)(forward(params.replace(b_h=b), xs))
+
+
+def _numerical_db_h_inputs(rng, T=6, D=3, H=4, O=3):
+    """A generic network, inputs, one class label per step, and a step ε = 1e-3."""
+    params = init_params(D, H, O, seed=rng)
+    params = params.replace(b_h=0.5 + 0.1 * rng.standard_normal(H))
+    return params, rng.standard_normal((T, D)), rng.integers(0, O, size=T), 1e-3
+
+
+def _without(name):
+    """An isolation: the network with one weight matrix set to zero."""
+    def transform(args):
+        params, *rest = args
+        return (params.replace(**{name: np.zeros_like(getattr(params, name))}), *rest)
+    return transform
+
+
+EXERCISES.append(Exercise(
+    "numerical_db_h",
+    "∂E/∂b_h,i ≈ (E(b_h + ε e_i) − E(b_h − ε e_i)) / 2ε, with E(b) the cross-entropy loss of the "
+    "outputs of rnnlib.forward(params.replace(b_h=b), xs)",
+    "numerical_db_h(params, xs, labels, eps) -> (H,)  # xs (T, D), labels (T,) class ids",
+    _numerical_db_h, _numerical_db_h_inputs,
+    task="∂E/∂b_h by central differences, E the cross-entropy loss of the RNN's outputs as a "
+         "function of the bias alone",
+    mistakes=(
+        ("That is a forward difference, (E(b + ε e_i) − E(b)) / ε: its error is of order ε, the "
+         "central one's of order ε².",
+         lambda params, xs, labels, eps: _forward_difference(_bias_loss(params, xs, labels),
+                                                             params.b_h, eps)),
+        ("Twice too large: the two points are 2ε apart, so divide by 2ε.",
+         lambda params, xs, labels, eps: 2 * _numerical_db_h(params, xs, labels, eps)),
+        ("All zeros: your E does not change with b. Run the forward pass with "
+         "params.replace(b_h=b), the nudged bias, not with params.",
+         lambda params, xs, labels, eps: np.zeros_like(params.b_h)),
+        ("That is the squared-error loss's gradient; the exercise asks for the cross-entropy "
+         "loss (loss=\"cross_entropy\").",
+         lambda params, xs, labels, eps: numerical_gradients(
+             lambda tr: loss_from_trace(tr, np.eye(params.n_output)[labels])[0],
+             params, xs, eps=eps)["b_h"][0]),
+    ),
+    isolations=(
+        ("with W_hh = 0 (no step feeds the next)", _without("W_hh")),
+        ("with W_hx = 0 (the bias alone drives the states)", _without("W_hx")),
+    )))
+# --- end of numerical_db_h --------------------------------------------------------------------

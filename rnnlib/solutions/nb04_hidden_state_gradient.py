@@ -31,6 +31,7 @@ def step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
 # Answers to the notebook's "(Thinking.)" questions, by name (see rnnlib.exercises QUESTIONS).
 ANSWERS = {
     "by_hand_backward": """\
+Units are numbered 0 and 1, as numpy indexes them.
 The example: W_hh = [[1, -1], [0.5, 0]], W_yh = [1 2]; masks 1[ĥ_t > 0] are (1, 0) at t = 1
 and t = 2, (1, 1) at t = 3. Targets 0, 4, 7 against y = 1, 3, 8 give ∂y = 1, -1, 1.
 W_yhᵀ ∂y_t = ∂y_t (1, 2); W_hhᵀ = [[1, 0.5], [-1, 0]].
@@ -38,9 +39,9 @@ W_yhᵀ ∂y_t = ∂y_t (1, 2); W_hhᵀ = [[1, 0.5], [-1, 0]].
 t = 3: ∂h_3 = W_yhᵀ ∂y_3 = (1, 2)          (no ĥ_4: ∂ĥ_4 = 0)
        ∂ĥ_3 = (1, 1) ⊙ (1, 2) = (1, 2)      (both units on)
 t = 2: ∂h_2 = (-1, -2) + W_hhᵀ (1, 2) = (-1, -2) + (2, -1) = (1, -3)
-       ∂ĥ_2 = (1, 0) ⊙ (1, -3) = (1, 0)     (unit 2 off: its -3 stops here)
+       ∂ĥ_2 = (1, 0) ⊙ (1, -3) = (1, 0)     (unit 1 off: its -3 stops here)
 t = 1: ∂h_1 = (1, 2) + W_hhᵀ (1, 0) = (1, 2) + (1, -1) = (2, 1)
-       ∂ĥ_1 = (1, 0) ⊙ (2, 1) = (2, 0)      (unit 2 off again)
+       ∂ĥ_1 = (1, 0) ⊙ (2, 1) = (2, 0)      (unit 1 off again)
 t = 0: ∂h_0 = W_hhᵀ ∂ĥ_1 = (2, -2)         (no y_0 and no gate: h_0 is given)
 
 Without the gate at t = 2, the -3 would go on: ∂h_1 = (1, 2) + W_hhᵀ (1, -3) = (0.5, 1), and

@@ -28,4 +28,18 @@ them gives a large speed-up. With a batch of 32 every call already does 32 times
 the fixed costs are a small share and the arithmetic, the same in both versions, takes most of
 the time: the speed-up shrinks. (The timings vary with load; which of the
 two speed-ups is larger does not.)""",
+    "what_forward_stores": """\
+Read off the backward pass what each line uses besides the upstream gradients:
+- the gate of step t needs ReLU'(ĥ_t), i.e. which units were on: ĥ_t, or h_t alone, since
+  h_t > 0 exactly where ĥ_t > 0 (notebook 03);
+- ∂W_yh += ∂y_t h_tᵀ and ∂W_hh += ∂ĥ_t h_{t-1}ᵀ need every state h_0 … h_T;
+- ∂W_hx += ∂ĥ_t x_{t-1}ᵀ needs every input x_0 … x_{T-1} (the caller has them anyway);
+- ∂h_t and ∂x_{t-1} need only the weights and the gradients of the step after.
+So the states h_0 … h_T (with the inputs) are enough: ĥ and the masks can be recomputed from
+them, and y is needed only by the loss, to give ∂y. Nothing in the backward pass needs a
+forward value of a later step than the one it is at, but it runs from T down, so every h_t must
+be kept until the sweep reaches it: memory (T+1)·H numbers per sequence (times B for a batch),
+growing linearly with T, while the forward pass alone would need one state at a time. That is
+the price of BPTT; truncating it (notebook 08), or storing only some states and recomputing the
+others from them (checkpointing), trades that memory for bias or for recomputation.""",
 }

@@ -45,3 +45,10 @@ coarse to tell a right gradient from one that is off by a small term (a 1e-3 mis
 In float64 the same reasoning gives about 1e-10 at ε ≈ 1e-5, the floor seen in the curve above.
 The model may run in float32; its gradient code is checked in float64, where the test is sharp.""",
 }
+
+
+def numerical_db_h(params, xs, labels, eps):
+    def E_of_bias(b):                               # the loss as a function of the bias alone
+        trace = rnnlib.forward(params.replace(b_h=b), xs)
+        return rnnlib.loss_from_trace(trace, labels, loss="cross_entropy")[0]
+    return central_difference(E_of_bias, params.b_h, eps)
