@@ -441,6 +441,11 @@ def _numerical_db_h_inputs(rng, T=6, D=3, H=4, O=3):
     return params, rng.standard_normal((T, D)), rng.integers(0, O, size=T), 1e-3
 
 
+def _one_sided(f, x, eps):
+    """The mistake (f(x + ε e_i) − f(x)) / ε, for any f."""
+    return np.array([(f(x + eps * e) - f(x)) / eps for e in np.eye(x.size)])
+
+
 def _without(name):
     """An isolation: the network with one weight matrix set to zero."""
     def transform(args):
@@ -460,8 +465,8 @@ EXERCISES.append(Exercise(
     mistakes=(
         ("That is a forward difference, (E(b + ε e_i) − E(b)) / ε: its error is of order ε, the "
          "central one's of order ε².",
-         lambda params, xs, labels, eps: _forward_difference(_bias_loss(params, xs, labels),
-                                                             params.b_h, eps)),
+         lambda params, xs, labels, eps: _one_sided(_bias_loss(params, xs, labels),
+                                                    params.b_h, eps)),
         ("Twice too large: the two points are 2ε apart, so divide by 2ε.",
          lambda params, xs, labels, eps: 2 * _numerical_db_h(params, xs, labels, eps)),
         ("All zeros: your E does not change with b. Run the forward pass with "

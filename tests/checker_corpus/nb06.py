@@ -313,3 +313,70 @@ WRONG = {
         ("transposes params.W_hh in place", _rnn_backward_transposes_params),
     ],
 }
+
+
+# --- numerical_db_h(params, xs, labels, eps): ∂b_h of the cross-entropy loss, by central
+# differences ------------------------------------------------------------------------------------
+
+def _ce_loss_of_bias(params, xs, labels):
+    def E(b):
+        y = rnnlib.forward(params.replace(b_h=b), xs).y[1:]
+        shifted = y - y.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -log_p[np.arange(len(labels)), labels].sum()
+    return E
+
+
+def numerical_db_h_by_hand(params, xs, labels, eps):
+    E = _ce_loss_of_bias(params, xs, labels)
+    b = np.array(params.b_h)
+    return np.array([(E(b + eps * e) - E(b - eps * e)) / (2 * eps) for e in np.eye(b.size)])
+
+
+def numerical_db_h_with_library_loss(params, xs, labels, eps):
+    def E(b):
+        return rnnlib.loss_from_trace(rnnlib.forward(params.replace(b_h=b), xs), labels,
+                                      loss="cross_entropy")[0]
+    return central_difference_unit_vectors(E, params.b_h.copy(), eps)
+
+
+def _db_h(params, xs, labels, eps, *, loss="cross_entropy", plus=1.0, minus=-1.0, div=2.0,
+          at=None, targets=None):
+    def E(b):
+        trace = rnnlib.forward(params.replace(b_h=b), xs)
+        return rnnlib.loss_from_trace(trace, labels if targets is None else targets(params, labels),
+                                      loss=loss)[0]
+    b = np.array(params.b_h if at is None else at(params))
+    return np.array([(E(b + plus * eps * e) - E(b + minus * eps * e)) / (div * eps)
+                     if minus != 0 else (E(b + eps * e) - E(b)) / eps for e in np.eye(b.size)])
+
+
+def _numerical_db_h_unchanged_params(params, xs, labels, eps):
+    """Nudges b but runs the forward pass with params: E never changes."""
+    def E(b):
+        return rnnlib.loss_from_trace(rnnlib.forward(params, xs), labels, loss="cross_entropy")[0]
+    return central_difference_unit_vectors(E, params.b_h.copy(), eps)
+
+
+def _numerical_db_h_squared_error(params, xs, labels, eps):
+    return _db_h(params, xs, labels, eps, loss="squared_error",
+                 targets=lambda p, c: np.eye(p.n_output)[c])
+
+
+RIGHT["numerical_db_h"] = [numerical_db_h_by_hand, numerical_db_h_with_library_loss]
+WRONG["numerical_db_h"] = [
+    ("returns None", lambda params, xs, labels, eps: None),
+    ("returns zeros", lambda params, xs, labels, eps: np.zeros_like(params.b_h)),
+    ("forward difference", lambda params, xs, labels, eps: _db_h(params, xs, labels, eps, minus=0)),
+    ("divided by ε instead of 2ε", lambda params, xs, labels, eps: _db_h(params, xs, labels, eps,
+                                                                         div=1.0)),
+    ("sign flipped", lambda params, xs, labels, eps: -numerical_db_h_by_hand(params, xs, labels,
+                                                                             eps)),
+    ("the forward pass ignores the nudged bias", _numerical_db_h_unchanged_params),
+    ("squared error instead of cross entropy", _numerical_db_h_squared_error),
+    ("hard-coded ε = 1e-4", lambda params, xs, labels, eps: numerical_db_h_by_hand(
+        params, xs, labels, 1e-4)),
+    ("the analytic gradient (rnnlib.backward), not a finite difference",
+     lambda params, xs, labels, eps: rnnlib.loss_and_grads(
+         params, xs, labels, loss="cross_entropy")[1].db_h),
+]
