@@ -111,8 +111,8 @@ def snapshot(value):
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{f.name: snapshot(getattr(value, f.name))
                                  for f in fields(value) if f.init})
-    if isinstance(value, list):
-        return [snapshot(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(snapshot(v) for v in value)
     return value
 
 
@@ -181,7 +181,7 @@ def as_numbers(value):
             isinstance(v, np.ndarray) and v.ndim >= 1 for v in value):
         return None            # several arrays: reported as "returned several values"
     try:
-        array = np.asarray(value, dtype=float)
+        array = np.array(value, dtype=float)     # a copy: never an alias of rnnlib's buffers
     except (TypeError, ValueError):
         return None
     return array

@@ -13,7 +13,7 @@ from ..model import Params, forward
 from . import references
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers, cases_of,
                    check_exercise, describe_difference, error_hint, in_place_message,
-                   run_on_copies, same, zeroed)
+                   run_on_copies, same, snapshot, zeroed)
 
 
 # --- hidden_grad ------------------------------------------------------------------------------
@@ -315,8 +315,8 @@ def _check_step_backward(ex, fn, n_cases=3):
                 break
             if not same(got, expected):
                 hints = [hint for hint, mistake in _STEP_MISTAKES
-                         if all(same(as_numbers(v[k]), mistake(*a)[k]) for a, v in outputs
-                                if as_numbers(v[k]) is not None)]
+                         if all(same(as_numbers(v[k]), mistake(*snapshot(a))[k])
+                                for a, v in outputs if as_numbers(v[k]) is not None)]
                 line = f"  WRONG: {_LABELS[name]}: " + (hints[0] if hints else
                         describe_difference(got, expected, _STEP_AXES[name]))
                 break

@@ -19,7 +19,7 @@ from ..gradcheck import gradcheck, random_upstream
 from ..model import forward, init_params, relu_grad
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
                    describe_difference, in_place_message, run_on_copies)
-from .nb04_hidden_state_gradient import _FORWARDS, _forwards_in_time, _row_candidates
+from .nb04_hidden_state_gradient import _DY_SHIFT, _FORWARDS, _forwards_in_time, _row_candidates
 
 
 # --- central_difference ------------------------------------------------------------------------
@@ -139,11 +139,14 @@ def _run(fn, params, trace, dy):
     return "ok", out, wrote
 
 
+_KINK = ("ReLU'(0) = 1 here: units with ĥ_t exactly 0 let gradient through; this course uses "
+         "ReLU'(0) = 0 (test ĥ_t > 0, not >= 0).")
+
+
 def _hat_candidates(trace, t, dh_t):
     """(hint, ∂ĥ_t) for mistakes in the gate of step t, given the student's own ∂h_t."""
     h_hat, T = trace.h_hat, trace.T
-    rows = [("ReLU'(0) = 1 here: units with ĥ_t exactly 0 let gradient through; this course "
-             "uses ReLU'(0) = 0 (test ĥ_t > 0, not >= 0).", (h_hat[t] >= 0) * dh_t),
+    rows = [(_KINK, (h_hat[t] >= 0) * dh_t),
             ("The ReLU gate is missing: ∂ĥ_t is ∂h_t passed through the gate of step t, not "
              "∂h_t itself.", dh_t),
             ("You multiplied by ReLU(ĥ_t) = h_t, the value; the gate is its derivative.",
@@ -225,15 +228,14 @@ def _field_mistakes(params, trace, dy, ref):
     return found
 
 
-def _zoo_bug(cases, outputs):
-    """The bug of rnnlib.BUGS whose output the student's reproduces on every case, if any."""
-    for bug in BUGS:
-        if bug == _IN_PLACE:          # its gradients are right: recognised by the dy it changes
-            continue
-        buggy = backward_with_bug(bug)
-        if all(all(_close(got[n], getattr(buggy(*args), n)) for n in GRADIENTS + HISTORIES)
-               for args, got in zip(cases, outputs)):
-            return bug
+def _catalogue_match(ex, cases, outputs):
+    """The hint of the first whole wrong pass of the catalogue that the student's reproduces,
+    every gradient and history on every case, if any."""
+    for hint, wrong_pass in ex.mistakes:       # on copies: a wrong pass may write into dy
+        if all(all(_close(got[n], getattr(wrong, n)) for n in GRADIENTS + HISTORIES)
+               for got, wrong in zip(outputs, (run_on_copies(wrong_pass, args, _NAMES)[1]
+                                               for args in cases))):
+            return hint
     return None
 
 
@@ -313,23 +315,24 @@ def _check_rnn_backward(ex, fn, n_cases=3):
         which = "" if k < n_cases else (" on the sequence with every unit of ĥ_1 exactly 0"
                                          if k == n_cases else " on the sequence with T = 1")
         wrong = [n for n in GRADIENTS + HISTORIES if not _close(got[n], getattr(ref, n))]
-        bug = _zoo_bug(cases, outputs)
-        lines.append("✗ not yet right" + which + "." +
-                     (f" This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}." if bug else ""))
+        named = _catalogue_match(ex, cases, outputs)
+        lines.append("✗ not yet right" + which + "." + (f" {named}" if named else ""))
         lines.append("  Against rnnlib.backward: wrong " + ", ".join(_LABELS[n] for n in wrong)
                      + "; right " + (", ".join(_LABELS[n] for n in GRADIENTS + HISTORIES
                                                if n not in wrong) or "none") + ".")
         step = _first_wrong_step(got, ref, params, trace, dy)
         if step:
-            lines.append("  " + step)
+            lines.append("  " + (step.replace(named, "(see above).") if named else step))
         else:
             lines.append(f"  Your ∂h_t and ∂ĥ_t are right at every step, t = {trace.T} ... 0: "
                          "the mistake is in how the gradients below are summed from them.")
             hints = _field_mistakes(params, trace, dy, ref)
+            said = {}                        # one line per diagnosis, naming every gradient
             for name in (n for n in GRADIENTS if n in wrong):
                 match = [hint for hint, value in hints[name] if _close(got[name], value)]
-                lines.append(f"  {_LABELS[name]}: " + (match[0] if match else describe_difference(
-                    got[name], getattr(ref, name), _AXES[name])))
+                said.setdefault(match[0] if match else describe_difference(
+                    got[name], getattr(ref, name), _AXES[name]), []).append(_LABELS[name])
+            lines += [f"  {', '.join(names)}: {diagnosis}" for diagnosis, names in said.items()]
         fd_wrong = _finite_differences(fn, params, trace, dy)
         if fd_wrong is not None:
             lines.append("  rnnlib.gradcheck (finite differences) flags: "
@@ -393,13 +396,18 @@ EXERCISES = [
         task="the whole backward pass of one sequence, looping over t = T, ..., 1: the histories "
              "∂h_t, ∂ĥ_t, the input gradients ∂x_k, ∂h_0 and the four weight gradients, from "
              "the upstream gradient dy[t] = ∂y_t",
-        # The catalogue: (a phrase of the message that names it, the wrong pass).
-        mistakes=(*((f"'{bug}'", backward_with_bug(bug)) for bug in BUGS),
-                  ("ReLU'(0) = 1 here", _wrong_pass(kink_open=True)),
-                  ("W_hh lacks its transpose", _wrong_pass(W_hh=lambda p: p.W_hh.T)),
-                  ("A sign error", _wrong_pass(W_hh=lambda p: -p.W_hh)),
-                  ("A sign error", _wrong_pass(W_yh=lambda p: -p.W_yh)),
-                  ("The output gradient is off by one", _wrong_pass(dy_shift=True))),
+        # The catalogue of whole wrong passes: the checker names the one the student's
+        # reproduces, and the tests make sure each is rejected and named.
+        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}.",
+                     backward_with_bug(bug)) for bug in BUGS),
+                  (_KINK, _wrong_pass(kink_open=True)),
+                  ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",
+                   _wrong_pass(W_hh=lambda p: p.W_hh.T)),
+                  ("A sign error on the path through ĥ_{t+1}: the chain rule only multiplies "
+                   "and adds.", _wrong_pass(W_hh=lambda p: -p.W_hh)),
+                  ("A sign error on the output path W_yhᵀ ∂y_t: the chain rule only multiplies "
+                   "and adds.", _wrong_pass(W_yh=lambda p: -p.W_yh)),
+                  (_DY_SHIFT, _wrong_pass(dy_shift=True))),
         checker=_check_rnn_backward),
 ]
 
