@@ -446,15 +446,24 @@ def check_prediction(name, prediction, truth, *, why=""):
 
 
 def _as_set(prediction):
-    """A prediction of "which" as a set: a set, a list, a tuple, an array, or one member."""
+    """A prediction of "which" as a set: a set, a list, a tuple, an array, or one member.
+    Members that are lists or arrays (a pair written [3, 0]) become tuples; numpy integers
+    become ints."""
     if isinstance(prediction, np.ndarray):
-        prediction = prediction.ravel().tolist()
+        prediction = prediction.tolist()
     if isinstance(prediction, (set, frozenset, list, tuple, range)):
-        try:
-            return {int(p) if isinstance(p, (int, np.integer)) else p for p in prediction}
-        except TypeError:                  # unhashable members: not a "which" answer
-            return None
-    return {prediction}
+        return {_member(p) for p in prediction}
+    return {_member(prediction)}
+
+
+def _member(p):
+    if isinstance(p, np.ndarray):
+        p = p.tolist()
+    if isinstance(p, (list, tuple)):
+        return tuple(_member(q) for q in p)
+    if isinstance(p, np.integer):
+        return int(p)
+    return p
 
 
 def _symbol_key(text):
