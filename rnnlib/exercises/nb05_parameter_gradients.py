@@ -31,34 +31,40 @@ def _one_term(which, t_of):
     return variant
 
 
+def _later(a):
+    """Row t holds a[t + 1] (the last row 0): pairs each ∂ĥ_t with the row one step later."""
+    out = np.zeros_like(a)
+    out[:-1] = a[1:]
+    return out
+
+
+def _earlier(a):
+    """Row t holds a[t - 1] (row 0 zero)."""
+    out = np.zeros_like(a)
+    out[1:] = a[:-1]
+    return out
+
+
 def _hh_paired_with_h_t(dh_hat, h):
     """∂ĥ_t h_tᵀ: the state after the step instead of the one before."""
-    h_later = np.zeros_like(h)
-    h_later[:-1] = h[1:]
-    return _dW_hh_sum(dh_hat, h_later)
+    return _dW_hh_sum(dh_hat, _later(h))
 
 
 def _hh_paired_with_dh_hat_before(dh_hat, h):
     """dh_hat[:-1].T @ h[:-1]: ∂ĥ_{t-1} with h_{t-1}."""
-    earlier = np.zeros_like(dh_hat)
-    earlier[1:] = dh_hat[:-1]
-    return _dW_hh_sum(earlier, h)
+    return _dW_hh_sum(_earlier(dh_hat), h)
 
 
 def _hx_paired_with_x_t(dh_hat, xs):
     """∂ĥ_t x_tᵀ for t = 1 .. T-1 (as dh_hat[1:-1] with xs[1:], or a loop with xs[t])."""
-    xs_later = np.zeros_like(xs)
-    xs_later[:-1] = xs[1:]
     cut = dh_hat.copy()
     cut[-1] = 0
-    return _dW_hx_sum(cut, xs_later)
+    return _dW_hx_sum(cut, _later(xs))
 
 
 def _hx_paired_with_dh_hat_before(dh_hat, xs):
     """dh_hat[:-1].T @ xs: ∂ĥ_{k} with x_k, row 0 of dh_hat (no step) included, ∂ĥ_T left out."""
-    earlier = np.zeros_like(dh_hat)
-    earlier[1:] = dh_hat[:-1]
-    return _dW_hx_sum(earlier, xs)
+    return _dW_hx_sum(_earlier(dh_hat), xs)
 
 
 def _drop_step(which, t_of):
