@@ -24,21 +24,24 @@ NOTEBOOKS ?= $(wildcard notebooks/*.ipynb)
 KERNEL_TRANSPORT := $(if $(filter Linux Darwin,$(shell uname -s 2>/dev/null)),\
 	--KernelManager.transport=ipc)
 
-# The interpreter is checked before anything else: Python 3.11 or newer (pyproject.toml's
-# requires-python; the pinned numpy 2.4 needs it). Too old a Python would otherwise fail much
-# later, in pip's resolver, with a message that never names the Python version.
+# The interpreter is checked before anything else: Python 3.11 to 3.15 (pyproject.toml's
+# requires-python). The pins install from wheels on these (tests/test_environments.py asks PyPI);
+# numpy 2.4 needs 3.11, and a Python newer than 3.15 would get no wheel for numpy, so pip would
+# try to compile it. Either would otherwise fail much later, in pip, with a message that never
+# names the Python version.
 # (sys.stdout.write and % formatting: the check must also run on an old Python.)
+PYTHONS_ACCEPTED := 3.11 to 3.15
 PYTHON_ID = import os, sys; sys.stdout.write("%d.%d.%d %s %s" % (sys.version_info[:3] + \
-	(sys.version_info >= (3, 11), os.path.realpath(getattr(sys, "base_prefix", sys.prefix)))))
+	((3, 11) <= sys.version_info[:2] <= (3, 15), os.path.realpath(getattr(sys, "base_prefix", sys.prefix)))))
 ifneq ($(filter-out clean handout,$(or $(MAKECMDGOALS),default)),)
 PYTHON_FOUND := $(shell $(PYTHON) -c '$(PYTHON_ID)' 2>/dev/null)
 ifeq ($(PYTHON_FOUND),)
-$(error $(PYTHON) is not a Python interpreter that runs here. This project needs Python 3.11 or newer: choose one with, for example, make lab PYTHON=python3.12)
+$(error $(PYTHON) is not a Python interpreter that runs here. This project needs Python $(PYTHONS_ACCEPTED): choose one with, for example, make lab PYTHON=python3.12)
 else ifneq ($(word 2,$(PYTHON_FOUND)),True)
-$(error $(PYTHON) is Python $(word 1,$(PYTHON_FOUND)); this project needs Python 3.11 or newer: choose another with, for example, make lab PYTHON=python3.12)
+$(error $(PYTHON) is Python $(word 1,$(PYTHON_FOUND)); this project needs Python $(PYTHONS_ACCEPTED): choose another with, for example, make lab PYTHON=python3.12)
 endif
-# An existing .venv is rebuilt if its Python no longer runs, is too old (left by an earlier
-# attempt), or differs from a PYTHON given on the command line or in the environment.
+# An existing .venv is rebuilt if its Python no longer runs, is not one of those accepted (left
+# by an earlier attempt), or differs from a PYTHON given on the command line or in the environment.
 ifneq ($(wildcard $(PY)),)
 VENV_FOUND := $(shell $(PY) -c '$(PYTHON_ID)' 2>/dev/null)
 VENV_STALE := $(strip \

@@ -16,20 +16,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+import pins
+
 REPO = Path(__file__).resolve().parents[1]
-CONDA_ONLY = {"python", "pip"}
-CONDA_NAMES = {"matplotlib-base": "matplotlib"}      # conda-forge name -> PyPI name
-# Pinned in environment.yml although pyproject.toml does not name them: they shape the stored
-# outputs (the kernel, its display hooks, the PNG encoder) or run the notebooks.
-OUTPUT_SHAPING = {"ipykernel", "ipython", "matplotlib-inline", "pillow", "jupyter-client",
-                  "nbclient", "nbformat", "pyzmq"}
-# Needed only by the real-browser test, which Binder never runs (and whose conda-forge name
-# could not be checked from here): pip-only on purpose.
-NOT_IN_ENVIRONMENT_YML = {"playwright"}
 
 
 def pyproject():
@@ -44,53 +37,64 @@ def pyproject_requirements():
     return {canonicalize_name(r.name): r for r in reqs}
 
 
-def constraints():
-    pins = {}
-    for line in (REPO / "constraints.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, _, version = line.partition("==")
-            assert version, f"constraints.txt: {line!r} is not an exact pin (name==version)"
-            pins[canonicalize_name(name)] = version
-    return pins
-
-
-def environment_pins():
-    env = yaml.safe_load((REPO / "environment.yml").read_text())
-    assert env["channels"] == ["conda-forge"]
-    pins = {}
-    for dep in env["dependencies"]:
-        assert isinstance(dep, str), "environment.yml: no pip section (postBuild installs rnnlib)"
-        name, _, version = dep.partition("=")
-        assert name != "matplotlib", "environment.yml: use matplotlib-base (matplotlib brings Qt)"
-        pins[canonicalize_name(CONDA_NAMES.get(name, name))] = version
-    return pins
+def every_python_and_platform():
+    return [(python, platform) for python in pins.pythons_to_check() for platform in pins.PLATFORMS]
 
 
 def test_every_requirement_is_pinned_in_constraints_within_its_range():
-    pins = constraints()
-    for name, req in pyproject_requirements().items():
-        assert name in pins, f"{name} is required by pyproject.toml but not pinned in constraints.txt"
-        assert req.specifier.contains(pins[name], prereleases=True), \
-            f"constraints.txt pins {name}=={pins[name]}, outside pyproject's {req.specifier}"
+    for python, platform in every_python_and_platform():
+        pinned = pins.pins(python, platform)
+        for name, req in pyproject_requirements().items():
+            assert name in pinned, \
+                f"{name} is required by pyproject.toml but not pinned in constraints.txt " \
+                f"for Python {python} on {platform}"
+            assert req.specifier.contains(pinned[name], prereleases=True), \
+                f"constraints.txt pins {name}=={pinned[name]} for Python {python}, outside " \
+                f"pyproject's {req.specifier}"
 
 
-def test_environment_yml_names_the_same_packages_with_the_same_pins():
-    env, pins, reqs = environment_pins(), constraints(), pyproject_requirements()
-    reqs = {name: req for name, req in reqs.items() if name not in NOT_IN_ENVIRONMENT_YML}
-    assert set(reqs) <= set(env), \
-        f"pyproject.toml requires, environment.yml lacks: {sorted(set(reqs) - set(env))}"
-    assert OUTPUT_SHAPING <= set(env), \
-        f"environment.yml must pin what shapes the outputs: {sorted(OUTPUT_SHAPING - set(env))}"
-    assert not NOT_IN_ENVIRONMENT_YML & set(env)
-    for name in set(env) - CONDA_ONLY:
-        assert name in pins, f"environment.yml pins {name}, which constraints.txt does not"
-        assert env[name] == pins[name], \
-            f"environment.yml pins {name}={env[name]}, constraints.txt {pins[name]}"
-    python = env["python"]
-    assert re.fullmatch(r"3\.\d+", python), "repo2docker reads only python=X.Y"
-    minimum = pyproject()["project"]["requires-python"].removeprefix(">=")
-    assert tuple(map(int, python.split("."))) >= tuple(map(int, minimum.split(".")))
+def test_every_marked_pin_says_why_and_every_python_gets_the_same_packages():
+    """The stored outputs come from the unmarked pins: a marked pin is the way around a release
+    that has no wheel or refuses a Python, or a dependency declared on one platform only
+    (tests/test_environments.py checks both). On one platform, every accepted Python gets a pin
+    for the same packages."""
+    for platform in pins.PLATFORMS:
+        names = {frozenset(pins.pins(python, platform)) for python in pins.pythons_to_check()}
+        assert len(names) == 1, \
+            f"constraints.txt pins different packages on different Pythons on {platform}"
+    header = "".join(line for line in (REPO / "constraints.txt").read_text().splitlines(True)
+                     if line.startswith("#"))
+    for requirement in pins.constraint_requirements():
+        if requirement.marker is not None:
+            assert re.search(rf"\b{re.escape(requirement.name)}\b", header), \
+                f"constraints.txt's header must say why {requirement.name} has a marked pin"
+
+
+def test_environment_yml_is_python_and_pip_from_conda_and_constraints_pins_from_pip():
+    """Binder's environment: conda-forge provides Python and pip only; the pip section is
+    constraints.txt, pin for pin, as it applies to environment.yml's Python on Linux (conda-forge
+    serves that minor version's newest patch release, past every patch a marker names)."""
+    env = pins.environment_yml()
+    assert env["channels"] == ["conda-forge"]
+    conda, _ = pins.environment_layers()
+    python = pins.environment_python()
+    assert conda == [f"python={python}", "pip"], \
+        f"environment.yml's conda layer must be python and pip only; got {conda}"
+    assert python in pins.ACCEPTED_MINORS
+    expected, listed = pins.pins(f"{python}.99"), pins.environment_pip_pins()
+    missing = sorted(f"{n}=={v}" for n, v in expected.items() if n not in listed)
+    extra = sorted(f"{n}=={v}" for n, v in listed.items() if n not in expected)
+    differ = sorted(f"{n}: environment.yml {listed[n]}, constraints.txt {v}"
+                    for n, v in expected.items() if n in listed and listed[n] != v)
+    assert not (missing or extra or differ), \
+        "environment.yml's pip section and constraints.txt disagree:\n" \
+        + "".join(f"  constraints.txt pins, environment.yml lacks: {m}\n" for m in missing) \
+        + "".join(f"  environment.yml pins, constraints.txt does not: {m}\n" for m in extra) \
+        + "".join(f"  {m}\n" for m in differ)
+    assert "rnnlib" not in listed and not any(
+        line.lstrip().startswith(("-", "."))
+        for line in pins.environment_layers()[1]), \
+        "no -r, -c, -e or path in the pip section: repo2docker could not cache the layer"
 
 
 def test_postbuild_installs_the_package_without_touching_dependencies():
@@ -258,7 +262,7 @@ def _assert_one_clear_line(result, found):
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, f"expected one line, got:\n{result.stderr}"
-    assert f"Python {found}" in lines[0] and "3.11 or newer" in lines[0] \
+    assert f"Python {found}" in lines[0] and "Python 3.11 to 3.15" in lines[0] \
         and "PYTHON=python3.12" in lines[0], lines[0]
     assert "pip" not in result.stdout + result.stderr
 
@@ -268,6 +272,31 @@ def _assert_one_clear_line(result, found):
 def test_make_refuses_an_old_python_in_one_line(tmp_path, target):
     result = _make("-n", target, f"PYTHON={_fake_python(tmp_path)}", f"VENV={tmp_path / 'venv'}")
     _assert_one_clear_line(result, "3.10.12")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_refuses_a_python_newer_than_the_pins_have_wheels_for_in_one_line(tmp_path):
+    result = _make("-n", "lab", f"PYTHON={_fake_python(tmp_path, (3, 16, 0))}",
+                   f"VENV={tmp_path / 'venv'}")
+    _assert_one_clear_line(result, "3.16.0")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_pyproject_and_the_wheel_check_accept_the_same_pythons(tmp_path):
+    """The Pythons the Makefile lets through, those pyproject.toml's requires-python admits and
+    those whose wheels tests/test_environments.py asks PyPI for are the same."""
+    requires = SpecifierSet(pyproject()["project"]["requires-python"])
+    for minor in range(8, 20):
+        version = (3, minor, 0)
+        accepted = f"3.{minor}" in pins.ACCEPTED_MINORS
+        assert requires.contains(f"3.{minor}.0") == accepted, \
+            f"requires-python {requires} and tests/pins.py disagree on 3.{minor}"
+        folder = tmp_path / f"3.{minor}"
+        folder.mkdir()
+        result = _make("-n", "install", f"PYTHON={_fake_python(folder, version)}",
+                       f"VENV={folder / 'venv'}")
+        assert (result.returncode == 0) == accepted, \
+            f"make {'refuses' if accepted else 'accepts'} Python 3.{minor}.0:\n{result.stderr}"
 
 
 @pytest.mark.skipif(shutil.which("make") is None or _real_python_3_10() is None,
@@ -301,7 +330,7 @@ def test_a_venv_from_an_old_python_is_rebuilt(tmp_path):
 def test_a_venv_from_another_python_than_the_one_asked_for_is_rebuilt(tmp_path):
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
-    _fake_python(tmp_path, version=(3, 99, 0)).rename(venv / "bin" / "python")
+    _fake_python(tmp_path, version=(3, 14, 0)).rename(venv / "bin" / "python")
     asked = _make("-n", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
     assert asked.returncode == 0, asked.stderr
     assert f"rebuilding {venv}: it was built with a different Python" in asked.stdout

@@ -48,7 +48,7 @@ for a recurrent neural network with ReLU activation, backed by `rnnlib`, a small
 This is the students' copy: it holds the notebooks, the library and the exercises, but not the
 model solutions.
 
-`make lab` needs Python 3.11 or newer with `venv`, and `make`. It serves JupyterLab on
+`make lab` needs Python 3.11 to 3.15 with `venv`, and `make`. It serves JupyterLab on
 127.0.0.1 only, behind a random token, and prints the URL with its token. Without `make`:
 
 ```
