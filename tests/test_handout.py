@@ -96,9 +96,10 @@ def test_the_destination_must_not_be_copied_into_itself(tmp_path):
 
 # Tests of the repository's machinery rather than of the library, not run by the test below
 # (still collected, so an error at their collection fails it): they start make, JupyterLab,
-# kernels or a hand-out of their own, and take most of the time. The outer run covers them.
+# kernels, environments or a hand-out of their own, and take most of the time. The outer run
+# covers them.
 MACHINERY = ["tests/test_setup.py", "tests/test_timeouts.py", "tests/test_slides.py",
-             "tests/test_handout.py",
+             "tests/test_handout.py", "tests/test_environments.py",
              "tests/test_exercises.py::test_handout_has_no_solutions_and_still_checks"]
 
 
