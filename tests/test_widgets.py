@@ -3,6 +3,7 @@ display in every state, and that updating a picture in place draws what a new on
 (Moving a control in a real browser is tests/test_browser.py.)"""
 import base64
 import io
+import re
 
 import matplotlib
 
@@ -12,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
-from rnnlib import widgets  # noqa: E402
+from rnnlib import analysis, widgets  # noqa: E402
 
 FIGURES = [widgets.mask_explorer_figure, widgets.gradient_flow_figure]
 EXTREMES = {
@@ -72,6 +73,65 @@ def test_jacobian_norms_stay_exact_at_extreme_sizes(settings):
     params, trace = widgets.simulate(**{**widgets.DEFAULTS, **settings})
     _, norms, _ = widgets.gradient_flow(params, trace)
     assert np.all(np.isfinite(norms)) and np.all(norms > 0)
+
+
+# Gaussian W_hh is far from normal: σ_max(W_hh) > ρ(W_hh), so a bound drawn from the wrong one
+# shows. (Identity and orthogonal W_hh have σ_max = ρ = the recurrent scale.)
+NUMBERS = {"defaults": {}, "loss at last step": dict(loss_at="last"),
+           "T = 12, bias 0.5, seed 3": dict(T=12, bias=0.5, seed=3, scale=0.8),
+           "identity": dict(init="identity", scale=1.1, bias=0.2)}
+
+
+def summary_numbers(fig):
+    """The numbers printed above an explorer's picture, by their labels."""
+    text = texts(fig)
+    return {label: re.search(re.escape(label) + r" (\S+(?: of \d+)?)", text).group(1)
+            for row in widgets.SUMMARY_LABELS for label in row}
+
+
+def line_labelled(ax, fragment):
+    (line,) = [line for line in ax.get_lines() if fragment in line.get_label()]
+    return line.get_ydata()
+
+
+@pytest.mark.parametrize("settings", NUMBERS.values(), ids=NUMBERS.keys())
+def test_the_explorers_show_the_numbers_of_rnnlib_analysis(settings):
+    """What the explorers draw and print, recomputed from rnnlib.analysis and numpy: the norms
+    of the backward Jacobian products, the bound σ_max(W_hh)^(T−t) (the largest singular value,
+    not the spectral radius), and the summary's ρ, σ_max, units on and dead units."""
+    settings = {**widgets.DEFAULTS, **settings}
+    loss_at = settings.pop("loss_at", "all")
+    params, trace = widgets.simulate(**settings)
+    W_hh, T = params.W_hh, trace.T
+    sigma, rho = analysis.largest_singular_value(W_hh), analysis.spectral_radius(W_hh)
+    assert sigma == pytest.approx(np.linalg.norm(W_hh, 2), rel=1e-12)
+    assert rho == pytest.approx(np.abs(np.linalg.eigvals(W_hh)).max(), rel=1e-12)
+    if settings["init"] == "gaussian":
+        assert sigma > 1.2 * rho
+    P = analysis.jacobian_products(W_hh, trace.mask)
+    norms = np.array([np.linalg.norm(P_t, 2) for P_t in P])
+
+    _, shown_norms, bound_base = widgets.gradient_flow(params, trace, loss_at, settings["seed"])
+    np.testing.assert_allclose(shown_norms, norms, rtol=1e-9)
+    assert bound_base == sigma
+
+    fig = widgets.gradient_flow_figure(loss_at=loss_at, **settings)
+    ax_jac = fig.axes[2]
+    products = line_labelled(ax_jac, r"W_{hh}^\top D_{t+1}")
+    np.testing.assert_allclose(products, np.where(norms > 0, norms, np.nan), rtol=1e-9)
+    bound = line_labelled(ax_jac, "bound")
+    drawn = np.isfinite(bound)
+    assert drawn.sum() >= min(T, 5), "the bound is drawn over a few steps at least"
+    steps_back = T - np.arange(T + 1)
+    np.testing.assert_allclose(bound[drawn], sigma ** steps_back[drawn], rtol=1e-9)
+    active = trace.mask[1:]
+    expected = [f"{rho:.2f}", f"{sigma:.2f}", f"{active.mean():.0%}",
+                f"{int((~active.any(axis=0)).sum())} of {active.shape[1]}"]
+    labels = [label for row in widgets.SUMMARY_LABELS for label in row]
+    for make in (lambda: fig, lambda: widgets.mask_explorer_figure(**settings)):
+        shown = make()
+        assert [summary_numbers(shown)[label] for label in labels] == expected
+        plt.close(shown)
 
 
 def test_all_dead_units_say_so():
