@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import optim
+from rnnlib.train import batch_gradients
 from conftest import make_problem, rel_err
 
 SHAPES = [  # (T, B, D, H, O)
@@ -101,19 +103,57 @@ def test_batched_equals_sum_of_unbatched():
         assert rel_err(getattr(g, name), stacked) < 1e-13, name
 
 
+def kinked_problem():
+    """h_0 = 0, b_h = 0, x_0 = 0 make every ĥ_1 exactly 0: ReLU'(0) = 0 closes every gate.
+    Returns (params, xs (4, 2, D), dy)."""
+    p, xs, _, dy = make_problem(T=4, B=2, H=3, bias=0.0)
+    xs[0] = 0.0
+    return p, xs, dy
+
+
 @pytest.mark.parametrize("forward, backward",
                          [(rnnlib.forward, rnnlib.backward),
                           (rnnlib.forward_literal, rnnlib.backward_literal)],
                          ids=["fast", "literal"])
 def test_relu_prime_zero_at_exact_zero_pre_activation(forward, backward):
-    # h_0 = 0, b_h = 0, x_0 = 0 make every ĥ_1 exactly 0: ReLU'(0) = 0 closes every gate.
-    p, xs, _, dy = make_problem(T=4, B=2, H=3, bias=0.0)
-    xs[0] = 0.0
+    p, xs, dy = kinked_problem()
     tr = forward(p, xs)
     assert not tr.h_hat[1].any() and not tr.mask[1].any()
     g = backward(p, tr, dy)
     assert np.abs(g.dh[1]).min() > 0                     # gradient arrives at h_1 ...
     assert not g.dh_hat[1].any() and not g.dh0.any()     # ... and stops at the closed gate
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+@pytest.mark.parametrize("loss_at", ["all", "last"])
+def test_loss_and_grads_and_the_trainer_close_the_gate_at_exact_zero(loss, loss_at):
+    """loss_and_grads and the trainer compute their own gate, in loss_and_grads_into: on the
+    kinked trace they must give what the literal passes give, so ∂b_h gets nothing from the
+    units at exactly 0 at step 1, and ∂h_0 is 0."""
+    p, xs, _ = kinked_problem()
+    T, B, O = xs.shape[0], xs.shape[1], p.n_output
+    rng = np.random.default_rng(5)
+    lead = (T, B) if loss_at == "all" else (B,)
+    targets = rng.standard_normal((*lead, O)) if loss == "squared_error" \
+        else rng.integers(0, O, lead)
+    trace = rnnlib.forward_literal(p, xs)
+    assert not trace.h_hat[1].any()
+    E_literal, dy = rnnlib.loss_from_trace(trace, targets, loss=loss, loss_at=loss_at)
+    literal = rnnlib.backward_literal(p, trace, dy)
+    assert np.abs(literal.dh[1]).min() > 0 and not literal.dh0.any()   # the gate matters
+
+    E, g = rnnlib.loss_and_grads(p, xs, targets, loss=loss, loss_at=loss_at)
+    assert E == pytest.approx(E_literal, rel=1e-13)
+    assert not g.dh_hat[1].any() and not g.dh0.any()
+    for name in GRAD_NAMES:
+        assert rel_err(getattr(g, name), getattr(literal, name)) < 1e-13, name
+
+    if loss == "squared_error":                    # the trainer: the batch mean, squared error
+        weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+        mean_E, grads, _ = batch_gradients(weights, xs, targets, loss_at)
+        assert mean_E == pytest.approx(E_literal / B, rel=1e-13)
+        for name in optim.NAMES:
+            assert rel_err(grads[name], getattr(literal, "d" + name) / B) < 1e-13, name
 
 
 def test_closed_gate_stops_the_gradient():
