@@ -52,6 +52,22 @@ def nbconvert_options(assets="_assets"):
             f"--template-file={TEMPLATE}"]
 
 
+def unpack(tar, folder):
+    """Extract tar into folder with tarfile's "data" filter (nothing outside folder, no links
+    or devices). Pythons before 3.11.4 (Debian 12's 3.11.2) have no filters: there the same
+    refusal is checked by hand."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(folder, filter="data")
+        return
+    root = Path(folder).resolve()
+    for member in tar.getmembers():
+        if not (member.isfile() or member.isdir()) \
+                or not (root / member.name).resolve().is_relative_to(root):
+            raise ValueError(f"refusing to unpack {member.name!r}: a link, a device, or a path "
+                             "outside the folder")
+    tar.extractall(folder)
+
+
 def fetch(name, version, dest):
     """npm pack NAME@VERSION and unpack its `package/` folder to DEST/NAME."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +75,7 @@ def fetch(name, version, dest):
                        stdout=subprocess.DEVNULL, timeout=300)
         (archive,) = Path(tmp).glob("*.tgz")
         with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
+            unpack(tar, tmp)
         target = dest / name
         shutil.rmtree(target, ignore_errors=True)
         shutil.move(Path(tmp) / "package", target)
