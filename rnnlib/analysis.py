@@ -1,4 +1,4 @@
-r"""How gradients travel back through time: Jacobian products, their bound, and connectivity.
+r"""How gradients travel back through time: Jacobian products, their bound, and ∂W_hh by distance.
 
 Going back one step multiplies ∂h_t by W_hhᵀ D_t, with D_t = diag(ReLU'(ĥ_t)). Over several steps
 
@@ -11,8 +11,8 @@ use of W_hh and the loss, so the vanishing of long-distance terms can be seen in
 """
 import numpy as np
 
-from .bptt import backward, check_backward_args, dW_hh_term, relu_gate
-from .model import forward, matvec
+from .bptt import check_backward_args, dW_hh_term, relu_gate
+from .model import matvec
 from .validate import check_shapes
 
 
@@ -81,23 +81,6 @@ def spectral_norms(P):
         gram = A @ At if rows.size < cols.size else At @ A
         largest[members] = np.linalg.eigvalsh(gram)[:, -1]
     return np.where(finite, scale * np.sqrt(largest.clip(min=0)), np.inf)
-
-
-def connectivity(params, xs, h0=None):
-    """‖∂y_T/∂x_k‖ (Frobenius) for every input step k: how far back the last output can see.
-
-    params: Params; xs: (T, D), one sequence; h0: (H,) or None. Returns (T,), entry k for x_k.
-    Computed with one backward pass per output unit (∂y_T,i / ∂x_k for i = 1..O).
-    """
-    trace = forward(params, xs, h0)
-    if trace.batched:
-        raise ValueError(f"xs must be one sequence, shape (T, D); got {trace.xs.shape}")
-    squares = np.zeros(trace.T)
-    for i in range(params.n_output):
-        dy = np.zeros_like(trace.y)
-        dy[-1, i] = 1.0
-        squares += np.sum(backward(params, trace, dy).dx ** 2, axis=1)
-    return np.sqrt(squares)
 
 
 def dW_hh_by_distance(params, trace, dy):

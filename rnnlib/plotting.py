@@ -372,26 +372,6 @@ def update_jacobian_norms(ax, norms, sigma_max, *, legend=None, sigma_in_label=T
     _legend(ax, **(legend or {"loc": "best"}))
 
 
-def plot_connectivity(sensitivity, *, ax=None, title="How far back the last output can see"):
-    """‖∂y_T/∂x_k‖ against the input step k (log scale). sensitivity: (T,) from
-    rnnlib.analysis.connectivity. Exact zeros are hollow markers on the bottom edge ("= 0").
-    Returns the Figure."""
-    sensitivity = np.asarray(sensitivity, dtype=float)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    fig = ax.figure
-    ax.set_yscale("log")
-    _log_line(ax, np.arange(len(sensitivity)), sensitivity, gid="sensitivity", marker="o",
-              ms=3, label="_sensitivity")
-    _rescale_log(ax)
-    ax.set_xlabel("input step $k$")
-    ax.set_ylabel(r"$\|\partial y_T / \partial x_k\|$  (log scale)")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    _legend(ax)
-    return fig
-
-
 def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
                         title="The backward pass: gradient flows right to left"):
     """The unrolled graph read backwards: ∂y_s → ∂h_s (through W_yhᵀ), ∂h_s → ∂ĥ_s (through

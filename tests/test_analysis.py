@@ -1,4 +1,4 @@
-"""Jacobian products, their bound, and connectivity, against independent computations."""
+"""Jacobian products, their bound, and ∂W_hh by distance, against independent computations."""
 import numpy as np
 import pytest
 
@@ -68,24 +68,3 @@ def test_spectral_norms_with_zero_rows_and_columns_match_the_svd():
     np.testing.assert_allclose(analysis.spectral_norms(P), expected, rtol=1e-12)
     with pytest.raises(ValueError, match=r"P must have shape \(S, M, N\); got \(5, 7\)"):
         analysis.spectral_norms(P[0])
-
-
-def test_connectivity_matches_finite_differences_of_the_last_output():
-    p, xs, h0, _ = make_problem(T=6, H=5, O=2, bias=0.3)
-    sensitivity = analysis.connectivity(p, xs, h0)
-    eps, numeric = 1e-6, np.zeros(6)
-    for k in range(6):
-        J = np.zeros((2, 3))
-        for d in range(3):
-            up, down = xs.copy(), xs.copy()
-            up[k, d] += eps
-            down[k, d] -= eps
-            J[:, d] = (rnnlib.forward(p, up, h0).y[-1] - rnnlib.forward(p, down, h0).y[-1]) / (2 * eps)
-        numeric[k] = np.linalg.norm(J)
-    np.testing.assert_allclose(sensitivity, numeric, rtol=1e-6, atol=1e-9)
-
-
-def test_connectivity_wants_one_sequence():
-    p, xs, h0, _ = make_problem(T=3, B=2)
-    with pytest.raises(ValueError, match=r"xs must be one sequence, shape \(T, D\)"):
-        analysis.connectivity(p, xs, h0)

@@ -32,8 +32,7 @@ def test_each_plot_is_a_labelled_figure(run):
                plotting.plot_hidden_grad_norms(g), plotting.plot_gradient_heatmap(tr, g),
                plotting.plot_open_gate_gradients(tr, g),
                plotting.plot_jacobian_norms(analysis.spectral_norms(P),
-                                            analysis.largest_singular_value(p.W_hh)),
-               plotting.plot_connectivity(analysis.connectivity(p, xs))]
+                                            analysis.largest_singular_value(p.W_hh))]
     for fig in figures:
         assert isinstance(fig, matplotlib.figure.Figure) and labelled(fig)
         fig.canvas.draw()
@@ -73,19 +72,16 @@ def test_zero_gradients_are_marked_as_zeros_not_drawn_at_a_floor():
     dy = np.zeros_like(tr.y)
     dy[2] = 1.0                               # ∂h_3 = ∂h_4 = 0 exactly, ∂h_0..2 not
     g = rnnlib.backward(p, tr, dy)
-    norms = plotting.row_norms(g.dh)
-    for fig, gid in ((plotting.plot_hidden_grad_norms(g), "norms"),
-                     (plotting.plot_connectivity(np.where(norms[1:] > 0, norms[1:], 0)),
-                      "sensitivity")):
-        ax = fig.axes[0]
-        line, = [a for a in ax.get_lines() if a.get_gid() == gid]
-        zeros, = [a for a in ax.get_lines() if a.get_gid() == gid + " = 0"]
-        y = np.asarray(line.get_ydata(), dtype=float)
-        assert np.all(np.isnan(y) == (np.asarray(line.get_xdata()) >= (3 if gid == "norms" else 2)))
-        assert len(zeros.get_xdata()) == 2 and zeros.get_label() in \
-            [t.get_text() for t in ax.get_legend().get_texts()]
-        fig.canvas.draw()
-        plt.close(fig)
+    fig = plotting.plot_hidden_grad_norms(g)
+    ax = fig.axes[0]
+    line, = [a for a in ax.get_lines() if a.get_gid() == "norms"]
+    zeros, = [a for a in ax.get_lines() if a.get_gid() == "norms = 0"]
+    y = np.asarray(line.get_ydata(), dtype=float)
+    assert np.all(np.isnan(y) == (np.asarray(line.get_xdata()) >= 3))
+    assert len(zeros.get_xdata()) == 2 and zeros.get_label() in \
+        [t.get_text() for t in ax.get_legend().get_texts()]
+    fig.canvas.draw()
+    plt.close(fig)
 
 
 def test_zero_gradients_do_not_break_log_plots():
@@ -93,7 +89,7 @@ def test_zero_gradients_do_not_break_log_plots():
     tr = rnnlib.forward(p, xs, h0)
     g = rnnlib.backward(p, tr, np.zeros_like(tr.y))
     for fig in (plotting.plot_hidden_grad_norms(g), plotting.plot_gradient_heatmap(tr, g),
-                plotting.plot_open_gate_gradients(tr, g), plotting.plot_connectivity(np.zeros(4)),
+                plotting.plot_open_gate_gradients(tr, g),
                 plotting.plot_jacobian_norms(np.zeros(5), 0.0)):
         fig.canvas.draw()
         plt.close(fig)
