@@ -5,8 +5,8 @@ conda install) builds an environment that runs every notebook.
 Both ask PyPI itself (`pip --isolated`: not a mirror or local index from pip's configuration,
 since a student's pip asks PyPI). They run in `make test` and in CI; they skip, saying why, only
 when PyPI cannot be reached at all. A pin without a wheel fails, naming the pin, the Python and
-the platform. Cost, measured on the 2-core machine with pip's cache warm: about 60 s for the
-wheels, about 90 s for the fresh environment (30 s of installing, the rest the notebooks).
+the platform. Cost, measured on the 2-core machine: about 90 s for the wheels (18 pip
+downloads, two at a time), about 55 s for the fresh environment (installing, then the notebooks).
 """
 import concurrent.futures
 import email.parser
