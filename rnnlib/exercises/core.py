@@ -43,8 +43,8 @@ class Exercise:
     reference(*inputs) computes the right answer from rnnlib's public functions; inputs(rng)
     draws one test case (sizes vary from case to case, so hard-coded sizes fail);
     mistakes: the catalogue, (hint, function computing that mistake); axes: what each axis of
-    the answer means, for messages ("time step t = ", "unit "); close(got, expected, args): how
-    near is right (default: within RTOL, ATOL).
+    the answer means, for messages ("time step t = ", "unit "); tolerance(args) -> (rtol,
+    atol): how near is right (default: RTOL, ATOL).
     """
     name: str
     equation: str            # the answer, in the notes' notation: shown only once it is right
@@ -57,7 +57,7 @@ class Exercise:
     error_hints: tuple = ()  # (exception class name, hint) for errors typical of this exercise
     task: str = ""           # what to compute, without giving the answer away (shown always)
     axes: tuple = ()         # the answer's axes as message prefixes: ("time step t = ", "unit ")
-    close: object = None     # (got, expected, args) -> bool; None: within RTOL, ATOL
+    tolerance: object = None  # args -> (rtol, atol) for answers that are approximations
     # (ex, fn, n_cases) -> CheckResult, for answers that are not one array (several outputs,
     # a whole backward pass); None: check_exercise
     checker: object = None
@@ -221,18 +221,27 @@ def describe_difference(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwar
     if kind is None and got.ndim >= 1 and got.shape[0] > 2:
         axis = axes[0].split("=")[0].strip() if axes else "row"
         if np.allclose(got[1:], expected[:-1], rtol=rtol, atol=atol):
-            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k − 1"
+            kind = (f"shifted by one along the first axis ({axis}): your row k holds what "
+                    "belongs in row k − 1")
         elif np.allclose(got[:-1], expected[1:], rtol=rtol, atol=atol):
-            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k + 1"
-    indices = np.argwhere(wrong)
-    first = indices[-1] if backwards else indices[0]
-    where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong; the first"
-             f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}; "
-             f"the error is {_percent(relative)} of the right answer's size (2-norm)")
-    if norm == 0:
-        where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong, first at "
-                 f"{_index_text(first, axes)}; here the right answer is all zeros")
+            kind = (f"shifted by one along the first axis ({axis}): your row k holds what "
+                    "belongs in row k + 1")
+    where = locate(got, expected, axes, rtol=rtol, atol=atol, backwards=backwards)
+    where += (f"; the error is {_percent(relative)} of the right answer's size (2-norm)"
+              if norm > 0 else "; here the right answer is all zeros")
     return (f"{kind[0].upper()}{kind[1:]}; " if kind else "") + where + "."
+
+
+def locate(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwards=False):
+    """Where got differs from expected: "3 of 12 entries are wrong; the first is at time step
+    t = 4, unit 1" (counted from the end if ``backwards``, as a backward pass computes them)."""
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    indices = np.argwhere(wrong)
+    if not len(indices):
+        return "every entry is right"
+    first = indices[-1] if backwards else indices[0]
+    return (f"{int(wrong.sum())} of {wrong.size} entries are wrong; the first"
+            f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}")
 
 
 def _percent(relative):
@@ -307,8 +316,12 @@ def error_hint(ex, exc, args):
     return None
 
 
+def _tolerance(ex, args):
+    return ex.tolerance(args) if ex.tolerance else (RTOL, ATOL)
+
+
 def _is_close(ex, got, expected, args):
-    return ex.close(got, expected, args) if ex.close else same(got, expected)
+    return same(got, expected, *_tolerance(ex, args))
 
 
 def recognise(ex, results):
@@ -404,11 +417,16 @@ def check_exercise(ex, fn, *, n_cases=3):
     if wrong_case is not None:
         args, got = wrong_case
         hint = recognise(ex, outputs)
+        expected = np.asarray(ex.reference(*args), float)
+        backwards = bool(ex.axes) and ex.axes[0].startswith("time step")
+        rtol, atol = _tolerance(ex, args)
         if hint:
             lines.append(f"✗ not yet right. {hint}")
+            where = locate(got, expected, ex.axes, rtol=rtol, atol=atol, backwards=backwards)
+            lines.append(f"  ({where}.)")
         else:
-            expected = np.asarray(ex.reference(*args), float)
-            lines.append("✗ not yet right. " + describe_difference(got, expected, ex.axes))
+            lines.append("✗ not yet right. " + describe_difference(
+                got, expected, ex.axes, rtol=rtol, atol=atol, backwards=backwards))
             detail = _isolate(ex, fn, args)
             if detail:
                 lines.append("  Simpler cases, each isolating one part (other inputs set to "
