@@ -245,7 +245,10 @@ def locate(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwards=False):
 
 
 def _percent(relative):
-    return "∞" if not np.isfinite(relative) else f"{relative:.0%}"
+    """A relative error for a message: 48%, or 0.0012% when small."""
+    if not np.isfinite(relative):
+        return "∞"
+    return f"{relative:.0%}" if relative >= 0.01 else f"{100 * relative:.2g}%"
 
 
 def _shape_hint(got, expected, value):
