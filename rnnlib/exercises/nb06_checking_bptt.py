@@ -18,7 +18,7 @@ from ..bugs import BUGS, backward_with_bug
 from ..gradcheck import gradcheck, random_upstream
 from ..model import forward, init_params, relu_grad
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
-                   describe_difference, in_place_message, run_on_copies)
+                   describe_difference, in_place_message, run_on_copies, AGAIN)
 from .nb04_hidden_state_gradient import _DY_SHIFT, _FORWARDS, _forwards_in_time, _row_candidates
 
 
@@ -129,7 +129,7 @@ def _run(fn, params, trace, dy):
     status, result, wrote = run_on_copies(fn, (params, trace, dy), _NAMES)
     if status != "ok" or result is None:
         return status, result, wrote
-    out = {}
+    out = {"dy": _get(result, "dy")}
     for name in GRADIENTS + HISTORIES:
         value = _get(result, name)
         out[name] = None if value is None else as_numbers(value)
@@ -175,7 +175,9 @@ def _first_wrong_step(got, ref, params, trace, dy):
             hints = [hint for hint, row in _row_candidates(params.W_yh, params.W_hh, dy, mask,
                                                            t, dh_next) if _close(dh[t], row)]
             if not dh[t].any() and ref.dh[t].any():
-                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop.")
+                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop." if t
+                             else "∂h_0 is left at 0: h_0 feeds ĥ_1, so it has a gradient; "
+                                  "compute it after your loop, from what step 1 sends back.")
             return (f"Step by step from t = T = {T} down, the first wrong value is ∂h_{t} "
                     f"(dh[{t}]): " + (hints[0] if hints else describe_difference(
                         dh[t], ref.dh[t], ("unit ",))))
@@ -213,6 +215,12 @@ def _field_mistakes(params, trace, dy, ref):
                         sum((np.outer(d[t], xs[t]) for t in range(1, T)),
                             np.zeros_like(ref.dW_hx)))]
     found["db_h"] += [(upstream, sum(relu_grad(h_hat[t]) for t in ts))]
+    ungated = ("Built from ∂h_t, before the gate: the weights and the bias enter through ĥ_t, "
+               "so their terms take ∂ĥ_t, after the gate of step t.")
+    dh = ref.dh
+    found["dW_hh"].append((ungated, sum(np.outer(dh[t], h[t - 1]) for t in ts)))
+    found["dW_hx"].append((ungated, sum(np.outer(dh[t], xs[t - 1]) for t in ts)))
+    found["db_h"].append((ungated, sum(dh[t] for t in ts)))
     found["dW_yh"] += [("The factor ∂y_t is missing from ∂W_yh's terms.",
                         sum(np.outer(np.ones_like(dy[t]), h[t]) for t in ts)),
                        ("Off by one: y_t = W_yh h_t, so ∂y_t pairs with h_t.",
@@ -300,6 +308,17 @@ def _check_rnn_backward(ex, fn, n_cases=3):
     bad = [k for k, (g, r) in enumerate(zip(outputs, refs))
            if any(not _close(g[n], getattr(r, n)) for n in GRADIENTS + HISTORIES)]
     if not bad and not wrote:
+        dy_back = [g["dy"] for g in outputs]
+        if any(d is None or as_numbers(d) is None or not _close(as_numbers(d), args[2])
+               for d, args in zip(dy_back, cases)):
+            return result("wrong", "✗ every gradient is right, but your result's dy is not the "
+                          "upstream gradient the pass started from: return it as given "
+                          "(dy=dy in rnnlib.Grads, or a copy).")
+        status, again, _ = _run(fn, *cases[0])
+        if status != "ok" or again is None or any(
+                not isinstance(again[n], np.ndarray) or not _close(again[n], outputs[0][n])
+                for n in GRADIENTS + HISTORIES):
+            return result("wrong", AGAIN)
         return result("correct", f"✓ correct on {len(cases)} sequences (one with every unit of "
                       "ĥ_1 exactly 0, one with T = 1): every gradient and history agrees with "
                       "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
