@@ -109,6 +109,9 @@ _GATE_AFTER = ("The gate is applied to the wrong quantity: it acts on ∂h of it
                "units of the earlier state.")
 _FORWARDS = ("Your loop runs forwards in time: ∂h_t needs ∂ĥ_{t+1}, so the loop must start at "
              "t = T and go down to t = 1 (range(T, 0, -1)).")
+_ONLY_OUTPUT = ("Only the output path reaches ∂h_t: h_t also feeds ĥ_{t+1}, so the path through "
+                "∂ĥ_{t+1} belongs in it too. If your loop has that term, does it run forwards in "
+                "time? Then ∂ĥ_{t+1} is still 0 when step t reads it: go from t = T down to 1.")
 _DY_SHIFT = "The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t)."
 
 
@@ -138,7 +141,7 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
                  ("∂h_0 has no gate of its own: h_0 is given, not computed by a ReLU.",
                   mask[1] * (W_hh.T @ gated))]
     else:
-        rows += [("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.", out),
+        rows += [(_ONLY_OUTPUT, out),
                  (_DY_SHIFT, W_yh.T @ dy[t - 1] + W_hh.T @ gated),
                  ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                   mask[t] * (out + W_hh.T @ gated))]
@@ -485,7 +488,7 @@ EXERCISES = [
             (_GATE_AFTER, _gate_after),
             (_FORWARDS, _forwards_in_time()),
             (_FORWARDS, _forwards_in_time(h0_last=False)),
-            ("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.",
+            (_ONLY_OUTPUT,
              lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, 0 * W_hh, dy, mask)),
             (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, -W_hh, dy, mask)),
             (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(-W_yh, W_hh, dy, mask)),

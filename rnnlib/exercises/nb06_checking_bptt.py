@@ -376,6 +376,12 @@ def _wrong_pass(W_hh=None, W_yh=None, kink_open=False, dy_shift=False):
     return variant
 
 
+# What else computes exactly what a bug of the zoo computes.
+_ALSO = {"dropped through-time term": " (A loop run forwards in time computes the same: "
+                                      "dh_hat[t+1] is still 0 when step t reads it. Go from "
+                                      "t = T down to 1.)"}
+
+
 def _shift_dy(dy):
     out = np.zeros_like(dy)
     out[1:] = dy[:-1]
@@ -416,8 +422,8 @@ EXERCISES = [
              "the upstream gradient dy[t] = ∂y_t",
         # The catalogue of whole wrong passes: the checker names the one the student's
         # reproduces, and the tests make sure each is rejected and named.
-        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}.",
-                     backward_with_bug(bug)) for bug in BUGS),
+        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}."
+                     + _ALSO.get(bug, ""), backward_with_bug(bug)) for bug in BUGS),
                   (_KINK, _wrong_pass(kink_open=True)),
                   ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",
                    _wrong_pass(W_hh=lambda p: p.W_hh.T)),
