@@ -174,6 +174,27 @@ def test_miniature_run_sentences():
     assert "Adam's net move per step is below $\\eta$" in text and float(adam[2]) < 1
 
 
+def test_rmsprop_is_described_by_all_that_differs_from_adam():
+    """RMSprop is not "Adam without momentum": it also averages g² over fewer steps and has no
+    bias correction, so its first step is about lr/√(1 − ρ) = 10 lr where Adam's is lr."""
+    from rnnlib import optim
+    rms, adam = optim.RMSprop(lr=1.0), optim.Adam(lr=1.0)
+    assert (rms.rho, adam.beta2) == (0.99, 0.999)
+    text = markdown(NB08)
+    assert "Adam's per-parameter scaling without" not in text and "has no momentum" not in text
+    assert "$\\rho = 0.99$ against $\\beta_2 = 0.999$) and no bias correction" in text
+    assert "RMSprop ($\\eta = 10^{-3}$, $\\rho = 0.99$" in text
+    moves = []
+    for opt in (rms, adam):                       # one step on the same gradient
+        w = np.zeros(3)
+        opt.step({"w": w}, {"w": np.array([1e-4, 1.0, -30.0])})
+        moves.append(np.abs(w))
+    assert np.allclose(moves[0], 10.0, rtol=1e-3) and np.allclose(moves[1], 1.0, rtol=1e-3)
+    assert "first step is up to $10\\,\\eta$ against Adam's $\\eta$" in text
+    doc = " ".join(optim.RMSprop.__doc__.split())
+    assert "no momentum" in doc and "no bias correction" in doc and "10 lr" in doc
+
+
 @pytest.mark.parametrize("nb", [NB07, NB08], ids=["07", "08"])
 def test_no_markdown_cell_over_250_words_and_two_pauses(nb):
     for c in nb.cells:
