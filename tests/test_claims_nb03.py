@@ -74,3 +74,20 @@ def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
     assert "largest |∂ĥ| at a closed gate: 0.0\n" in _output("1ccf74c2")
     out = _output("66ac282b")
     assert "ĥ > 0 and h > 0 identical: True" in out and "h >= 0: 100%" in out
+
+
+def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
+    """README and the explorer's note: at bias 0 every amplitude above 0 gives the same gates,
+    while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0)."""
+    from rnnlib import widgets
+
+    readme = " ".join((NB.parents[1] / "README.md").read_text().split())
+    assert ("At bias 0 every input amplitude above 0 gives the same gates (at amplitude 0 every "
+            "unit is off)") in readme
+    note = widgets.AMPLITUDE_NOTE
+    assert "for any amplitude above 0" in note and "at 0 every unit is off" in note
+    for seed in range(5):
+        masks = [widgets.simulate(input_amplitude=a, seed=seed)[1].mask[1:]
+                 for a in (0.0, 0.1, 1.0, 3.0)]
+        assert not masks[0].any()
+        assert masks[1].any() and all(np.array_equal(masks[1], m) for m in masks[2:])
