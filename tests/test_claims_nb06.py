@@ -125,6 +125,14 @@ def test_stored_catch_table_agrees_with_the_markdown_below_it():
     assert "a pass that forgets it is exact" in text and missed["W_hh = 0"] == {"dropped through-time term"}
     assert "**All zeros** checks almost nothing" in text
     assert {rows[b]["all zeros"] for b in rows if b != IN_PLACE} == {"inconclusive"}
+    summary = " ".join(markdown("df30ec21").split())
+    inconclusive = sum(rows[b]["all zeros"] == "inconclusive" for b in rows)
+    words = {5: "five", 6: "six"}
+    assert (f"it was inconclusive for {words[inconclusive]} of the {words[len(rows)]} bugs, and "
+            "caught only the pass that writes into its input") in summary
+    assert rows[IN_PLACE]["all zeros"] == "caught"
+    assert "all-zero weights) let some" not in summary       # all zeros is never MISSED
+    assert not any(rows[b]["all zeros"] == "MISSED" for b in rows)
 
 
 def test_stored_one_step_table_agrees_with_the_prediction_cells_explanation():
