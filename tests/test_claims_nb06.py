@@ -216,3 +216,22 @@ def test_all_zeros_compares_only_zeros():
     g = rnnlib.backward(p, rnnlib.forward(p, x, h), dy)
     assert not (g.dW_yh.any() or g.dh0.any() or g.dx.any())
     assert all(r.max_abs_diff == 0 for r in report.rows if r.n_compared)
+
+
+def test_the_floor_is_the_resolution_over_the_tolerance():
+    """06 cell 'Three more decisions': below the floor the check allows an absolute error of
+    tol × floor, the finite-difference resolution itself (for 06's network: a floor of 3.9e-3
+    for ∂W_hh, an allowed error of 3.9e-9)."""
+    from rnnlib.gradcheck import fd_floor
+    text = " ".join(markdown("bfd40364").split())
+    assert "The floor is the finite-difference resolution divided by the tolerance" in text
+    assert "their difference be within the resolution itself" in text
+    scale, size, eps, tol = 7.0, 16, 1e-6, 1e-6
+    resolution = np.sqrt(size) * np.finfo(np.float64).eps * scale / eps
+    floor = fd_floor(scale, size, eps, tol)
+    assert np.isclose(floor, resolution / tol)
+    tiny = np.full(size, 1e-12)
+    within = tiny + 0.9 * resolution / np.sqrt(size)     # ‖difference‖ = 0.9 × resolution
+    beyond = tiny + 1.1 * resolution / np.sqrt(size)
+    assert rnnlib.compare("g", within, tiny, tol=tol, floor=floor).close
+    assert not rnnlib.compare("g", beyond, tiny, tol=tol, floor=floor).close
