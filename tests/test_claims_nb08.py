@@ -85,9 +85,10 @@ def test_step_0_ratio_and_what_adam_rmsprop_sgd_do_to_it():
         """Per seed, how far the level moves between the probes after step 0 (orders)."""
         return [max(v for k, v in ratios[n, s].items() if k > 0)
                 - min(v for k, v in ratios[n, s].items() if k > 0) for s in range(3)]
-    assert "moves by about one to four orders between probes (Adam's by at most 0.2)" in text
-    assert 0.8 <= min(moves("rmsprop")) and max(moves("rmsprop")) <= 4.2
-    assert max(moves("adam")) <= 0.2 + 1e-9
+    spans = ", ".join(f"{m:.1f}" for m in moves("rmsprop")[:2]) + f" and {moves('rmsprop')[2]:.1f}"
+    assert (f"over the probes after step 0 its level spans {spans} orders of magnitude in seeds "
+            f"0, 1 and 2 (Adam's at most {max(moves('adam')):.1f})") in text
+    assert min(moves("rmsprop")) > max(moves("adam"))                   # "settles less"
     rms_final = [finals["rmsprop", s] for s in range(3)]
     assert f"(final MSE {min(rms_final):.3f} to {max(rms_final):.3f})" in text
     assert min(rms_final) > 2 / 60                          # "well above 1/60"
