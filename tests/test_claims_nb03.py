@@ -91,3 +91,25 @@ def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
                  for a in (0.0, 0.1, 1.0, 3.0)]
         assert not masks[0].any()
         assert masks[1].any() and all(np.array_equal(masks[1], m) for m in masks[2:])
+
+
+def test_of_the_gates_at_t_1_only_unit_0s_feeds_db_h_0():
+    """TEACHING.md (03 ex. 4): flipping another unit's gate at t = 1 leaves ∂b_h[0] as it is;
+    flipping other units' gates at later steps does change it."""
+    import dataclasses
+
+    teaching = " ".join((NB.parents[1] / "TEACHING.md").read_text().split())
+    assert "of the gates at $t = 1$, only unit 0's feeds $\\partial b_h[0]$" in teaching
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        params = rnnlib.init_params(3, 4, 2, seed=seed)
+        trace = rnnlib.forward(params, rng.standard_normal((10, 3)))
+        dy = rnnlib.random_upstream(trace, seed=seed)
+
+        def db_h0(mask):
+            return rnnlib.backward(params, dataclasses.replace(trace, mask=mask), dy).db_h[0]
+
+        at_1, later = trace.mask.copy(), trace.mask.copy()
+        at_1[1, 1:] = ~at_1[1, 1:]
+        later[4:, 1:] = ~later[4:, 1:]
+        assert db_h0(at_1) == db_h0(trace.mask) != db_h0(later)
