@@ -113,3 +113,15 @@ def test_of_the_gates_at_t_1_only_unit_0s_feeds_db_h_0():
         at_1[1, 1:] = ~at_1[1, 1:]
         later[4:, 1:] = ~later[4:, 1:]
         assert db_h0(at_1) == db_h0(trace.mask) != db_h0(later)
+
+
+def test_relu_grad_at_0_names_the_functions_not_the_frameworks():
+    """ReLU'(0) = 0 is what torch.relu and jax.nn.relu give; torch.maximum / jnp.maximum give ½
+    (checked by hand with PyTorch 2.14 and JAX 0.10; neither is a dependency here)."""
+    root = NB.parents[1]
+    texts = [(root / f).read_text() for f in ("README.md", "TEACHING.md", "notes/original_notes.md")]
+    texts += [" ".join(c.source for c in nbformat.read(root / "notebooks" / f, 4).cells)
+              for f in ("00_start_here.ipynb", "03_relu_gate.ipynb")]
+    for text in (" ".join(t.split()) for t in texts):
+        assert "PyTorch and JAX" not in text and "`torch.relu` and `jax.nn.relu`" in text
+    assert rnnlib.relu_grad(np.array([-1.0, 0.0, 1.0])).tolist() == [0.0, 0.0, 1.0]
