@@ -196,6 +196,18 @@ def test_rmsprop_is_described_by_all_that_differs_from_adam():
     assert "no momentum" in doc and "no bias correction" in doc and "10 lr" in doc
 
 
+def test_what_comes_next_credits_the_forget_gate_and_gives_the_gru_its_own_path():
+    """The 1997 LSTM has no forget gate (Gers, Schmidhuber & Cummins 2000 added it); the GRU has
+    no c_t or f_t; and f_t is the factor on the direct c→c path only. The IRNN paper's baselines
+    are not quoted: the initialisation they used could not be confirmed."""
+    text = markdown(NB08)
+    assert "with the forget gate of Gers, Schmidhuber & Cummins (2000)" in text
+    assert "(the 1997 cell had no forget gate: its self-connection was fixed at 1)" in text
+    assert "Along the direct path from $c_{t-1}$ to $c_t$" in text and "has more terms" in text
+    assert "$h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$" in text
+    assert "IRNN paper's baselines" not in text
+
+
 @pytest.mark.parametrize("nb", [NB07, NB08], ids=["07", "08"])
 def test_no_markdown_cell_over_250_words_and_two_pauses(nb):
     for c in nb.cells:
