@@ -1,5 +1,5 @@
-"""Notebook 02 (and the README) on sums and means: the loss functions sum over time and batch,
-the trainer uses the batch mean. Both halves are measured here."""
+"""Notebook 02 on sums and means: the loss functions sum over time and batch, the trainer uses
+the batch mean. Both halves are measured here (the README's sentence: tests/test_readme.py)."""
 import re
 from pathlib import Path
 
@@ -24,9 +24,6 @@ def test_loss_functions_sum_and_the_trainer_averages_over_the_batch():
     assert ("the loss functions of `rnnlib` sum, they never average (divide by $B$ yourself for a "
             "batch mean); the trainer of notebook 08 averages over the batch") in text
     assert "the loss functions sum, the trainer averages over the batch" in text
-    readme = " ".join((ROOT / "README.md").read_text().split())
-    assert ("summed over time steps and batch examples by the loss functions; the trainer "
-            "(`rnnlib.train`) uses the batch mean") in readme
     params = rnnlib.init_params(2, 8, 1, seed=0)
     xs, targets = tasks.adding_problem(4, 12, np.random.default_rng(1))     # B = 4
     E_sum, grads = rnnlib.loss_and_grads(params, xs, targets, loss_at="last")

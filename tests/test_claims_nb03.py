@@ -77,13 +77,10 @@ def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
 
 
 def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
-    """README and the explorer's note: at bias 0 every amplitude above 0 gives the same gates,
+    """The explorer's note (and the README, tests/test_readme.py): at bias 0 every amplitude above 0 gives the same gates,
     while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0)."""
     from rnnlib import widgets
 
-    readme = " ".join((NB.parents[1] / "README.md").read_text().split())
-    assert ("At bias 0 every input amplitude above 0 gives the same gates (at amplitude 0 every "
-            "unit is off)") in readme
     note = widgets.AMPLITUDE_NOTE
     assert "for any amplitude above 0" in note and "at 0 every unit is off" in note
     for seed in range(5):
@@ -94,12 +91,10 @@ def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
 
 
 def test_of_the_gates_at_t_1_only_unit_0s_feeds_db_h_0():
-    """TEACHING.md (03 ex. 4): flipping another unit's gate at t = 1 leaves ∂b_h[0] as it is;
+    """TEACHING.md (03 ex. 4; its sentence: tests/test_readme.py): flipping another unit's gate at t = 1 leaves ∂b_h[0] as it is;
     flipping other units' gates at later steps does change it."""
     import dataclasses
 
-    teaching = " ".join((NB.parents[1] / "TEACHING.md").read_text().split())
-    assert "of the gates at $t = 1$, only unit 0's feeds $\\partial b_h[0]$" in teaching
     for seed in range(5):
         rng = np.random.default_rng(seed)
         params = rnnlib.init_params(3, 4, 2, seed=seed)
@@ -119,7 +114,8 @@ def test_relu_grad_at_0_names_the_functions_not_the_frameworks():
     """ReLU'(0) = 0 is what torch.relu and jax.nn.relu give; torch.maximum / jnp.maximum give ½
     (checked by hand with PyTorch 2.14 and JAX 0.10; neither is a dependency here)."""
     root = NB.parents[1]
-    texts = [(root / f).read_text() for f in ("README.md", "TEACHING.md", "notes/original_notes.md")]
+    texts = [(root / "notes" / "original_notes.md").read_text()]      # README, TEACHING.md:
+                                                                       # tests/test_readme.py
     texts += [" ".join(c.source for c in nbformat.read(root / "notebooks" / f, 4).cells)
               for f in ("00_start_here.ipynb", "03_relu_gate.ipynb")]
     for text in (" ".join(t.split()) for t in texts):
