@@ -128,6 +128,7 @@ def test_stored_catch_table_agrees_with_the_markdown_below_it():
     summary = " ".join(markdown("df30ec21").split())
     inconclusive = sum(rows[b]["all zeros"] == "inconclusive" for b in rows)
     words = {5: "five", 6: "six"}
+    assert "compares only entries whose gradient is exactly 0" in summary
     assert (f"it was inconclusive for {words[inconclusive]} of the {words[len(rows)]} bugs, and "
             "caught only the pass that writes into its input") in summary
     assert rows[IN_PLACE]["all zeros"] == "caught"
