@@ -1,7 +1,8 @@
 r"""Losses on the outputs y_t, their gradients ∂y_t, and ``loss_and_grads``.
 
 E = Σ_t E_t, summed over the time steps that carry a loss and over the examples of a batch;
-nothing is averaged inside the library (divide by B yourself for a batch-mean loss).
+these functions never average (divide by B yourself for a batch-mean loss); the trainer,
+``rnnlib.train``, uses the batch mean.
 
 - ``loss="squared_error"``: E_t = ½‖y_t − target_t‖², so ∂y_t = y_t − target_t.
 - ``loss="cross_entropy"``: E_t = −log softmax(y_t)[c_t] for an integer class c_t, so

@@ -55,8 +55,9 @@ def relu(z):
 def relu_grad(z):
     """ReLU'(z): 1 where z > 0, else 0, element-wise, in z's dtype. Any shape.
 
-    The notes leave ReLU'(0) undefined. We use ReLU'(0) = 0, as PyTorch and JAX's
-    ``nn.relu`` do: a unit sitting exactly at zero passes no gradient.
+    The notes leave ReLU'(0) undefined. We use ReLU'(0) = 0, the gradient that ``torch.relu``
+    and ``jax.nn.relu`` give at 0 (``jnp.maximum(z, 0)`` gives ½ there): a unit sitting
+    exactly at zero passes no gradient.
     """
     z = np.asarray(z)
     return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)

@@ -63,7 +63,11 @@ class SGD:
 @dataclass
 class RMSprop:
     """RMSprop (Tieleman & Hinton 2012): w ← w − lr · g / (√v + ε), v a running mean of g².
-    Adam's per-parameter scaling without its momentum. Moments in float64, as in Adam."""
+
+    A per-parameter scaling like Adam's, with three differences: no momentum (the step uses g
+    itself, not a running mean of it), a shorter memory for g² (rho = 0.99 against Adam's
+    beta2 = 0.999), and no bias correction, so the first step is about lr / √(1 − rho) = 10 lr
+    per parameter where Adam's is lr. Moments in float64, as in Adam."""
     lr: float = 1e-3
     rho: float = 0.99
     eps: float = 1e-8

@@ -347,8 +347,9 @@ def show_static_copy(fig, summary=STATIC_SUMMARY):
 
 HELP = ("Click a slider, then the arrow keys move it one step; click its number to type a "
         "value. Hover over a name for what it does.")
-AMPLITUDE_NOTE = ("<b>input amplitude</b> has no effect at bias 0: ReLU(a·z) = a·ReLU(z) for "
-                  "a &gt; 0, so no gate changes. Set a bias to see it matter.")
+AMPLITUDE_NOTE = ("<b>input amplitude</b> has no effect at bias 0 for any amplitude above 0: "
+                  "ReLU(a·z) = a·ReLU(z) for a &gt; 0, so no gate changes (at 0 every unit is "
+                  "off). Set a bias to see it matter.")
 TOOLTIPS = {
     "init": "W_hh init: how the recurrent weights start (random Gaussian, identity, or a "
             "random rotation)",

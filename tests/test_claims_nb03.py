@@ -74,3 +74,50 @@ def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
     assert "largest |∂ĥ| at a closed gate: 0.0\n" in _output("1ccf74c2")
     out = _output("66ac282b")
     assert "ĥ > 0 and h > 0 identical: True" in out and "h >= 0: 100%" in out
+
+
+def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
+    """The explorer's note (and the README, tests/test_readme.py): at bias 0 every amplitude above 0 gives the same gates,
+    while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0)."""
+    from rnnlib import widgets
+
+    note = widgets.AMPLITUDE_NOTE
+    assert "for any amplitude above 0" in note and "at 0 every unit is off" in note
+    for seed in range(5):
+        masks = [widgets.simulate(input_amplitude=a, seed=seed)[1].mask[1:]
+                 for a in (0.0, 0.1, 1.0, 3.0)]
+        assert not masks[0].any()
+        assert masks[1].any() and all(np.array_equal(masks[1], m) for m in masks[2:])
+
+
+def test_of_the_gates_at_t_1_only_unit_0s_feeds_db_h_0():
+    """TEACHING.md (03 ex. 4; its sentence: tests/test_readme.py): flipping another unit's gate at t = 1 leaves ∂b_h[0] as it is;
+    flipping other units' gates at later steps does change it."""
+    import dataclasses
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        params = rnnlib.init_params(3, 4, 2, seed=seed)
+        trace = rnnlib.forward(params, rng.standard_normal((10, 3)))
+        dy = rnnlib.random_upstream(trace, seed=seed)
+
+        def db_h0(mask):
+            return rnnlib.backward(params, dataclasses.replace(trace, mask=mask), dy).db_h[0]
+
+        at_1, later = trace.mask.copy(), trace.mask.copy()
+        at_1[1, 1:] = ~at_1[1, 1:]
+        later[4:, 1:] = ~later[4:, 1:]
+        assert db_h0(at_1) == db_h0(trace.mask) != db_h0(later)
+
+
+def test_relu_grad_at_0_names_the_functions_not_the_frameworks():
+    """ReLU'(0) = 0 is what torch.relu and jax.nn.relu give; torch.maximum / jnp.maximum give ½
+    (checked by hand with PyTorch 2.14 and JAX 0.10; neither is a dependency here)."""
+    root = NB.parents[1]
+    texts = [(root / "notes" / "original_notes.md").read_text()]      # README, TEACHING.md:
+                                                                       # tests/test_readme.py
+    texts += [" ".join(c.source for c in nbformat.read(root / "notebooks" / f, 4).cells)
+              for f in ("00_start_here.ipynb", "03_relu_gate.ipynb")]
+    for text in (" ".join(t.split()) for t in texts):
+        assert "PyTorch and JAX" not in text and "`torch.relu` and `jax.nn.relu`" in text
+    assert rnnlib.relu_grad(np.array([-1.0, 0.0, 1.0])).tolist() == [0.0, 0.0, 1.0]

@@ -125,6 +125,15 @@ def test_stored_catch_table_agrees_with_the_markdown_below_it():
     assert "a pass that forgets it is exact" in text and missed["W_hh = 0"] == {"dropped through-time term"}
     assert "**All zeros** checks almost nothing" in text
     assert {rows[b]["all zeros"] for b in rows if b != IN_PLACE} == {"inconclusive"}
+    summary = " ".join(markdown("df30ec21").split())
+    inconclusive = sum(rows[b]["all zeros"] == "inconclusive" for b in rows)
+    words = {5: "five", 6: "six"}
+    assert "compares only entries whose gradient is exactly 0" in summary
+    assert (f"it was inconclusive for {words[inconclusive]} of the {words[len(rows)]} bugs, and "
+            "caught only the pass that writes into its input") in summary
+    assert rows[IN_PLACE]["all zeros"] == "caught"
+    assert "all-zero weights) let some" not in summary       # all zeros is never MISSED
+    assert not any(rows[b]["all zeros"] == "MISSED" for b in rows)
 
 
 def test_stored_one_step_table_agrees_with_the_prediction_cells_explanation():
@@ -208,3 +217,22 @@ def test_all_zeros_compares_only_zeros():
     g = rnnlib.backward(p, rnnlib.forward(p, x, h), dy)
     assert not (g.dW_yh.any() or g.dh0.any() or g.dx.any())
     assert all(r.max_abs_diff == 0 for r in report.rows if r.n_compared)
+
+
+def test_the_floor_is_the_resolution_over_the_tolerance():
+    """06 cell 'Three more decisions': below the floor the check allows an absolute error of
+    tol × floor, the finite-difference resolution itself (for 06's network: a floor of 3.9e-3
+    for ∂W_hh, an allowed error of 3.9e-9)."""
+    from rnnlib.gradcheck import fd_floor
+    text = " ".join(markdown("bfd40364").split())
+    assert "The floor is the finite-difference resolution divided by the tolerance" in text
+    assert "their difference be within the resolution itself" in text
+    scale, size, eps, tol = 7.0, 16, 1e-6, 1e-6
+    resolution = np.sqrt(size) * np.finfo(np.float64).eps * scale / eps
+    floor = fd_floor(scale, size, eps, tol)
+    assert np.isclose(floor, resolution / tol)
+    tiny = np.full(size, 1e-12)
+    within = tiny + 0.9 * resolution / np.sqrt(size)     # ‖difference‖ = 0.9 × resolution
+    beyond = tiny + 1.1 * resolution / np.sqrt(size)
+    assert rnnlib.compare("g", within, tiny, tol=tol, floor=floor).close
+    assert not rnnlib.compare("g", beyond, tiny, tol=tol, floor=floor).close

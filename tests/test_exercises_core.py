@@ -19,10 +19,10 @@ def test_an_unrecognised_mistake_is_described_without_the_expected_values():
     ex = Exercise("double", "2 v", "double(v)  # v: (n,) -> (n,)", lambda v: 2 * v,
                   lambda rng: (np.array([1.0, 2.0, 5.0]),), task="twice v", axes=("entry ",))
     message = repr(check_exercise(ex, lambda v: 2 * v + np.array([0.0, 0.0, 1.0])))
-    assert "1 of 3 entries are wrong; the first is at entry 2" in message
+    assert "1 of 3 entries is wrong; the first is at entry 2" in message
     assert "10" not in message and "4." not in message and "expected" not in message
     scaled = repr(check_exercise(ex, lambda v: 3 * v))
-    assert "Every entry is 1.5 times the right value" in scaled
+    assert "Your result is 1.5 times the right one" in scaled
 
 
 def test_argument_names_are_parsed_not_cut_at_a_parenthesis():

@@ -131,8 +131,12 @@ def test_by_hand_recognises_typical_mistakes_and_partial_answers():
     assert "∂h_3, ∂ĥ_3 right so far; next, fill in ∂h_2" in msg
     assert nb04.check_by_hand_backward(truth).status == "correct"
     assert nb04.check_by_hand_backward({}).status == "not attempted"
-    with pytest.raises(ValueError, match=r"answers has unknown keys \['dh_4'\]"):
-        nb04.check_by_hand_backward({"dh_4": [0, 0]})
+    # a checker never raises: malformed answers get a message
+    unknown = nb04.check_by_hand_backward({"dh_4": [0, 0]})
+    assert unknown.status == "wrong" and "unknown keys ['dh_4']" in unknown.message
+    assert "write your answers as a dict" in nb04.check_by_hand_backward([1, 2]).message
+    text = nb04.check_by_hand_backward({"dh_3": "1, 2"})
+    assert text.status == "wrong" and "must be two numbers" in text.message
 
 
 def test_dW_hx_sum_off_by_one_named_not_dumped():

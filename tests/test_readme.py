@@ -75,3 +75,19 @@ def test_binder_badge_and_readme_text_name_the_repository_set_in_pyproject():
     binder_section = README.split("## Binder", 1)[1].split("\n## ", 1)[0]
     assert f'Repository = "{url}"' in binder_section, \
         "the README's Binder section must quote pyproject.toml's Repository line"
+
+
+def test_sentences_of_issue_21_in_the_readme_and_the_teachers_guide():
+    """What README and TEACHING.md say, as the notebooks' claims tests measure it: the loss
+    functions sum and the trainer averages (test_claims_nb02); the input amplitude matters at
+    bias 0 only between 0 and the rest (test_claims_nb03); of the gates at t = 1 only unit 0's
+    feeds ∂b_h[0] (test_claims_nb03); ReLU'(0) = 0 is what torch.relu and jax.nn.relu give."""
+    readme = " ".join(README.split())
+    teaching = " ".join((REPO / "TEACHING.md").read_text().split())
+    assert ("summed over time steps and batch examples by the loss functions; the trainer "
+            "(`rnnlib.train`) uses the batch mean") in readme and "nothing is averaged" not in readme
+    assert ("At bias 0 every input amplitude above 0 gives the same gates (at amplitude 0 every "
+            "unit is off)") in readme
+    assert "of the gates at $t = 1$, only unit 0's feeds $\\partial b_h[0]$" in teaching
+    for text in (readme, teaching):
+        assert "PyTorch and JAX" not in text and "`torch.relu` and `jax.nn.relu`" in text

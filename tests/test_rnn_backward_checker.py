@@ -87,8 +87,11 @@ def test_a_dict_is_accepted_but_the_histories_are_required():
     def as_dict(params, trace, dy):
         g = rnnlib.backward(params, trace, dy)
         return {name: getattr(g, name) for name in
-                ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat")}
+                ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat", "dy")}
     assert check(as_dict).status == "correct"
+    no_dy = check(lambda p, tr, d: {**as_dict(p, tr, d), "dy": None})
+    assert no_dy.status == "wrong" and "your result's dy is not the upstream gradient" in \
+        no_dy.message
     never_stored = check(lambda p, tr, d: {**as_dict(p, tr, d), "dh_hat": np.zeros_like(tr.h)})
     assert never_stored.status == "wrong"
     assert "∂ĥ_6 is left at 0: store it in dh_hat[t]" not in never_stored.message  # T = 6 row:

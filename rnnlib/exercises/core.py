@@ -26,6 +26,7 @@ How a diagnosis is made, in order:
 import ast
 import re
 import traceback
+import warnings
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 import numpy as np
@@ -43,8 +44,8 @@ class Exercise:
     reference(*inputs) computes the right answer from rnnlib's public functions; inputs(rng)
     draws one test case (sizes vary from case to case, so hard-coded sizes fail);
     mistakes: the catalogue, (hint, function computing that mistake); axes: what each axis of
-    the answer means, for messages ("time step t = ", "unit "); close(got, expected, args): how
-    near is right (default: within RTOL, ATOL).
+    the answer means, for messages ("time step t = ", "unit "); tolerance(args) -> (rtol,
+    atol): how near is right (default: RTOL, ATOL).
     """
     name: str
     equation: str            # the answer, in the notes' notation: shown only once it is right
@@ -57,7 +58,8 @@ class Exercise:
     error_hints: tuple = ()  # (exception class name, hint) for errors typical of this exercise
     task: str = ""           # what to compute, without giving the answer away (shown always)
     axes: tuple = ()         # the answer's axes as message prefixes: ("time step t = ", "unit ")
-    close: object = None     # (got, expected, args) -> bool; None: within RTOL, ATOL
+    tolerance: object = None  # args -> (rtol, atol) for answers that are approximations
+    nan_hint: str = ""       # the likely cause of NaN or inf in this exercise's answers
     # (ex, fn, n_cases) -> CheckResult, for answers that are not one array (several outputs,
     # a whole backward pass); None: check_exercise
     checker: object = None
@@ -146,7 +148,9 @@ def run_on_copies(fn, args, names):
     """
     given = [snapshot(a) for a in args]
     try:
-        with np.errstate(all="ignore"):   # overflow is diagnosed from the result instead
+        # overflow is diagnosed from the result instead; a warnings filter the function sets
+        # is undone when it returns
+        with np.errstate(all="ignore"), warnings.catch_warnings():
             value = fn(*given)
     except NotImplementedError:
         return "not attempted", None, []
@@ -181,10 +185,27 @@ def as_numbers(value):
             isinstance(v, np.ndarray) and v.ndim >= 1 for v in value):
         return None            # several arrays: reported as "returned several values"
     try:
+        if np.iscomplexobj(value):
+            return None                          # reported as complex, not silently cut
         array = np.array(value, dtype=float)     # a copy: never an alias of rnnlib's buffers
-    except (TypeError, ValueError):
+    except Exception:                            # not numbers, or an object that fails
         return None
     return array
+
+
+def _not_numbers(value, expected_shape):
+    """The message for a result that is not an array of real numbers."""
+    if isinstance(value, (tuple, list)) and value and all(
+            isinstance(v, np.ndarray) and v.ndim >= 1 for v in value):
+        return (f"✗ your function returned {len(value)} values (a {type(value).__name__}); "
+                f"return one array of shape {expected_shape}.")
+    try:
+        if np.iscomplexobj(value):
+            return ("✗ your result has complex entries: every quantity here is real (a "
+                    "complex number crept in, e.g. from a power of a negative number or 1j).")
+    except Exception:
+        pass
+    return f"✗ expected an array of shape {expected_shape}; got {type(value).__name__}."
 
 
 def _index_text(index, axes):
@@ -210,33 +231,53 @@ def describe_difference(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwar
         kind = "every entry of your result is 0"
     elif norm > 0 and np.allclose(got, -expected, rtol=rtol, atol=atol):
         kind = "every entry has the right size but the wrong sign"
+    elif norm > 0 and relative < 1e-4:
+        kind = ("your result is close to the right one but not equal (float32 arithmetic, a "
+                "rounding, an approximation, or a small ε of your own where the exercise gives "
+                "one or needs none?)")
     elif norm > 0:
         factor = float(np.vdot(got, expected) / norm ** 2)
         if np.allclose(got, factor * expected, rtol=1e-7, atol=atol) and abs(factor) > 1e-9:
-            kind = (f"every entry is {factor:.3g} times the right value: a constant factor "
+            kind = (f"your result is {factor:.3g} times the right one: a constant factor "
                     "(a ½, a 2, a division by a size?) is wrong")
+    if kind is None and np.all(got == np.round(got)) and not np.all(expected == np.round(expected)):
+        kind = ("your result holds only whole numbers: an integer array (dtype=int, or "
+                "np.zeros_like of an int array) cuts off what is added to it")
     if kind is None and got.ndim == 2 and got.shape[0] == got.shape[1] \
             and np.allclose(got, expected.T, rtol=rtol, atol=atol):
         kind = "your result is the transpose of the right one: row i must belong to unit i"
     if kind is None and got.ndim >= 1 and got.shape[0] > 2:
         axis = axes[0].split("=")[0].strip() if axes else "row"
         if np.allclose(got[1:], expected[:-1], rtol=rtol, atol=atol):
-            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k − 1"
+            kind = (f"shifted by one along the first axis ({axis}): your row k holds what "
+                    "belongs in row k − 1")
         elif np.allclose(got[:-1], expected[1:], rtol=rtol, atol=atol):
-            kind = f"shifted by one {axis}: your {axis} k holds what belongs at k + 1"
-    indices = np.argwhere(wrong)
-    first = indices[-1] if backwards else indices[0]
-    where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong; the first"
-             f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}; "
-             f"the error is {_percent(relative)} of the right answer's size (2-norm)")
-    if norm == 0:
-        where = (f"{int(wrong.sum())} of {wrong.size} entries are wrong, first at "
-                 f"{_index_text(first, axes)}; here the right answer is all zeros")
+            kind = (f"shifted by one along the first axis ({axis}): your row k holds what "
+                    "belongs in row k + 1")
+    where = locate(got, expected, axes, rtol=rtol, atol=atol, backwards=backwards)
+    where += (f"; the error is {_percent(relative)} of the right answer's size (2-norm)"
+              if norm > 0 else "; here the right answer is all zeros")
     return (f"{kind[0].upper()}{kind[1:]}; " if kind else "") + where + "."
 
 
+def locate(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwards=False):
+    """Where got differs from expected: "3 of 12 entries are wrong; the first is at time step
+    t = 4, unit 1" (counted from the end if ``backwards``, as a backward pass computes them)."""
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    indices = np.argwhere(wrong)
+    if not len(indices):
+        return "every entry is right"
+    first = indices[-1] if backwards else indices[0]
+    n = int(wrong.sum())
+    return (f"{n} of {wrong.size} entries {'is' if n == 1 else 'are'} wrong; the first"
+            f"{' (going backwards)' if backwards else ''} is at {_index_text(first, axes)}")
+
+
 def _percent(relative):
-    return "∞" if not np.isfinite(relative) else f"{relative:.0%}"
+    """A relative error for a message: 48%, or 0.0012% when small."""
+    if not np.isfinite(relative):
+        return "∞"
+    return f"{relative:.0%}" if relative >= 0.01 else f"{100 * relative:.2g}%"
 
 
 def _shape_hint(got, expected, value):
@@ -307,8 +348,12 @@ def error_hint(ex, exc, args):
     return None
 
 
+def _tolerance(ex, args):
+    return ex.tolerance(args) if ex.tolerance else (RTOL, ATOL)
+
+
 def _is_close(ex, got, expected, args):
-    return ex.close(got, expected, args) if ex.close else same(got, expected)
+    return same(got, expected, *_tolerance(ex, args))
 
 
 def recognise(ex, results):
@@ -344,6 +389,19 @@ def cases_of(ex, n_cases):
         list(ex.edge_cases)
 
 
+AGAIN = ("✗ called a second time with the same inputs, your function returned something "
+         "else: it keeps state between calls (a mutable default argument, a global or a "
+         "cache that it adds to). Start every call from fresh arrays.")
+
+
+def _same_again(ex, fn, first):
+    """AGAIN if fn, run once more on the first case, disagrees with its first result."""
+    args, got = first
+    status, value, _ = run_on_copies(fn, args, ex.argument_names)
+    again = as_numbers(value) if status == "ok" else None
+    return None if again is not None and same(again, got) else AGAIN
+
+
 def check_exercise(ex, fn, *, n_cases=3):
     """Check the student's function ``fn`` against the :class:`Exercise` ``ex``.
 
@@ -377,12 +435,7 @@ def check_exercise(ex, fn, *, n_cases=3):
         expected = np.asarray(ex.reference(*args), float)
         got = as_numbers(value)
         if got is None:
-            several = isinstance(value, (tuple, list))
-            return result("wrong", (f"✗ your function returned {len(value)} values (a "
-                                    f"{type(value).__name__}); return one array of shape "
-                                    f"{expected.shape}." if several else
-                                    f"✗ expected an array of shape {expected.shape}; got "
-                                    f"{type(value).__name__}."))
+            return result("wrong", _not_numbers(value, expected.shape))
         outputs.append((args, got))
         wrote += [n for n in changed if n not in wrote]
 
@@ -393,23 +446,35 @@ def check_exercise(ex, fn, *, n_cases=3):
             return result("wrong", f"✗ wrong shape: your result has shape {got.shape}; it "
                           f"should have shape {expected.shape}." + (f"\n  {hint}" if hint else ""))
         if not np.all(np.isfinite(got)):
-            return result("wrong", "✗ your result contains NaN or inf. With large values, exp "
-                                   "overflows: subtract the maximum first.")
+            where = (" (first at " + _index_text(np.argwhere(~np.isfinite(got))[0], ex.axes)
+                     + ")") if got.ndim else ""
+            return result("wrong", f"✗ your result contains NaN or inf{where}: " + (
+                ex.nan_hint or "a division by zero (a norm or a sum that can be 0 on some "
+                "input?) or an overflow."))
     wrong_case = next(((args, got) for args, got in outputs
                        if not _is_close(ex, got, np.asarray(ex.reference(*args), float), args)),
                       None)
     if wrong_case is None and not wrote:
+        again = _same_again(ex, fn, outputs[0])
+        if again:
+            return result("wrong", again)
         return result("correct", f"✓ correct on {len(cases)} test cases: {ex.equation}")
     lines = [in_place_message(wrote)] if wrote else []
     if wrong_case is not None:
         args, got = wrong_case
         hint = recognise(ex, outputs)
+        expected = np.asarray(ex.reference(*args), float)
+        backwards = bool(ex.axes) and ex.axes[0].startswith("time step")
+        rtol, atol = _tolerance(ex, args)
         if hint:
             lines.append(f"✗ not yet right. {hint}")
+            where = locate(got, expected, ex.axes, rtol=rtol, atol=atol, backwards=backwards)
+            lines.append(f"  ({where}.)")
         else:
-            expected = np.asarray(ex.reference(*args), float)
-            lines.append("✗ not yet right. " + describe_difference(got, expected, ex.axes))
-            detail = _isolate(ex, fn, args)
+            lines.append("✗ not yet right. " + describe_difference(
+                got, expected, ex.axes, rtol=rtol, atol=atol, backwards=backwards))
+            near = np.linalg.norm(got - expected) < 1e-4 * np.linalg.norm(expected)
+            detail = [] if near else _isolate(ex, fn, args)
             if detail:
                 lines.append("  Simpler cases, each isolating one part (other inputs set to "
                              "zero):")
@@ -433,16 +498,32 @@ def check_prediction(name, prediction, truth, *, why=""):
     if prediction is None:
         return CheckResult(name, "not attempted", head + "not attempted yet: write your "
                            "prediction in the variable first, then run this cell.")
-    if isinstance(truth, (set, frozenset)):
-        right = _as_set(prediction) == set(truth)
-    elif isinstance(truth, np.ndarray) or isinstance(prediction, np.ndarray):
-        right = np.array_equal(np.asarray(prediction), np.asarray(truth))
-    else:
-        right = prediction == truth
+    right = _same_prediction(prediction, truth)
     if right:
         return CheckResult(name, "correct", head + f"✓ your prediction {prediction!r} is right.")
     return CheckResult(name, "wrong", head + f"✗ you predicted {prediction!r}; the computed "
                        f"answer is {truth!r}." + (f"\n  {why}" if why else ""))
+
+
+def _same_prediction(prediction, truth):
+    """Whether a prediction says what the truth says, in any of the forms a student writes."""
+    try:
+        if isinstance(truth, (set, frozenset)):
+            return _as_set(prediction) == set(truth)
+        if isinstance(truth, str):
+            return isinstance(prediction, str) and \
+                prediction.strip().lower() == truth.strip().lower()
+        if isinstance(truth, (float, np.floating)) and isinstance(
+                prediction, (int, float, np.integer, np.floating)) and not isinstance(prediction, bool):
+            # a number read off a printed, rounded truth (1.41 for √2): within 1 %
+            return abs(prediction - truth) <= 0.01 * abs(truth)
+        if isinstance(truth, (tuple, np.ndarray)) or isinstance(prediction, np.ndarray):
+            p, t = np.asarray(prediction, dtype=object), np.asarray(truth, dtype=object)
+            return p.shape == t.shape and all(_same_prediction(a, b) for a, b in zip(
+                p.ravel().tolist(), t.ravel().tolist()))
+        return bool(prediction == truth)
+    except Exception:                    # a prediction that cannot even be compared is wrong
+        return False
 
 
 def _as_set(prediction):

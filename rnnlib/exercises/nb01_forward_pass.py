@@ -5,10 +5,11 @@ from ..model import pre_activation, relu
 from .core import Exercise, zeroed
 
 
-def _rng_inputs_step(rng):
-    """One step's inputs; H and D differ from case to case (and from each other), so a
-    hard-coded size or a swapped transpose fails."""
-    H, D = int(rng.choice([4, 5, 6])), int(rng.choice([2, 3]))
+def _rng_inputs_step(rng, H=None, D=None):
+    """One step's inputs; H and D differ from case to case (and from each other, but for the
+    edge case D = H), so a hard-coded size or a swapped transpose fails."""
+    H = int(rng.choice([4, 5, 6])) if H is None else H
+    D = int(rng.choice([2, 3])) if D is None else D
     return (rng.standard_normal((H, H)), rng.standard_normal((H, D)), rng.standard_normal(H),
             np.abs(rng.standard_normal(H)), rng.standard_normal(D))
 
@@ -16,6 +17,9 @@ def _rng_inputs_step(rng):
 def _rnn_step(*args):
     return relu(pre_activation(*args))
 
+
+# D = H: a transpose or a swapped matrix that only a shape error would reveal shows in the values
+_SQUARE = _rng_inputs_step(np.random.default_rng(99), H=3, D=3)
 
 _SIGN = "A sign error: the pre-activation only adds its three terms."
 
@@ -25,7 +29,7 @@ EXERCISES = [
         "pre_activation(W_hh, W_hx, b_h, h_t, x_t)",
         pre_activation, _rng_inputs_step,
         task="the pre-activation ĥ_{t+1} of one step, from h_t and x_t (before the ReLU)",
-        axes=("unit ",),
+        axes=("unit ",), edge_cases=(_SQUARE,),
         mistakes=(
             ("b_h is missing.", lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x),
             ("You applied the ReLU: that gives h_{t+1}. ĥ_{t+1} is the value *before* it.",
@@ -46,7 +50,7 @@ EXERCISES = [
         "rnn_step(W_hh, W_hx, b_h, h_t, x_t)",
         _rnn_step, _rng_inputs_step,
         task="one step of the forward pass: the next hidden state h_{t+1} from h_t and x_t",
-        axes=("unit ",),
+        axes=("unit ",), edge_cases=(_SQUARE,),
         mistakes=(
             ("You returned ĥ_{t+1}: the ReLU is missing (np.maximum(ĥ, 0)).", pre_activation),
             ("You used tanh, as many other courses do; this RNN uses ReLU.",

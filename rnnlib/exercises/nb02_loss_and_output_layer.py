@@ -71,6 +71,7 @@ EXERCISES = [
             ("exp(y_t) is not normalised: divide by the sum to get the softmax.",
              lambda y, c: _cross_entropy_grad(y, c) - softmax(y) + np.exp(y - y.max())),
         ),
+        nan_hint="with large logits, exp overflows: subtract the maximum first.",
         edge_cases=((np.array([800.0, 0.0, -5.0, 790.0]), 3),
                     (np.array([-800.0, -790.0, -805.0]), 0))),
     Exercise(

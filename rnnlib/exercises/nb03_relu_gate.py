@@ -27,6 +27,9 @@ def _above(tol):
     return lambda z: (z > tol).astype(float)
 
 
+_BELOW = ("z = 0, or z just below 0, gets 1: ReLU'(z) = 0 for every z ≤ 0, however close to 0 "
+          "(test z > 0, with no tolerance).")
+
 _KINK = "At ĥ = 0 you let the gradient through: we use ReLU'(0) = 0 (test > 0, not >= 0)."
 
 EXERCISES = [
@@ -41,6 +44,7 @@ EXERCISES = [
              lambda z: (z >= 0).astype(float)),
             ("That is ReLU(z) itself; its derivative is 1 or 0.", relu),
             *((_TOLERANCE, _above(tol)) for tol in (1e-3, 1e-4, 1e-7, 1e-13)),
+            *((_BELOW, _above(-tol)) for tol in (1e-2, 1e-4, 1e-9, 1e-13)),
             ("At z = 0 you return ½, the average of the two slopes; this course uses "
              "ReLU'(0) = 0.", lambda z: (z > 0) + 0.5 * (z == 0)),
             ("That is the sign of z; negative z have slope 0, not −1.", np.sign),
@@ -66,6 +70,11 @@ EXERCISES = [
              "tolerance).", lambda z, dh: relu_gate(np.where(np.abs(z) < 1e-8, 0.0, z), dh)),
             ("The gate is reversed: units with ĥ_t ≤ 0 are the ones that stop the gradient.",
              lambda z, dh: dh - relu_gate(z, dh)),
+            ("np.sign(ĥ_t) is −1 for negative ĥ_t: there the gate is 0, not −1.",
+             lambda z, dh: np.sign(z) * dh),
+            *((_BELOW.replace("z", "ĥ").replace("ReLU'(ĥ)", "ReLU'(ĥ)"),
+               (lambda tol: lambda z, dh: (z > -tol) * dh)(tol))
+              for tol in (1e-2, 1e-4, 1e-9, 1e-13)),
         )),
 ]
 

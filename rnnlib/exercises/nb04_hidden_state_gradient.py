@@ -11,7 +11,7 @@ from ..bptt import backward, hidden_grad, relu_gate
 from ..losses import loss_from_trace
 from ..model import Params, forward
 from . import references
-from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers, cases_of,
+from .core import (AGAIN, ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers, cases_of,
                    check_exercise, describe_difference, error_hint, in_place_message,
                    run_on_copies, same, snapshot, zeroed)
 
@@ -109,6 +109,9 @@ _GATE_AFTER = ("The gate is applied to the wrong quantity: it acts on ∂h of it
                "units of the earlier state.")
 _FORWARDS = ("Your loop runs forwards in time: ∂h_t needs ∂ĥ_{t+1}, so the loop must start at "
              "t = T and go down to t = 1 (range(T, 0, -1)).")
+_ONLY_OUTPUT = ("Only the output path reaches ∂h_t: h_t also feeds ĥ_{t+1}, so the path through "
+                "∂ĥ_{t+1} belongs in it too. If your loop has that term, does it run forwards in "
+                "time? Then ∂ĥ_{t+1} is still 0 when step t reads it: go from t = T down to 1.")
 _DY_SHIFT = "The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t)."
 
 
@@ -138,7 +141,7 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
                  ("∂h_0 has no gate of its own: h_0 is given, not computed by a ReLU.",
                   mask[1] * (W_hh.T @ gated))]
     else:
-        rows += [("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.", out),
+        rows += [(_ONLY_OUTPUT, out),
                  (_DY_SHIFT, W_yh.T @ dy[t - 1] + W_hh.T @ gated),
                  ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                   mask[t] * (out + W_hh.T @ gated))]
@@ -177,8 +180,10 @@ def _check_through_time(ex, fn, n_cases=3):
     t, hint = _first_wrong_row(*args, got)
     if t is None:
         return result
-    where = (f"✗ not yet right. Going backwards from t = T, the first wrong row is t = {t} "
-             f"(rows after it are right, given your own later rows).")
+    T = args[2].shape[0] - 1
+    where = (f"✗ not yet right. On a case with T = {T}, going backwards from t = T, the first "
+             f"wrong row is t = {t}" + (" (the rows after it are right, given your own later "
+                                       "rows)." if t < T else "."))
     lines = result.message.split("\n")
     kept = [line for line in lines[1:] if line.startswith("✗ your function wrote")]
     return CheckResult(ex.name, "wrong", "\n".join([lines[0], *kept, where]
@@ -193,8 +198,11 @@ _LABELS = {"dh_prev": "∂h_{t-1} from this step (dh_prev)", "dx_prev": "∂x_{t
            "db_h_term": "the ∂b_h term"}
 
 
-def _rng_step_inputs(rng):
-    H, D = int(rng.choice([4, 5, 6])), int(rng.choice([2, 3]))
+def _rng_step_inputs(rng, H=None, D=None):
+    """One step's inputs, H and D varying (D = H in the edge case); ĥ_t has a unit exactly at
+    0 and two just above it."""
+    H = int(rng.choice([4, 5, 6])) if H is None else H
+    D = int(rng.choice([2, 3])) if D is None else D
     h_hat_t = rng.standard_normal(H)
     kink, tiny, tinier = rng.choice(H, size=3, replace=False)
     h_hat_t[kink] = 0.0                  # a unit exactly at the kink: ReLU'(0) = 0
@@ -323,6 +331,11 @@ def _check_step_backward(ex, fn, n_cases=3):
         all_right &= line.startswith("  right")
         lines.append(line)
     if all_right and not wrote:
+        status, again, _ = run_on_copies(fn, outputs[0][0], ex.argument_names)
+        if status != "ok" or not isinstance(again, (tuple, list)) or len(again) != 5 or any(
+                as_numbers(a) is None or not same(as_numbers(a), as_numbers(v))
+                for a, v in zip(again, outputs[0][1])):
+            return CheckResult(ex.name, "wrong", head + AGAIN)
         return CheckResult(ex.name, "correct", head + f"✓ correct on {len(cases)} test cases "
                            f"(each with a unit whose ĥ_t is exactly 0): {ex.equation}")
     message = [in_place_message(wrote)] if wrote else []
@@ -385,11 +398,13 @@ def check_by_hand_backward(answers):
     name = "by_hand_backward"
     truth, trace, dy = by_hand_truth()
     if not isinstance(answers, dict):
-        raise ValueError(f"answers must be a dict with keys {', '.join(BY_HAND_KEYS)}; got "
-                         f"{type(answers).__name__}")
+        return CheckResult(name, "wrong", f"{name}: ✗ write your answers as a dict with the keys "
+                           f"{', '.join(BY_HAND_KEYS)} (as in the cell); got "
+                           f"{type(answers).__name__}.")
     unknown = set(answers) - set(BY_HAND_KEYS)
     if unknown:
-        raise ValueError(f"answers has unknown keys {sorted(unknown)}; expected {BY_HAND_KEYS}")
+        return CheckResult(name, "wrong", f"{name}: ✗ unknown keys {sorted(map(str, unknown))}: "
+                           f"the keys are {', '.join(BY_HAND_KEYS)}.")
     done = []
     for key in BY_HAND_KEYS:
         symbol = ("∂ĥ_" if key.startswith("dh_hat") else "∂h_") + key.rsplit("_", 1)[1]
@@ -400,10 +415,10 @@ def check_by_hand_backward(answers):
                                    f"{symbol} first (the backward pass starts at t = 3).")
             return CheckResult(name, "wrong", f"{name}: ✓ {', '.join(done)} right so far; "
                                f"next, fill in {symbol}.")
-        got = np.asarray(value, dtype=float)
-        if got.shape != (2,):
+        got = as_numbers(value)
+        if got is None or got.shape != (2,):
             return CheckResult(name, "wrong", f"{name}: ✗ {symbol} must be two numbers "
-                               f"[unit 0, unit 1]; got shape {got.shape}.")
+                               f"[unit 0, unit 1]; got {value!r}.")
         wrong = ~np.isclose(got, truth[key], rtol=0, atol=1e-6)
         if wrong.any():
             hints = [h for h, v in _by_hand_hints(key, got, truth, trace, dy)
@@ -473,7 +488,7 @@ EXERCISES = [
             (_GATE_AFTER, _gate_after),
             (_FORWARDS, _forwards_in_time()),
             (_FORWARDS, _forwards_in_time(h0_last=False)),
-            ("Only the output path: h_t also feeds ĥ_{t+1}; add the recurrent path.",
+            (_ONLY_OUTPUT,
              lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, 0 * W_hh, dy, mask)),
             (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, -W_hh, dy, mask)),
             (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(-W_yh, W_hh, dy, mask)),
@@ -493,6 +508,7 @@ EXERCISES = [
         "step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx) -> "
         "(dh_prev, dx_prev, dW_hh_term, dW_hx_term, db_h_term)",
         references.step_backward, _rng_step_inputs,
+        edge_cases=(_rng_step_inputs(np.random.default_rng(99), H=4, D=4),),
         task="one step back through h_t = ReLU(W_hh h_{t-1} + W_hx x_{t-1} + b_h): the gradient "
              "reaching each input of the step (h_{t-1}, x_{t-1}) and this step's term of each "
              "weight gradient, from ∂h_t",

@@ -10,6 +10,7 @@ def _rng_inputs_sums(rng):
     dh_hat = rng.standard_normal((T + 1, H))
     dh_hat[0] = 0
     h = np.maximum(rng.standard_normal((T + 1, H)), 0)     # states: exact zeros included
+    h[0] = rng.standard_normal(H)                           # h_0 is given: any sign
     return dh_hat, h, rng.standard_normal((T, D))
 
 

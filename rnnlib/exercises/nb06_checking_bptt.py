@@ -18,7 +18,7 @@ from ..bugs import BUGS, backward_with_bug
 from ..gradcheck import gradcheck, random_upstream
 from ..model import forward, init_params, relu_grad
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
-                   describe_difference, in_place_message, run_on_copies)
+                   describe_difference, in_place_message, run_on_copies, AGAIN)
 from .nb04_hidden_state_gradient import _DY_SHIFT, _FORWARDS, _forwards_in_time, _row_candidates
 
 
@@ -44,12 +44,11 @@ def _exact_gradient(f, x, eps):
     return np.cos(x) * x ** 2 + 2 * x * np.sin(x) + np.sum(x)
 
 
-def _central_close(got, expected, args):
-    """Right within the error of a central difference: for _smooth_f |f‴|/6 ε² ≤ 2 ε² where
-    |x| ≤ 2; for _cubic_f round-off only."""
+def _central_tolerance(args):
+    """(rtol, atol): right within the error of a central difference: for _smooth_f
+    |f‴|/6 ε² ≤ 2 ε² where |x| ≤ 2; for _cubic_f round-off only."""
     f, eps = args[0], args[2]
-    atol = 1e-8 + (0 if f is _cubic_f else 20 * eps ** 2)
-    return got.shape == expected.shape and np.allclose(got, expected, rtol=1e-9, atol=atol)
+    return 1e-9, 1e-8 + (0 if f is _cubic_f else 20 * eps ** 2)
 
 
 def _forward_difference(f, x, eps):
@@ -130,7 +129,7 @@ def _run(fn, params, trace, dy):
     status, result, wrote = run_on_copies(fn, (params, trace, dy), _NAMES)
     if status != "ok" or result is None:
         return status, result, wrote
-    out = {}
+    out = {"dy": _get(result, "dy")}
     for name in GRADIENTS + HISTORIES:
         value = _get(result, name)
         out[name] = None if value is None else as_numbers(value)
@@ -176,7 +175,9 @@ def _first_wrong_step(got, ref, params, trace, dy):
             hints = [hint for hint, row in _row_candidates(params.W_yh, params.W_hh, dy, mask,
                                                            t, dh_next) if _close(dh[t], row)]
             if not dh[t].any() and ref.dh[t].any():
-                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop.")
+                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop." if t
+                             else "∂h_0 is left at 0: h_0 feeds ĥ_1, so it has a gradient; "
+                                  "compute it after your loop, from what step 1 sends back.")
             return (f"Step by step from t = T = {T} down, the first wrong value is ∂h_{t} "
                     f"(dh[{t}]): " + (hints[0] if hints else describe_difference(
                         dh[t], ref.dh[t], ("unit ",))))
@@ -214,6 +215,12 @@ def _field_mistakes(params, trace, dy, ref):
                         sum((np.outer(d[t], xs[t]) for t in range(1, T)),
                             np.zeros_like(ref.dW_hx)))]
     found["db_h"] += [(upstream, sum(relu_grad(h_hat[t]) for t in ts))]
+    ungated = ("Built from ∂h_t, before the gate: the weights and the bias enter through ĥ_t, "
+               "so their terms take ∂ĥ_t, after the gate of step t.")
+    dh = ref.dh
+    found["dW_hh"].append((ungated, sum(np.outer(dh[t], h[t - 1]) for t in ts)))
+    found["dW_hx"].append((ungated, sum(np.outer(dh[t], xs[t - 1]) for t in ts)))
+    found["db_h"].append((ungated, sum(dh[t] for t in ts)))
     found["dW_yh"] += [("The factor ∂y_t is missing from ∂W_yh's terms.",
                         sum(np.outer(np.ones_like(dy[t]), h[t]) for t in ts)),
                        ("Off by one: y_t = W_yh h_t, so ∂y_t pairs with h_t.",
@@ -301,6 +308,17 @@ def _check_rnn_backward(ex, fn, n_cases=3):
     bad = [k for k, (g, r) in enumerate(zip(outputs, refs))
            if any(not _close(g[n], getattr(r, n)) for n in GRADIENTS + HISTORIES)]
     if not bad and not wrote:
+        dy_back = [g["dy"] for g in outputs]
+        if any(d is None or as_numbers(d) is None or not _close(as_numbers(d), args[2])
+               for d, args in zip(dy_back, cases)):
+            return result("wrong", "✗ every gradient is right, but your result's dy is not the "
+                          "upstream gradient the pass started from: return it as given "
+                          "(dy=dy in rnnlib.Grads, or a copy).")
+        status, again, _ = _run(fn, *cases[0])
+        if status != "ok" or again is None or any(
+                not isinstance(again[n], np.ndarray) or not _close(again[n], outputs[0][n])
+                for n in GRADIENTS + HISTORIES):
+            return result("wrong", AGAIN)
         return result("correct", f"✓ correct on {len(cases)} sequences (one with every unit of "
                       "ĥ_1 exactly 0, one with T = 1): every gradient and history agrees with "
                       "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
@@ -358,6 +376,12 @@ def _wrong_pass(W_hh=None, W_yh=None, kink_open=False, dy_shift=False):
     return variant
 
 
+# What else computes exactly what a bug of the zoo computes.
+_ALSO = {"dropped through-time term": " (A loop run forwards in time computes the same: "
+                                      "dh_hat[t+1] is still 0 when step t reads it. Go from "
+                                      "t = T down to 1.)"}
+
+
 def _shift_dy(dy):
     out = np.zeros_like(dy)
     out[1:] = dy[:-1]
@@ -370,7 +394,7 @@ EXERCISES = [
         "central_difference(f, x, eps)  # f: a function of an array, x: (n,) -> (n,)",
         _exact_gradient, _rng_smooth,
         task="a numerical gradient of f at x by central differences, one entry at a time",
-        axes=("entry ",), close=_central_close,
+        axes=("entry ",), tolerance=_central_tolerance,
         edge_cases=((_smooth_f, np.array([1.5, -0.5, 2.0, 0.25, -1.75]), 1e-3),
                     (_cubic_f, np.array([0.5, -1.0, 2.0, 0.0]), 0.5)),
         mistakes=(
@@ -398,8 +422,8 @@ EXERCISES = [
              "the upstream gradient dy[t] = ∂y_t",
         # The catalogue of whole wrong passes: the checker names the one the student's
         # reproduces, and the tests make sure each is rejected and named.
-        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}.",
-                     backward_with_bug(bug)) for bug in BUGS),
+        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}."
+                     + _ALSO.get(bug, ""), backward_with_bug(bug)) for bug in BUGS),
                   (_KINK, _wrong_pass(kink_open=True)),
                   ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",
                    _wrong_pass(W_hh=lambda p: p.W_hh.T)),

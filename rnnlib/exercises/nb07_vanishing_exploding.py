@@ -22,10 +22,18 @@ EXERCISES = [
         "(∂h_T/∂h_t)ᵀ = W_hhᵀ D_{t+1} W_hhᵀ D_{t+2} ⋯ W_hhᵀ D_T,  D_k = diag(mask_k)",
         "jacobian_product(W_hh, masks)  # masks: (k, H), rows mask_{t+1} ... mask_T",
         _jacobian_product, _rng_jacobian,
-        task="(∂h_T/∂h_t)ᵀ as a matrix: the backward Jacobians of steps t+1 … T, in order",
+        task="(∂h_T/∂h_t)ᵀ as a matrix: the backward Jacobians of steps t+1 … T, in order "
+             "(for t = T, masks has no rows)",
         axes=("row ", "column "),
         edge_cases=((np.array([[0.5, -1.0, 0.0], [2.0, 0.25, 1.0], [-0.5, 1.5, -1.0]]),
-                     np.array([[1.0, 0.0, 1.0]])),),
+                     np.array([[1.0, 0.0, 1.0]])),
+                    # t = T: no step after t, an empty product, which is the identity
+                    (np.array([[0.5, -1.0], [2.0, 0.25]]), np.zeros((0, 2)))),
+        error_hints=(("ValueError", "With k = 0 masks (t = T) the product has no factor at all: "
+                      "an empty product is the identity, np.eye(H). With one mask it has one "
+                      "factor; np.linalg.multi_dot needs at least two."),
+                     ("IndexError", "masks may have no rows at all (t = T, no step after t): "
+                      "the product of no factors is the identity, np.eye(H).")),
         mistakes=(
             ("The factors are multiplied element-wise: W_hhᵀ * mask is not the map g ↦ W_hhᵀ D g "
              "composed step after step; use matrix products (@).",
@@ -36,8 +44,8 @@ EXERCISES = [
             ("The product is transposed: that is ∂h_T/∂h_t itself; the backward pass "
              "multiplies by its transpose.", lambda W, masks: _jacobian_product(W, masks).T),
             ("The mask is on the wrong side: W_hhᵀ D_k masks the columns; D_k W_hhᵀ masks rows.",
-             lambda W, masks: np.linalg.multi_dot([np.eye(W.shape[0])] + [m[:, None] * W.T
-                                                                         for m in masks])),
+             lambda W, masks: np.linalg.multi_dot([np.eye(W.shape[0])] * 2
+                                                  + [m[:, None] * W.T for m in masks])),
             ("The gates are missing: every step's D_k must be in the product.",
              lambda W, masks: _jacobian_product(W, np.ones_like(masks))),
             ("One factor too few: there is one W_hhᵀ D_k per step, k = t+1 … T (as many as "

@@ -27,13 +27,27 @@ def jacobian_product_column_scaling(W_hh, masks):
 
 def jacobian_product_reduce(W_hh, masks):
     factors = [W_hh.T @ np.diag(m) for m in masks]
-    return reduce(np.matmul, factors)
+    return reduce(np.matmul, factors, np.eye(W_hh.shape[0]))   # no masks (t = T): I
 
 
 def jacobian_product_multi_dot_bool(W_hh, masks):
     gates = masks.astype(bool)
     factors = [np.where(g[None, :], W_hh.T, 0.0) for g in gates]
-    return np.linalg.multi_dot([np.eye(W_hh.shape[0]), *factors])
+    eye = np.eye(W_hh.shape[0])
+    return np.linalg.multi_dot([eye, eye, *factors])            # multi_dot needs two arrays
+
+
+def _jacobian_product_reduce_no_start(W_hh, masks):
+    """Right for t < T, but the product of no factors (t = T) raises."""
+    return reduce(np.matmul, [W_hh.T @ np.diag(m) for m in masks])
+
+
+def _jacobian_product_first_factor_start(W_hh, masks):
+    """Starts from the first factor: right for t < T, IndexError for t = T."""
+    P = W_hh.T * masks[0]
+    for m in masks[1:]:
+        P = P @ (W_hh.T * m)
+    return P
 
 
 def jacobian_product_right_to_left(W_hh, masks):
@@ -98,6 +112,11 @@ RIGHT = {
 
 WRONG = {
     "jacobian_product": [
+        ("no factors (t = T): reduce without a start raises", _jacobian_product_reduce_no_start),
+        ("no factors (t = T): starts from masks[0], raises", _jacobian_product_first_factor_start),
+        ("no factors (t = T): zeros instead of the identity",
+         lambda W_hh, masks: np.zeros_like(W_hh) if len(masks) == 0
+         else jacobian_product_diag(W_hh, masks)),
         ("returns None (no return)", lambda W_hh, masks: None),
         ("raises: np.diag of all masks at once", lambda W_hh, masks: W_hh.T @ np.diag(masks)),
         ("returns zeros", lambda W_hh, masks: np.zeros_like(W_hh)),
