@@ -156,5 +156,5 @@ def test_relu_grad_at_zero_one_is_caught_by_the_padded_sequence():
         return rnnlib.backward(params, replace(trace, mask=trace.h_hat >= 0), dy)
     result = check(kink_open)
     assert result.status == "wrong"
-    assert "on the sequence with every unit of ĥ_1 exactly 0" in result.message
+    assert "on the sequence whose ĥ_1 is exactly 0 in every unit but unit 0" in result.message
     assert "ReLU'(0) = 1 here" in result.message

@@ -319,8 +319,9 @@ def _check_rnn_backward(ex, fn, n_cases=3):
                 not isinstance(again[n], np.ndarray) or not _close(again[n], outputs[0][n])
                 for n in GRADIENTS + HISTORIES):
             return result("wrong", AGAIN)
-        return result("correct", f"✓ correct on {len(cases)} sequences (one with every unit of "
-                      "ĥ_1 exactly 0, one with T = 1): every gradient and history agrees with "
+        return result("correct", f"✓ correct on {len(cases)} sequences (one whose ĥ_1 is exactly "
+                      "0 in every unit but unit 0, which sits just above 0 at 1e-10, and one with "
+                      "T = 1): every gradient and history agrees with "
                       "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
                       f"\n  {ex.equation}")
     lines = [in_place_message(wrote)] if wrote else []
@@ -330,7 +331,8 @@ def _check_rnn_backward(ex, fn, n_cases=3):
         k = bad[0]
         params, trace, dy = cases[k]
         got, ref = outputs[k], refs[k]
-        which = "" if k < n_cases else (" on the sequence with every unit of ĥ_1 exactly 0"
+        which = "" if k < n_cases else (" on the sequence whose ĥ_1 is exactly 0 in every unit "
+                                         "but unit 0 (just above 0, at 1e-10)"
                                          if k == n_cases else " on the sequence with T = 1")
         wrong = [n for n in GRADIENTS + HISTORIES if not _close(got[n], getattr(ref, n))]
         named = _catalogue_match(ex, cases, outputs)
