@@ -27,8 +27,9 @@ def test_the_gradient_shrinks_as_the_text_says():
     printed = re.search(r"decay per step back \(geometric mean\): ([\d.]+)",
                         output_of("decay per step back")).group(1)
     text = " ".join(markdown().split())
-    assert (f"the gradient shrinks on average by a factor of {printed} per step back, the "
-            "geometric mean printed under the plot") in text
+    assert (f"is multiplied on average by {printed} per step back (it shrinks about "
+            f"{1 / float(printed):.1f}-fold per step), the geometric mean printed under the plot"
+            ) in text.replace("$\\lVert\\partial h_t\\rVert$ ", "")
     factor = float(printed)
     assert 0 < factor < 1
     last = re.search(r"loss at the last step:\s+\[([^\]]*)\]", output_of("decay per step back"))

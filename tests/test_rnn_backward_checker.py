@@ -124,7 +124,8 @@ def test_mistakes_outside_the_zoo_are_named_gradient_by_gradient():
 
 def test_a_wrong_first_step_and_a_wrong_dh0_are_located():
     no_output_at_T = with_changes(dh=lambda p, tr, d, g: np.vstack([g.dh[:-1], 0 * g.dh[-1:]]))
-    assert "first wrong value is ∂h_6 (dh[6]): ∂h_6 is left at 0" in check(no_output_at_T).message
+    assert "first wrong value is ∂h_6 (dh[6]): ∂h_6 is 0: at t = T its whole value is the output path" in \
+        check(no_output_at_T).message
     bad_dh0 = with_changes(dh=lambda p, tr, d, g: np.vstack([1 + g.dh[:1], g.dh[1:]]))
     assert "first wrong value is ∂h_0 (dh[0])" in check(bad_dh0).message
 
@@ -156,5 +157,5 @@ def test_relu_grad_at_zero_one_is_caught_by_the_padded_sequence():
         return rnnlib.backward(params, replace(trace, mask=trace.h_hat >= 0), dy)
     result = check(kink_open)
     assert result.status == "wrong"
-    assert "on the sequence with every unit of ĥ_1 exactly 0" in result.message
+    assert "on the sequence whose ĥ_1 is exactly 0 in every unit but unit 0" in result.message
     assert "ReLU'(0) = 1 here" in result.message

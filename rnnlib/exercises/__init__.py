@@ -30,7 +30,8 @@ import numpy as np
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
                nb07_vanishing_exploding, nb08_training_memory)
-from .core import CheckResult, Exercise, check_exercise, check_prediction, check_symbol
+from . import core
+from .core import CheckResult, Exercise, check_exercise, check_symbol
 
 NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
@@ -39,8 +40,11 @@ NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
 EXERCISES = {ex.name: ex for module in NOTEBOOKS for ex in module.EXERCISES}
 QUESTIONS = {name: text for module in NOTEBOOKS
              for name, text in getattr(module, "QUESTIONS", {}).items()}
+# Why a prediction's truth is what it is, shown only after a wrong prediction.
+PREDICTIONS = {name: text for module in NOTEBOOKS
+               for name, text in getattr(module, "PREDICTIONS", {}).items()}
 
-__all__ = ["EXERCISES", "QUESTIONS", "CheckResult", "Exercise", "check", "check_prediction",
+__all__ = ["EXERCISES", "PREDICTIONS", "QUESTIONS", "CheckResult", "Exercise", "check", "check_prediction",
            "check_symbol", "show_solution"]
 
 
@@ -59,6 +63,17 @@ def check(name, fn, *, n_cases=3):
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return (ex.checker or check_exercise)(ex, fn, n_cases=n_cases)
+
+
+def check_prediction(name, prediction, truth, *, why=None):
+    """Compare a prediction with the computed truth (see :func:`core.check_prediction`).
+
+    After a wrong prediction the message explains the truth with ``why``, by default the
+    explanation kept for ``name`` in ``PREDICTIONS``: not in the notebook cell, where the
+    student would read it before predicting.
+    """
+    return core.check_prediction(name, prediction, truth,
+                                 why=PREDICTIONS.get(name, "") if why is None else why)
 
 
 def show_solution(name):

@@ -280,8 +280,9 @@ def _percent(relative):
     return f"{relative:.0%}" if relative >= 0.01 else f"{100 * relative:.2g}%"
 
 
-def _shape_hint(got, expected, value):
-    """A hint for common causes of a wrong shape."""
+def _shape_hint(got, expected, axes=()):
+    """A hint for common causes of a wrong shape; ``axes`` of the answer, as in Exercise."""
+    over_time = bool(axes) and axes[0].startswith("time step")
     if got.shape == () and expected.shape != ():
         return (f"You returned a single number (a loss, or a sum over everything?); the result "
                 f"has shape {expected.shape}.")
@@ -298,10 +299,14 @@ def _shape_hint(got, expected, value):
     if got.ndim < expected.ndim:
         return ("Too few dimensions: `*` or np.dot of two vectors gives a vector or a number, "
                 "not a matrix; and np.sum or np.max without an axis reduces everything.")
-    if got.ndim == expected.ndim >= 2 and got.shape[0] == expected.shape[0] - 1:
+    if over_time and got.ndim == expected.ndim and got.shape[0] == expected.shape[0] - 1:
         return "One row short: histories have T+1 rows, t = 0..T (row 0 is time 0)."
-    if got.ndim == expected.ndim >= 2 and got.shape[0] == expected.shape[0] + 1:
+    if over_time and got.ndim == expected.ndim and got.shape[0] == expected.shape[0] + 1:
         return "One row too many: count the rows your loop writes (rows t = 0..T)."
+    if got.ndim == expected.ndim == 2 and sorted(got.shape) != sorted(expected.shape):
+        return ("The sizes of your result are not those of the answer: check the order and "
+                "the transposes of the factors of each product (write down each shape), and "
+                "take every size from the arguments (e.g. W_hh.shape[0]), never a fixed number.")
     if got.ndim == expected.ndim:
         return ("The sizes change from one test case to the next: take every size from the "
                 "arguments (e.g. W_hh.shape[0]), never a fixed number.")
@@ -330,10 +335,14 @@ def read_only_target(exc, names, given):
 
 def error_hint(ex, exc, args):
     """A hint for an exception typical of this exercise, or of products in general."""
-    for name, hint in ex.error_hints:
-        if type(exc).__name__ == name:
-            return hint
     text = str(exc)
+    for name, hint, *needle in ex.error_hints:       # (class name, hint[, text it contains])
+        if type(exc).__name__ == name and all(n in text for n in needle):
+            return hint
+    if isinstance(exc, ValueError) and "truth value of an array" in text:
+        return ("`if` or `and`/`or` on an array: a comparison such as z > 0 gives one bool per "
+                "entry, so decide entry by entry (np.where, or multiply by the comparison) "
+                "instead of with if/else.")
     if isinstance(exc, ValueError) and ("matmul" in text or "shape" in text or "broadcast" in text):
         hint = ("A shape error in a product usually means a missing or extra transpose: write "
                 "down the shape of each factor.")
@@ -442,7 +451,7 @@ def check_exercise(ex, fn, *, n_cases=3):
     for args, got in outputs:
         expected = np.asarray(ex.reference(*args), float)
         if got.shape != expected.shape:
-            hint = recognise(ex, outputs) or _shape_hint(got, expected, got)
+            hint = recognise(ex, outputs) or _shape_hint(got, expected, ex.axes)
             return result("wrong", f"✗ wrong shape: your result has shape {got.shape}; it "
                           f"should have shape {expected.shape}." + (f"\n  {hint}" if hint else ""))
         if not np.all(np.isfinite(got)):
@@ -498,11 +507,25 @@ def check_prediction(name, prediction, truth, *, why=""):
     if prediction is None:
         return CheckResult(name, "not attempted", head + "not attempted yet: write your "
                            "prediction in the variable first, then run this cell.")
+    if isinstance(truth, np.ndarray):
+        table = _as_array_or_none(prediction)
+        if table is None or table.shape != truth.shape:
+            got = "is not a table of numbers" if table is None else f"has shape {table.shape}"
+            return CheckResult(name, "wrong", head + f"✗ your prediction {got}; the answer has "
+                               f"shape {truth.shape} (see the cell's comment for the layout). "
+                               "Rewrite it and run the cell again: the answer is not shown yet.")
     right = _same_prediction(prediction, truth)
     if right:
         return CheckResult(name, "correct", head + f"✓ your prediction {prediction!r} is right.")
     return CheckResult(name, "wrong", head + f"✗ you predicted {prediction!r}; the computed "
                        f"answer is {truth!r}." + (f"\n  {why}" if why else ""))
+
+
+def _as_array_or_none(value):
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
 
 
 def _same_prediction(prediction, truth):

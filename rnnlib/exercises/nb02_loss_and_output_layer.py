@@ -95,3 +95,10 @@ QUESTIONS = {
     "mean_or_sum": "If you divide E by the batch size B, what happens to every gradient? Why "
                    "might a training loop prefer the mean, and why does rnnlib keep the sum?",
 }
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    'non-zero ∂y_t': '∂y_t = ∂E/∂y_t, and y_t is in E only if it has a loss term.',
+}

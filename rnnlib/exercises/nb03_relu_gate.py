@@ -88,3 +88,12 @@ QUESTIONS = {
                                      "steps? Why does a real gradient check then have to set "
                                      "kinks aside?",
 }
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    'closed gates': 'A gate is closed where ĥ_t ≤ 0: read the sign of each entry of ĥ_t.',
+    '∂ĥ_1, ∂ĥ_2, ∂ĥ_3': '∂ĥ_t keeps ∂h_t where the gate is open and is 0 where it is closed.',
+    "ReLU'(0) = 1": "Opening unit 0's gate at t = 1 is what nudging b_h[0] up does; the other units' gates at t = 1 do not feed ∂b_h[0].",
+}

@@ -525,3 +525,10 @@ QUESTIONS = {
     "early_state_gradient": "With loss_at='last', the output path is zero at every t < T. What "
                             "does that say about where the gradient of an early state comes from?",
 }
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    'zero_path': 'With the loss at the last step only, ∂y_t = 0 for t < T.',
+}

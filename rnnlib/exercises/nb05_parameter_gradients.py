@@ -88,7 +88,7 @@ _SIGN = "A sign error: the chain rule only multiplies and adds."
 EXERCISES = [
     Exercise(
         "dW_hh_sum", "∂W_hh = Σ_{t=1..T} ∂ĥ_t h_{t-1}ᵀ",
-        "dW_hh_sum(dh_hat, h)  # dh_hat, h: (T+1, H), row t = time t",
+        "dW_hh_sum(dh_hat, h)  # dh_hat, h: (T+1, H), row t = time t; dh_hat[0] = 0 (no ĥ_0)",
         _dW_hh_sum, lambda rng: _rng_inputs_sums(rng)[:2],
         task="∂W_hh, summed over every step that uses W_hh (shape (H, H))",
         axes=("row ", "column "),
@@ -111,7 +111,7 @@ EXERCISES = [
         )),
     Exercise(
         "dW_hx_sum", "∂W_hx = Σ_{t=1..T} ∂ĥ_t x_{t-1}ᵀ",
-        "dW_hx_sum(dh_hat, xs)  # dh_hat: (T+1, H), xs: (T, D) with xs[k] = x_k",
+        "dW_hx_sum(dh_hat, xs)  # dh_hat: (T+1, H), dh_hat[0] = 0; xs: (T, D), xs[k] = x_k",
         _dW_hx_sum, lambda rng: _rng_inputs_sums(rng)[::2],
         task="∂W_hx, summed over every step that uses W_hx (shape (H, D)); mind the index of x",
         axes=("row ", "column "),
@@ -133,7 +133,11 @@ EXERCISES = [
              "the upstream factor; ∂ĥ_t itself enters each term.", _erratum(_dW_hx_sum)),
         ),
         error_hints=(("IndexError", "An index is out of range: xs has T rows, x_0 … x_{T-1}, "
-                      "while dh_hat has T+1; ĥ_t is fed by x_{t-1} = xs[t-1]."),)),
+                      "while dh_hat has T+1; ĥ_t is fed by x_{t-1} = xs[t-1]."),
+                     ("ValueError", "A shape error in a product: dh_hat has T+1 rows (t = 0 … T) "
+                      "and xs has T (x_0 … x_{T-1}), so they do not line up as they are: which "
+                      "rows of dh_hat go with which rows of xs? (If the sizes in the error are H "
+                      "and D, a transpose is missing or extra.)", "mismatch"))),
 ]
 
 QUESTIONS = {

@@ -167,7 +167,7 @@ def _first_wrong_step(got, ref, params, trace, dy):
     T = trace.T
     mask = trace.mask.astype(float)
     dh, dh_hat = got["dh"], got["dh_hat"]
-    if T > 1 and _close(dh, _forwards_in_time()(params.W_yh, params.W_hh, dy, mask)):
+    if T > 1 and _close(dh[1:], _forwards_in_time()(params.W_yh, params.W_hh, dy, mask)[1:]):
         return f"Your ∂h_t are those of a loop run forwards in time. {_FORWARDS}"
     for t in range(T, -1, -1):
         if not _close(dh[t], ref.dh[t]):
@@ -175,9 +175,13 @@ def _first_wrong_step(got, ref, params, trace, dy):
             hints = [hint for hint, row in _row_candidates(params.W_yh, params.W_hh, dy, mask,
                                                            t, dh_next) if _close(dh[t], row)]
             if not dh[t].any() and ref.dh[t].any():
-                hints.insert(0, f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop." if t
-                             else "∂h_0 is left at 0: h_0 feeds ĥ_1, so it has a gradient; "
-                                  "compute it after your loop, from what step 1 sends back.")
+                hints = [f"∂h_{t} is 0: at t = T its whole value is the output path (h_T "
+                         f"produces y_T): is that term missing, or ∂h_{t} not stored in dh[{t}]?"
+                         if t == T else
+                         f"∂h_{t} is left at 0: store it in dh[{t}] inside your loop." if t else
+                         "∂h_0 is 0, but h_0 feeds ĥ_1, so it has a gradient: compute it after "
+                         "your loop from what step 1 sends back, with no gate (h_0 is given: "
+                         "there is no ĥ_0, and mask[0] is all False)."]
             return (f"Step by step from t = T = {T} down, the first wrong value is ∂h_{t} "
                     f"(dh[{t}]): " + (hints[0] if hints else describe_difference(
                         dh[t], ref.dh[t], ("unit ",))))
@@ -221,7 +225,9 @@ def _field_mistakes(params, trace, dy, ref):
     found["dW_hh"].append((ungated, sum(np.outer(dh[t], h[t - 1]) for t in ts)))
     found["dW_hx"].append((ungated, sum(np.outer(dh[t], xs[t - 1]) for t in ts)))
     found["db_h"].append((ungated, sum(dh[t] for t in ts)))
-    found["dW_yh"] += [("The factor ∂y_t is missing from ∂W_yh's terms.",
+    found["dW_yh"] += [(over.format("t = 1"), np.outer(dy[1], h[1])),
+                       (over.format("t = T"), np.outer(dy[T], h[T])),
+                       ("The factor ∂y_t is missing from ∂W_yh's terms.",
                         sum(np.outer(np.ones_like(dy[t]), h[t]) for t in ts)),
                        ("Off by one: y_t = W_yh h_t, so ∂y_t pairs with h_t.",
                         sum(np.outer(dy[t], h[t - 1]) for t in ts)),
@@ -319,8 +325,9 @@ def _check_rnn_backward(ex, fn, n_cases=3):
                 not isinstance(again[n], np.ndarray) or not _close(again[n], outputs[0][n])
                 for n in GRADIENTS + HISTORIES):
             return result("wrong", AGAIN)
-        return result("correct", f"✓ correct on {len(cases)} sequences (one with every unit of "
-                      "ĥ_1 exactly 0, one with T = 1): every gradient and history agrees with "
+        return result("correct", f"✓ correct on {len(cases)} sequences (one whose ĥ_1 is exactly "
+                      "0 in every unit but unit 0, which sits just above 0 at 1e-10, and one with "
+                      "T = 1): every gradient and history agrees with "
                       "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
                       f"\n  {ex.equation}")
     lines = [in_place_message(wrote)] if wrote else []
@@ -330,7 +337,8 @@ def _check_rnn_backward(ex, fn, n_cases=3):
         k = bad[0]
         params, trace, dy = cases[k]
         got, ref = outputs[k], refs[k]
-        which = "" if k < n_cases else (" on the sequence with every unit of ĥ_1 exactly 0"
+        which = "" if k < n_cases else (" on the sequence whose ĥ_1 is exactly 0 in every unit "
+                                         "but unit 0 (just above 0, at 1e-10)"
                                          if k == n_cases else " on the sequence with T = 1")
         wrong = [n for n in GRADIENTS + HISTORIES if not _close(got[n], getattr(ref, n))]
         named = _catalogue_match(ex, cases, outputs)
@@ -404,6 +412,9 @@ EXERCISES = [
              lambda f, x, eps: 2 * _exact_gradient(f, x, eps)),
             ("Half the right size: the two points are 2ε apart; divide by 2ε, not 4ε.",
              lambda f, x, eps: 0.5 * _exact_gradient(f, x, eps)),
+            ("Operator precedence: `/ 2 * eps` divides by 2 and then multiplies by ε; divide by "
+             "(2 * eps), in parentheses.",
+             lambda f, x, eps: eps ** 2 * _exact_gradient(f, x, eps)),
             ("x is not restored after each nudge, so later entries are taken at the wrong point.",
              _unrestored_difference),
             ("A sign error: f(x + ε e_i) comes first in the difference.",
@@ -494,6 +505,9 @@ EXERCISES.append(Exercise(
     _numerical_db_h, _numerical_db_h_inputs,
     task="∂E/∂b_h by central differences, E the cross-entropy loss of the RNN's outputs as a "
          "function of the bias alone",
+    error_hints=(("ValueError", "labels are class ids, one per step: the loss is the cross "
+                  "entropy, so pass loss=\"cross_entropy\" (the default is the squared error).",
+                  "squared_error"),),
     mistakes=(
         ("That is a forward difference, (E(b + ε e_i) − E(b)) / ε: its error is of order ε, the "
          "central one's of order ε².",
@@ -515,3 +529,11 @@ EXERCISES.append(Exercise(
         ("with W_hx = 0 (the bias alone drives the states)", _without("W_hx")),
     )))
 # --- end of numerical_db_h --------------------------------------------------------------------
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    'one_step_check': 'With T = 1 there is no later step: ∂ĥ_2 = 0, so the through-time term is 0 anyway, and a sum of one term is the same with = or +=. The mask bug is still caught: at t = 1 it reads the gate of ĥ_0, and mask[0] = False.',
+    'error_factors': "Taylor: the forward difference keeps the term ε E''/2, of order ε; in the central one it cancels, and ε² E'''/6 is left.",
+}

@@ -62,3 +62,11 @@ QUESTIONS = {
                         "the gradient still vanish at scale 1 with gates, and what scale would "
                         "you try?",
 }
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    'critical gain': 'the gate halves the squared norm at every step, so W_hh must make up a factor 2 in squared norm: g² = 2.',
+    'share of the nearest terms': 'each step back multiplies the gradient by about g/√2 ≈ 0.7 here, so the terms shrink geometrically and the first few carry almost everything.',
+}

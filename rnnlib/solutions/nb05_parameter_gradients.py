@@ -40,6 +40,7 @@ them, and y is needed only by the loss, to give ∂y. Nothing in the backward pa
 forward value of a later step than the one it is at, but it runs from T down, so every h_t must
 be kept until the sweep reaches it: memory (T+1)·H numbers per sequence (times B for a batch),
 growing linearly with T, while the forward pass alone would need one state at a time. That is
-the price of BPTT; truncating it (notebook 08), or storing only some states and recomputing the
-others from them (checkpointing), trades that memory for bias or for recomputation.""",
+the price of BPTT; running the backward pass in chunks (truncated BPTT with the state carried,
+notebook 08), or storing only some states and recomputing the others from them (checkpointing),
+trades that memory for bias or for recomputation.""",
 }
