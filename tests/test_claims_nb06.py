@@ -136,13 +136,14 @@ def test_stored_catch_table_agrees_with_the_markdown_below_it():
     assert not any(rows[b]["all zeros"] == "MISSED" for b in rows)
 
 
-def test_stored_one_step_table_agrees_with_the_prediction_cells_explanation():
+def test_the_one_step_table_comes_only_with_a_prediction_and_its_explanation_holds():
+    from rnnlib.exercises import PREDICTIONS
     cell = next(c for c in cells() if c.get("id") == "e2f3a4b5")
-    _, rows = stored_table("e2f3a4b5")
-    assert {b for b in rows if rows[b]["T = 1"] == "MISSED"} == MISSED["T = 1"]
-    why = "".join(cell["source"])
-    assert "through-time term is 0" in why and "same with = or +=" in why
-    assert rows["mask at the wrong step"]["T = 1"] == "caught" and "mask bug is" in why
+    out = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+    assert "Write your prediction into my_prediction first" in out and "MISSED" not in out
+    why = PREDICTIONS["one_step_check"]          # shown after a wrong prediction
+    assert "through-time term is 0" in why and "same with = or +=" in why and "mask bug is" in why
+    assert MISSED["T = 1"] == {"= instead of +=", "dropped through-time term"}
 
 
 def test_finite_difference_claims_match_the_stored_output():

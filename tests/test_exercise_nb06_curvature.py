@@ -76,8 +76,9 @@ def test_forward_error_shrinks_like_eps_and_central_like_eps_squared(seed):
         assert forward[k] > 100 * central[k]
 
 
-def test_the_notebook_prints_the_ratios_it_claims():
-    """The notebook's cell prints both errors at each ε and the factor per decade."""
+def test_the_notebook_shows_the_errors_only_after_a_prediction():
+    """The cell's errors per ε are the answer to its prediction: the stored notebook (nobody
+    has predicted) shows none of them; the ratios it prints then are those tested above."""
     import json
     from pathlib import Path
     nb = Path(__file__).resolve().parents[1] / "notebooks" / "06_checking_bptt.ipynb"
@@ -85,6 +86,5 @@ def test_the_notebook_prints_the_ratios_it_claims():
     [cell] = [c for c in cells if c["cell_type"] == "code"
               and "forward_difference" in "".join(c["source"])]
     out = "".join("".join(o.get("text", "")) for o in cell["outputs"])
-    forward, central = map(float, re.search(
-        r"per decade of eps: forward ([\d.]+)×, central ([\d.]+)×", out).groups())
-    assert 7 < forward < 14 and 70 < central < 140
+    assert "Write your prediction into my_factors first" in out
+    assert "per decade" not in out and "largest error" not in out
