@@ -3,6 +3,7 @@
 # make test   the same install, then every test
 # make bench  the same install, then the three benchmarks (print numbers; not tests)
 # make notebooks  re-execute every notebook in place (after changing one, or rnnlib)
+# make answers  the same install, then the teacher's answer key, answers/ANSWERS.md
 # make clean  remove .venv (and build leftovers); the next make builds it anew
 #
 # PYTHON chooses the interpreter that builds .venv: make lab PYTHON=python3.12
@@ -30,6 +31,13 @@ KERNEL_TRANSPORT := $(if $(filter Linux Darwin,$(shell uname -s 2>/dev/null)),\
 # try to compile it. Either would otherwise fail much later, in pip, with a message that never
 # names the Python version.
 # (sys.stdout.write and % formatting: the check must also run on an old Python.)
+# A hand-out has no model solutions, so no answer key: say so before any install.
+ifneq ($(filter answers,$(MAKECMDGOALS)),)
+ifeq ($(wildcard rnnlib/solutions/__init__.py),)
+$(error the answer key needs rnnlib/solutions, which a hand-out does not have)
+endif
+endif
+
 PYTHONS_ACCEPTED := 3.11 to 3.15
 PYTHON_ID = import os, sys; sys.stdout.write("%d.%d.%d %s %s" % (sys.version_info[:3] + \
 	((3, 11) <= sys.version_info[:2] <= (3, 15), os.path.realpath(getattr(sys, "base_prefix", sys.prefix)))))
@@ -52,7 +60,7 @@ VENV_STALE := $(strip \
 endif
 endif
 
-.PHONY: install lab test bench notebooks handout clean FORCE
+.PHONY: install lab test bench notebooks handout answers clean FORCE
 
 $(PY): $(if $(VENV_STALE),FORCE)
 	$(if $(VENV_STALE),@echo "make: rebuilding $(VENV): $(VENV_STALE)" && rm -rf $(VENV))
@@ -87,12 +95,20 @@ notebooks: install
 # A copy for students without the model solutions, built from the files as they are on disk
 # (uncommitted edits INCLUDED; works without git, e.g. from a ZIP download): everything but
 # rnnlib/solutions/ (or the older rnnlib/solutions.py), TEACHING.md, the checkers' corpus of
-# answers (tests/checker_corpus/, tests/test_checker_corpus.py), .git, .venv, caches,
-# handout/, slides/ (what .gitignore names).
+# answers (tests/checker_corpus/, tests/test_checker_corpus.py), the answer key (answers/,
+# ANSWERS.md), .git, .venv, caches, handout/, slides/ (what .gitignore names).
 # It gets its own README.md, written for students. See tools/handout.py.
 HANDOUT ?= handout
 handout:
 	$(PYTHON) tools/handout.py $(HANDOUT)
+
+# The teacher's answer key, one Markdown file in notebook order: model solutions, answers to
+# the thinking questions, and each prediction's answer with its reason, computed by executing
+# the notebooks that have predictions (about 10 s; tools/answer_key.py says how). answers/ is
+# in .gitignore, and `make handout` leaves it out; ANSWERS=path writes elsewhere.
+ANSWERS ?= answers/ANSWERS.md
+answers: install
+	$(PY) tools/answer_key.py --timeout $(CELL_TIMEOUT) $(ANSWERS)
 
 # Slide metadata (slide, sub-slide, fragment, skip, notes) on every cell, by the rules in
 # tools/slides.py; long markdown cells are split at blank lines. Idempotent: run it after
