@@ -30,6 +30,9 @@ def handout(tmp_path_factory):
     (corpus / "__init__.py").touch()
     (corpus / "nb99_model_answers.py").write_text("def right(x):\n    return x\n")
     (tree / "tests" / "test_checker_corpus.py").touch()
+    (tree / "answers").mkdir(exist_ok=True)                      # the answer key, where
+    (tree / "answers" / "ANSWERS.md").write_text("# Answer key\n")  # `make answers` puts it
+    (tree / "notes" / "ANSWERS.md").write_text("# Answer key\n")    # and by ANSWERS=...
     (tree / "notes" / "uncommitted.md").write_text("an edit made after the last commit\n")
     (tree / "scratch.tmp").write_text("ignored by .gitignore?\n")
     (tree / ".gitignore").write_text((tree / ".gitignore").read_text() + "*.tmp\n")
@@ -49,6 +52,8 @@ def test_no_solutions_no_teachers_guide_no_checker_corpus_no_ignored_files(hando
     assert "tests/test_checker_corpus.py" not in files
     # notebook 00's answers: rnnlib holds them only as hashes, the test that names them stays
     assert "tests/test_answers_nb00.py" not in files and "tests/test_exercises_nb00.py" in files
+    # the teacher's answer key (`make answers`), in its folder or wherever ANSWERS= put it
+    assert not [f for f in files if f.startswith("answers") or f.endswith("ANSWERS.md")], files
     assert "scratch.tmp" not in files and not any(f.startswith(".venv") for f in files)
     assert "handout" not in {f.split("/")[0] for f in files}
 
@@ -85,6 +90,26 @@ def test_rnnlib_imports_from_the_handout_and_show_solution_says_not_included(han
     where, message = run.stdout.splitlines()[:2]
     assert where.startswith(str(handout))
     assert "not included" in message, message
+
+
+def test_the_answer_key_cannot_be_made_from_the_handout_and_says_why(handout):
+    """tools/answer_key.py is handed out (it holds no answer); without rnnlib/solutions it
+    stops with one line, and `make answers` stops with that line before installing anything."""
+    message = "the answer key needs rnnlib/solutions, which a hand-out does not have"
+    site_packages = str(Path(np.__file__).parents[1])
+    run = subprocess.run([sys.executable, "-S", "tools/answer_key.py", "key.md"], cwd=handout,
+                         capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": f"{handout}:{site_packages}"})
+    assert run.returncode == 1 and run.stderr.strip().splitlines() == [f"answer_key: {message}"], \
+        run.stdout + run.stderr
+    assert not (handout / "key.md").exists()
+    make = shutil.which("make")
+    if make:
+        run = subprocess.run([make, "answers"], cwd=handout, capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode != 0 and message in run.stderr, run.stdout + run.stderr
+        assert not (handout / ".venv").exists()
+        assert not (handout / "answers").exists()
 
 
 def test_the_destination_must_not_be_copied_into_itself(tmp_path):

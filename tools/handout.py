@@ -8,6 +8,8 @@ git. Left out:
   - the model solutions and the answers to the thinking questions: the package folder
     `rnnlib/solutions/` and the older single file `rnnlib/solutions.py`, whichever exists;
   - the teacher's guide, TEACHING.md (it discusses the answers and grading);
+  - the teacher's answer key that `make answers` writes: the folder answers/ and any file
+    named ANSWERS.md;
   - the checkers' corpus of right and wrong answers, `tests/checker_corpus/` and its test
     `tests/test_checker_corpus.py` (its right answers are model answers), and
     `tests/test_answers_nb00.py` (notebook 00's answers, which rnnlib holds only as hashes);
@@ -29,11 +31,14 @@ REPO = Path(__file__).resolve().parents[1]
 # The teacher's guide, and the tests of the teacher's README and guide (they would fail on the
 # students' README and without TEACHING.md); the corpus of right and wrong answers to the
 # exercises that tests the checkers, and its test (the right answers are model answers); the
-# test of notebook 00's symbol answers (it holds them in clear).
+# test of notebook 00's symbol answers (it holds them in clear); the teacher's answer key, in
+# its default folder answers/ (also in .gitignore) or as any file named ANSWERS.md
+# (`make answers ANSWERS=...`). tools/answer_key.py stays: without rnnlib/solutions it stops
+# and says why.
 ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "rnnlib/solutions.py", "TEACHING.md",
                    "tests/test_readme.py", "tests/test_reading_time.py",
                    "tests/checker_corpus", "tests/test_checker_corpus.py",
-                   "tests/test_answers_nb00.py"]
+                   "tests/test_answers_nb00.py", "answers", "ANSWERS.md"]
 
 HANDOUT_README = """\
 # Backpropagation through time: the notebooks
