@@ -42,7 +42,11 @@ TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 
 def measure(path):
     """Counts of one notebook: words, code cells, output lines, table rows, figures, exercises."""
-    cells = json.loads(Path(path).read_text())["cells"]
+    return measure_cells(json.loads(Path(path).read_text())["cells"])
+
+
+def measure_cells(cells):
+    """measure() of a list of cells (a notebook's, or a section's)."""
     counts = dict(words=0, code_cells=0, output_lines=0, table_rows=0, figures=0,
                   coded=0, thinking=0)
     for cell in cells:
@@ -64,6 +68,22 @@ def measure(path):
                     counts["output_lines"] += len("".join(
                         out.get("text", data.get("text/plain", ""))).splitlines())
     return counts
+
+
+def section_minutes(path):
+    """{section: reading minutes} of one notebook, by the rates of minutes(): a section is a
+    `##` or `###` heading's text (without the hashes) and the cells up to the next such
+    heading; "opening" is what comes before the first. The exercises are not counted."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    sections = {"opening": []}
+    current = sections["opening"]
+    for cell in cells:
+        found = (re.search(r"^#{2,3}\s+(.+)$", "".join(cell["source"]), re.M)
+                 if cell["cell_type"] == "markdown" else None)
+        if found:
+            current = sections.setdefault(found.group(1).strip(), [])
+        current.append(cell)
+    return {title: minutes(measure_cells(part))[0] for title, part in sections.items()}
 
 
 def minutes(c):
