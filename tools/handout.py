@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 # (`make answers ANSWERS=...`). tools/answer_key.py stays: without rnnlib/solutions it stops
 # and says why.
 ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "rnnlib/solutions.py", "TEACHING.md",
-                   "tests/test_readme.py", "tests/test_reading_time.py",
+                   "tests/test_readme.py", "tests/test_reading_time.py", "tests/test_teaching.py",
                    "tests/checker_corpus", "tests/test_checker_corpus.py",
                    "tests/test_answers_nb00.py", "answers", "ANSWERS.md"]
 
