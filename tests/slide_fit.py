@@ -71,15 +71,18 @@ WALK = r"""async () => {
   R.slide(0, 0);
   await frame();
   const seen = [];
-  for (let i = 0; i < 2000 && seen.length < slides.length; i++) {
+  for (let i = 0; i < 5000; i++) {
     const ix = R.getIndices();
     seen.push(`${ix.h}.${ix.v || 0}`);
-    if (R.isLastSlide()) break;
-    R.next();
-    while (R.getIndices().f !== undefined && R.availableFragments().next) R.next();
+    if (R.isLastSlide() && !R.availableFragments().next) break;
+    R.triggerKey(39);                           // the → key, fragments included
     await frame();
   }
-  return {width: W, height: H, slides, seen};
+  // ← from the last slide goes back to the one before it
+  const last = R.getCurrentSlide();
+  for (let i = 0; i < 100 && R.getCurrentSlide() === last; i++) { R.triggerKey(37); await frame(); }
+  const ix = R.getIndices();
+  return {width: W, height: H, slides, seen: [...new Set(seen)], back: `${ix.h}.${ix.v || 0}`};
 }""".replace("%(FIG)s", repr(FIGURE_TEXT_PX))
 
 

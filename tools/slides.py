@@ -31,7 +31,10 @@ The same metadata drives the live slideshow (JupyterLab RISE) and the static dec
      sub-slide (rule 11), so a figure has a slide of its own.
  10. A code cell that is long (over LONG_CODE_LINES lines), or whose stored outputs hold a
      widget or over LONG_OUTPUT_LINES lines of text                    -> subslide
- 11. Any cell after a figure (rule 9) that is not skipped              -> subslide
+ 11. Any cell after a figure (rule 9) that is not skipped, or that would bring the current
+     page over PAGE_LINES lines (estimated: markdown at WORDS_PER_LINE words a line plus
+     a line between paragraphs; code and its printed output, cut at LONG_OUTPUT_LINES,
+     line by line)                                                     -> subslide
  12. Any other code cell: it appears on the current slide on the next key press -> fragment
  13. Any other markdown cell: it continues the current slide          -> "-"
 
@@ -60,6 +63,8 @@ import nbformat
 LONG_WORDS = 120          # words of markdown that fill one projected page
 LONG_CODE_LINES = 15      # lines of code that fill half a page
 LONG_OUTPUT_LINES = 12    # lines of printed output that, under the code, fill the rest
+PAGE_LINES = 22           # lines of text a 1280x720 slide holds (26 px a line, with margins)
+WORDS_PER_LINE = 12       # words of prose in one line of a slide
 
 NAV_LINK = re.compile(r"\[[^\]]*\]\([^)]*\.ipynb\)")
 NAV_LEFTOVER = re.compile(r"^[\s←→·|\-–—*_]*(index)?[\s←→·|\-–—*_]*$", re.I)
@@ -107,12 +112,23 @@ def waits_for_student(cell):
                for out in cell.get("outputs", []))
 
 
-def slide_type(cell, index, page_words=0, after_figure=False):
+def page_lines(cell):
+    """Estimated lines a cell takes on a slide (rule 11)."""
+    if cell.cell_type == "markdown":
+        blocks = [b for b in cell.source.split("\n\n") if b.strip()]
+        return sum(-(-words(b) // WORDS_PER_LINE) + 1 for b in blocks)
+    printed = output_lines(cell) or 0
+    return len(cell.source.splitlines()) + min(printed, LONG_OUTPUT_LINES) + 1
+
+
+def slide_type(cell, index, page_words=0, after_figure=False, lines=0):
     """The slide type of one cell by rules 1-13 of the module docstring.
 
     page_words: words of markdown already on the current page (slide or sub-slide), for rule 6.
     after_figure: the cell before (not skipped) was a figure, for rule 11.
+    lines: estimated lines already on the current page, for rule 11.
     """
+    full = lines > 0 and lines + page_lines(cell) > PAGE_LINES
     source = cell.source.strip()
     first = source.splitlines()[0] if source else ""
     tags = cell.metadata.get("tags", [])
@@ -129,7 +145,7 @@ def slide_type(cell, index, page_words=0, after_figure=False):
             return "subslide"
         if first.startswith("<details") or "slide-notes" in tags:
             return "notes"
-        if page_words > 0 and page_words + words(source) > LONG_WORDS or after_figure:
+        if page_words > 0 and page_words + words(source) > LONG_WORDS or after_figure or full:
             return "subslide"
         return "-"
     if cell.cell_type == "code":
@@ -139,7 +155,7 @@ def slide_type(cell, index, page_words=0, after_figure=False):
             return "skip"
         printed = output_lines(cell)
         if len(source.splitlines()) > LONG_CODE_LINES or printed is None \
-                or printed > LONG_OUTPUT_LINES or after_figure:
+                or printed > LONG_OUTPUT_LINES or after_figure or full:
             return "subslide"
         return "fragment"
     return "-"                                            # raw cells
@@ -215,12 +231,12 @@ def apply(nb, split=False):
     if nb.metadata.get("rise") != RISE:
         nb.metadata["rise"] = dict(RISE)
         changed += 1
-    page_words, after_figure = 0, False
+    page_words, after_figure, lines = 0, False, 0
     for index, cell in enumerate(nb.cells):
         if is_manual(cell):
             kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         else:
-            kind = slide_type(cell, index, page_words, after_figure)
+            kind = slide_type(cell, index, page_words, after_figure, lines)
             if cell.metadata.get("slideshow") != {"slide_type": kind}:
                 cell.metadata["slideshow"] = {"slide_type": kind}
                 changed += 1
@@ -229,7 +245,9 @@ def apply(nb, split=False):
         if kind not in ("skip", "notes"):
             after_figure = cell.cell_type == "code" and has_figure(cell)
         if kind in ("slide", "subslide"):
-            page_words = 0
+            page_words, lines = 0, 0
+        if kind not in ("skip", "notes"):
+            lines += page_lines(cell)
         if cell.cell_type == "markdown" and kind not in ("skip", "notes"):
             page_words += words(cell.source)
     return changed
