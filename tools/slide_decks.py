@@ -53,12 +53,17 @@ def for_deck(nb):
     """Change a copy of a notebook (in place) for its static deck: the notebooks' links to
     each other lead to the decks (both live in one folder), ⏸ is drawn by CSS (the deck's
     fonts have no such glyph), a folded `<details>` output opens (an explorer's static
-    picture: a deck has no kernel to run the explorer), and a printed output longer than
+    picture: a deck has no kernel to run the explorer), an output that waits for a student
+    ("not attempted yet" beside a figure) is dropped, and a printed output longer than
     MAX_OUTPUT_LINES is cut, saying how many lines the notebook has."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = NOTEBOOK_LINK.sub(r"](\1.slides.html)", cell.source)
             cell.source = cell.source.replace("⏸", PAUSE)
+        if cell.cell_type == "code":
+            cell["outputs"] = [out for out in cell["outputs"]
+                               if not slides.UNATTEMPTED.search("".join(out.get("text", "")) + "".join(
+                                   out.get("data", {}).get("text/plain", "")))]
         for out in cell.get("outputs", []):
             html = out.get("data", {}).get("text/html")
             if html is not None:

@@ -22,7 +22,8 @@ The same metadata drives the live slideshow (JupyterLab RISE) and the static dec
   7. The setup code cell (first line `%matplotlib ...`)               -> skip
   8. A code cell whose stored output is written for a student at a keyboard and says nothing
      on a projector: a prediction or exercise not attempted ("not attempted yet", "Write
-     your prediction ... first") or a widget without a kernel ("Run this cell ...")  -> skip
+     your prediction ... first") or a widget without a kernel ("Run this cell ..."), unless
+     it also draws a figure (rule 9; the deck drops the waiting line)  -> skip
      (a static deck cannot reveal a prediction's answer: it is computed only once the
      student has predicted; the lecturer asks, the class predicts, the notebook answers)
   9. A code cell whose stored outputs hold a figure (an image, or HTML such as an
@@ -151,7 +152,7 @@ def slide_type(cell, index, page_words=0, after_figure=False, lines=0):
     if cell.cell_type == "code":
         if index == 0:
             return "slide"
-        if first.startswith("%matplotlib") or waits_for_student(cell):
+        if first.startswith("%matplotlib") or waits_for_student(cell) and not has_figure(cell):
             return "skip"
         printed = output_lines(cell)
         if len(source.splitlines()) > LONG_CODE_LINES or printed is None \
