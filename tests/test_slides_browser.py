@@ -166,3 +166,54 @@ def test_rise_slideshow_starts_in_jupyterlab(browser, lab_server, tmp_path):
     finally:
         context.close()
     assert remote == [], f"the live slideshow tried to reach the network: {remote}"
+
+
+# --------------------------------------------------------------------------- every slide fits
+
+import slide_fit  # noqa: E402  (tests/slide_fit.py: the measurement, also a report command)
+
+# Slides that still overflow, by deck, slide and size, with the logical px they overrun at the
+# bottom. A figure with printed lines under it; the test fails if one grows or another appears.
+KNOWN_OVERFLOW = {
+    ("07_vanishing_exploding", "5.2"): 40,    # two explorer pictures and their print-out
+    ("08_training_memory", "5.1"): 20,        # a figure and 12 lines of probe norms
+    ("08_training_memory", "6.3"): 15,        # code, a figure and a printed comparison
+}
+
+
+@pytest.fixture(scope="module")
+def all_decks(tmp_path_factory):
+    """Every notebook's deck, built as `make slides` builds them."""
+    out = tmp_path_factory.mktemp("decks")
+    try:
+        slide_decks.fetch_assets(ASSETS)
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        pytest.skip(f"SKIPPED THE SLIDE FIT TEST: cannot fetch reveal.js/MathJax: {error}")
+    shutil.copytree(ASSETS, out / "_assets")
+    return slide_decks.build(out, sorted((REPO / "notebooks").glob("*.ipynb")), timeout=300)
+
+
+@pytest.mark.parametrize("size", slide_fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_slide_fits_and_arrow_keys_reach_every_slide(browser, all_decks, size, capsys):
+    problems, smallest = [], {}
+    for path in all_decks:
+        name = path.name.split(".")[0]
+        result = slide_fit.measure(browser, path, size)
+        for s in result["slides"]:
+            allowed = KNOWN_OVERFLOW.get((name, s["at"]), 0)
+            if s["bottom"] > max(1, allowed) or s["right"] > 1 or s["clipped"]:
+                problems.append(f"{name} {s['at']}: bottom {s['bottom']:+.0f} px, right "
+                                f"{s['right']:+.0f} px, {s['clipped']} clipped text box(es)")
+            if s["leftover"]:
+                problems.append(f"{name} {s['at']}: shows 'not attempted' or 'Run this cell'")
+            for key in ("prose", "code", "output", "figure"):
+                smallest[key] = min(smallest.get(key, float("inf")), s[key])
+        order = [s["at"] for s in result["slides"]]
+        if result["seen"] != order:
+            problems.append(f"{name}: → visits {len(result['seen'])} of {len(order)} slides")
+        if len(order) > 1 and result["back"] != order[-2]:
+            problems.append(f"{name}: ← from the last slide goes to {result['back']}")
+    with capsys.disabled():
+        print(f"\n{size[0]}x{size[1]}: smallest text in screen px: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in smallest.items()))
+    assert not problems, "\n".join(problems)

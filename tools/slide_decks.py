@@ -8,17 +8,23 @@ and raw LaTeX. So this script
   1. fetches each library once, by package name and exact version, from the npm registry
      (`npm pack`, which needs only `npm`) into OUT/_assets/NAME;
   2. copies the notebooks to a temporary folder and sets their slide metadata there
-     (tools/slides.py, with --split), so the notebooks themselves are never touched;
+     (tools/slides.py, with --split), so the notebooks themselves are never touched; in the
+     copies (for_deck) links to a notebook point to its deck, the pause marker ⏸ (a glyph
+     the deck's fonts lack) becomes a drawn one, an explorer's folded static picture is
+     shown unfolded, and a text output over MAX_OUTPUT_LINES lines is cut there;
   3. runs nbconvert with every CDN URL pointed at OUT/_assets by a relative URL, and with
      tools/slides_offline.html.j2, which drops the mermaid.js import (nbconvert 7.17 has no
      option for its URL; no notebook here has a diagram) and the widget renderer (our
      notebooks are stored without widget state; the explorers need a live kernel anyway).
+     A cell tagged `slide-hide-input` (tools/slides.py sets it on figures) shows its output
+     only.
 
 Versions: the ones nbconvert 7's slide template was written for: reveal.js 4.0.2 (its default
 URL), require.js 2.1.10 and MathJax 2.7.7 (nbconvert's defaults); jQuery 2.1.0, the npm
 release closest to nbconvert's 2.0.3 (only the template's optional scrolling uses it).
 """
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +44,37 @@ PACKAGES = {              # npm package -> (version, a file that must be in it)
     "mathjax": ("2.7.7", "MathJax.js"),
 }
 TEMPLATE = Path(__file__).resolve().with_name("slides_offline.html.j2")
+MAX_OUTPUT_LINES = 12     # lines of printed text a slide shows under its code
+NOTEBOOK_LINK = re.compile(r"\]\((0\d_[\w-]+)\.ipynb(#[^)]*)?\)")
+PAUSE = '<span class="pause-mark" role="img" aria-label="pause"></span>'
+
+
+def for_deck(nb):
+    """Change a copy of a notebook (in place) for its static deck: the notebooks' links to
+    each other lead to the decks (both live in one folder), ⏸ is drawn by CSS (the deck's
+    fonts have no such glyph), a folded `<details>` output opens (an explorer's static
+    picture: a deck has no kernel to run the explorer), an output that waits for a student
+    ("not attempted yet" beside a figure) is dropped, and a printed output longer than
+    MAX_OUTPUT_LINES is cut, saying how many lines the notebook has."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = NOTEBOOK_LINK.sub(r"](\1.slides.html)", cell.source)
+            cell.source = cell.source.replace("⏸", PAUSE)
+        if cell.cell_type == "code":
+            cell["outputs"] = [out for out in cell["outputs"]
+                               if not slides.UNATTEMPTED.search("".join(out.get("text", "")) + "".join(
+                                   out.get("data", {}).get("text/plain", "")))]
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html")
+            if html is not None:
+                out["data"]["text/html"] = re.sub(r"<details(?![^>]*\bopen\b)", "<details open",
+                                                  "".join(html))
+            if out.get("output_type") == "stream":
+                lines = "".join(out["text"]).splitlines()
+                if len(lines) > MAX_OUTPUT_LINES:
+                    out["text"] = "\n".join(lines[:MAX_OUTPUT_LINES - 1] + [
+                        f"… ({len(lines) - MAX_OUTPUT_LINES + 1} more lines in the notebook)"]) + "\n"
+    return nb
 
 
 def nbconvert_options(assets="_assets"):
@@ -49,6 +86,9 @@ def nbconvert_options(assets="_assets"):
             # nbconvert's default theme, "simple", imports Google fonts; "white" has its font
             # in the package (and the most contrast on a projector)
             "--SlidesExporter.reveal_theme=white",
+            # figures without their plotting code (tools/slides.py tags them)
+            "--TagRemovePreprocessor.enabled=True",
+            "--TagRemovePreprocessor.remove_input_tags=slide-hide-input",
             f"--template-file={TEMPLATE}"]
 
 
@@ -107,6 +147,7 @@ def build(out, notebooks, timeout=600):
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)
             slides.apply(nb, split=True)
+            for_deck(nb)
             copies.append(Path(tmp) / Path(path).name)
             nbformat.write(nb, copies[-1])
         subprocess.run([sys.executable, "-m", "nbconvert", "--to", "slides",

@@ -20,10 +20,27 @@ The same metadata drives the live slideshow (JupyterLab RISE) and the static dec
      over LONG_WORDS words                                             -> subslide
      (that much text fills a projected page)
   7. The setup code cell (first line `%matplotlib ...`)               -> skip
-  8. A code cell that is long (over LONG_CODE_LINES lines), or whose stored outputs hold a
-     figure, a widget, or over LONG_OUTPUT_LINES lines of text         -> subslide
-  9. Any other code cell: it appears on the current slide on the next key press -> fragment
- 10. Any other markdown cell: it continues the current slide          -> "-"
+  8. A code cell whose stored output is written for a student at a keyboard and says nothing
+     on a projector: a prediction or exercise not attempted ("not attempted yet", "Write
+     your prediction ... first") or a widget without a kernel ("Run this cell ..."), unless
+     it also draws a figure (rule 9; the deck drops the waiting line)  -> skip
+     (a static deck cannot reveal a prediction's answer: it is computed only once the
+     student has predicted; the lecturer asks, the class predicts, the notebook answers)
+  9. A code cell whose stored outputs hold a figure (an image, or HTML such as an
+     explorer's static picture)                  -> subslide, tagged `slide-hide-input`:
+     the deck shows the figure, not the plotting code. The cell after it starts a new
+     sub-slide (rule 11), so a figure has a slide of its own.
+ 10. A code cell that is long (over LONG_CODE_LINES lines), or whose stored outputs hold a
+     widget or over LONG_OUTPUT_LINES lines of text                    -> subslide
+ 11. Any cell after a figure (rule 9) that is not skipped, or that would bring the current
+     page over PAGE_LINES lines (estimated: markdown at WORDS_PER_LINE words a line plus
+     a line between paragraphs; code and its printed output, cut at LONG_OUTPUT_LINES,
+     line by line)                                                     -> subslide
+ 12. Any other code cell: it appears on the current slide on the next key press -> fragment
+ 13. Any other markdown cell: it continues the current slide          -> "-"
+
+The tag `slide-hide-input` is the only tag these rules set or remove; `make slides` hides the
+input of a cell that carries it (nbconvert's TagRemovePreprocessor). Other tags are kept.
 
 Long markdown cells: with --split (what `make slide-metadata` uses), a markdown cell over
 LONG_WORDS words is first cut at blank lines (never inside a ``` fence or a $$ block) into
@@ -47,10 +64,15 @@ import nbformat
 LONG_WORDS = 120          # words of markdown that fill one projected page
 LONG_CODE_LINES = 15      # lines of code that fill half a page
 LONG_OUTPUT_LINES = 12    # lines of printed output that, under the code, fill the rest
+PAGE_LINES = 22           # lines of text a 1280x720 slide holds (26 px a line, with margins)
+WORDS_PER_LINE = 12       # words of prose in one line of a slide
 
 NAV_LINK = re.compile(r"\[[^\]]*\]\([^)]*\.ipynb\)")
 NAV_LEFTOVER = re.compile(r"^[\s←→·|\-–—*_]*(index)?[\s←→·|\-–—*_]*$", re.I)
 EXERCISE = re.compile(r"^\*\*\d+\.\*\*")
+# what a stored output says when it waits for a student (rule 8)
+UNATTEMPTED = re.compile(r"not attempted|Run this cell|Write your prediction")
+HIDE_INPUT = "slide-hide-input"
 
 
 def words(text):
@@ -78,11 +100,36 @@ def output_lines(cell):
     return lines
 
 
-def slide_type(cell, index, page_words=0):
-    """The slide type of one cell by rules 1-10 of the module docstring.
+def has_figure(cell):
+    """True when a code cell's stored outputs hold an image or HTML (rule 9)."""
+    return any(k.startswith("image/") or k == "text/html"
+               for out in cell.get("outputs", []) for k in out.get("data", {}))
+
+
+def waits_for_student(cell):
+    """True when a code cell's stored output waits for the student (rule 8)."""
+    return any(UNATTEMPTED.search("".join(out.get("text", "")) +
+                                  "".join(out.get("data", {}).get("text/plain", "")))
+               for out in cell.get("outputs", []))
+
+
+def page_lines(cell):
+    """Estimated lines a cell takes on a slide (rule 11)."""
+    if cell.cell_type == "markdown":
+        blocks = [b for b in cell.source.split("\n\n") if b.strip()]
+        return sum(-(-words(b) // WORDS_PER_LINE) + 1 for b in blocks)
+    printed = output_lines(cell) or 0
+    return len(cell.source.splitlines()) + min(printed, LONG_OUTPUT_LINES) + 1
+
+
+def slide_type(cell, index, page_words=0, after_figure=False, lines=0):
+    """The slide type of one cell by rules 1-13 of the module docstring.
 
     page_words: words of markdown already on the current page (slide or sub-slide), for rule 6.
+    after_figure: the cell before (not skipped) was a figure, for rule 11.
+    lines: estimated lines already on the current page, for rule 11.
     """
+    full = lines > 0 and lines + page_lines(cell) > PAGE_LINES
     source = cell.source.strip()
     first = source.splitlines()[0] if source else ""
     tags = cell.metadata.get("tags", [])
@@ -99,17 +146,17 @@ def slide_type(cell, index, page_words=0):
             return "subslide"
         if first.startswith("<details") or "slide-notes" in tags:
             return "notes"
-        if page_words > 0 and page_words + words(source) > LONG_WORDS:
+        if page_words > 0 and page_words + words(source) > LONG_WORDS or after_figure or full:
             return "subslide"
         return "-"
     if cell.cell_type == "code":
         if index == 0:
             return "slide"
-        if first.startswith("%matplotlib"):
+        if first.startswith("%matplotlib") or waits_for_student(cell) and not has_figure(cell):
             return "skip"
         printed = output_lines(cell)
         if len(source.splitlines()) > LONG_CODE_LINES or printed is None \
-                or printed > LONG_OUTPUT_LINES:
+                or printed > LONG_OUTPUT_LINES or after_figure or full:
             return "subslide"
         return "fragment"
     return "-"                                            # raw cells
@@ -185,20 +232,39 @@ def apply(nb, split=False):
     if nb.metadata.get("rise") != RISE:
         nb.metadata["rise"] = dict(RISE)
         changed += 1
-    page_words = 0
+    page_words, after_figure, lines = 0, False, 0
     for index, cell in enumerate(nb.cells):
         if is_manual(cell):
             kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         else:
-            kind = slide_type(cell, index, page_words)
+            kind = slide_type(cell, index, page_words, after_figure, lines)
             if cell.metadata.get("slideshow") != {"slide_type": kind}:
                 cell.metadata["slideshow"] = {"slide_type": kind}
                 changed += 1
+            changed += set_tag(cell, HIDE_INPUT, cell.cell_type == "code" and kind != "skip"
+                               and has_figure(cell))
+        if kind not in ("skip", "notes"):
+            after_figure = cell.cell_type == "code" and has_figure(cell)
         if kind in ("slide", "subslide"):
-            page_words = 0
+            page_words, lines = 0, 0
+        if kind not in ("skip", "notes"):
+            lines += page_lines(cell)
         if cell.cell_type == "markdown" and kind not in ("skip", "notes"):
             page_words += words(cell.source)
     return changed
+
+
+def set_tag(cell, tag, wanted):
+    """Add or remove one tag (the tag list is dropped when it becomes empty); 1 if changed."""
+    tags = cell.metadata.get("tags", [])
+    if (tag in tags) == wanted:
+        return 0
+    tags = [t for t in tags if t != tag] + ([tag] if wanted else [])
+    if tags:
+        cell.metadata["tags"] = tags
+    else:
+        cell.metadata.pop("tags", None)
+    return 1
 
 
 RISE = {"theme": "white"}  # RISE's default theme, "simple", loads fonts from the web; this one
