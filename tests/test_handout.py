@@ -1,6 +1,7 @@
 """The students' hand-out (tools/handout.py, `make handout`) built from a copy of the repository
 WITHOUT .git, as from a ZIP download: no solutions in it, uncommitted edits in it, the library
 imports from it, and show_solution says that solutions are not included."""
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+SPEAKER_NOTES = "**Speaker notes.**"
 NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "handout", "slides", "__pycache__",
                                     ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
                                     "*.egg-info")
@@ -62,8 +64,38 @@ def test_what_is_on_disk_is_copied_uncommitted_edits_included(handout):
     assert (handout / "notes" / "uncommitted.md").read_text() == \
         "an edit made after the last commit\n"
     for path in (REPO / "notebooks").glob("*.ipynb"):
-        assert (handout / "notebooks" / path.name).read_bytes() == path.read_bytes()
+        copied = (handout / "notebooks" / path.name).read_bytes()
+        assert copied == without_speaker_notes(path.read_bytes()), path.name
     assert (handout / "rnnlib" / "exercises.py").exists() or (handout / "rnnlib" / "exercises").is_dir()
+
+
+def without_speaker_notes(raw):
+    """The notebook's bytes with its speaker-notes cells taken out, written as Jupyter does."""
+    nb = json.loads(raw)
+    if not any(is_speaker_notes(cell) for cell in nb["cells"]):
+        return raw
+    nb["cells"] = [cell for cell in nb["cells"] if not is_speaker_notes(cell)]
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def is_speaker_notes(cell):
+    return (cell["cell_type"] == "markdown"
+            and cell["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+            and "".join(cell["source"]).startswith(SPEAKER_NOTES))
+
+
+def test_the_notebooks_speaker_notes_are_left_out_and_nothing_else(handout):
+    """TEACHING.md's prompts are notes cells in the notebooks (S shows them in a deck); the
+    hand-out's notebooks have none, and every other cell, outputs included, is unchanged."""
+    total = 0
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        copied = json.loads((handout / "notebooks" / path.name).read_text())["cells"]
+        notes = [c for c in cells if is_speaker_notes(c)]
+        total += len(notes)
+        assert not [c for c in copied if SPEAKER_NOTES in "".join(c["source"])], path.name
+        assert copied == [c for c in cells if not is_speaker_notes(c)], path.name
+    assert total > 0, "no speaker notes in the notebooks: nothing was tested"
 
 
 def test_the_readme_describes_the_handout(handout):

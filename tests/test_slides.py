@@ -152,3 +152,24 @@ def test_a_cell_split_again_gets_ids_no_other_cell_has():
     slides.apply(nb, split=True)
     ids = [cell["id"] for cell in nb.cells if "id" in cell]
     assert len(nb.cells) > 3 and len(ids) == len(set(ids)) == len(nb.cells)
+
+
+def test_speaker_notes_are_manual_markdown_notes_cells_after_a_section_heading():
+    """TEACHING.md's per-section prompts are speaker notes: markdown cells of slide type "notes",
+    kept by the rules ("manual"), opening "**Speaker notes.**" so a reader of the notebook sees
+    what they are, each right after the heading cell of its section. Every notes cell is one."""
+    total = 0
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        for index, cell in enumerate(cells):
+            is_notes = cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+            says_notes = cell.source.startswith("**Speaker notes.**")
+            assert is_notes == says_notes, f"{path.name} cell {cell.get('id')}"
+            if is_notes:
+                total += 1
+                assert cell.cell_type == "markdown", f"{path.name} cell {cell.get('id')}"
+                assert cell.metadata["slideshow"] == {"slide_type": "notes", "manual": True}
+                assert slides.is_manual(cell)
+                assert cells[index - 1].cell_type == "markdown" \
+                    and cells[index - 1].source.startswith("##"), f"{path.name} {cell.get('id')}"
+    assert total >= len(NOTEBOOKS), "TEACHING.md's prompts: expected notes in every notebook"

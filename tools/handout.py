@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+SPEAKER_NOTES = "**Speaker notes.**"
 # The teacher's guide, and the tests of the teacher's README and guide (they would fail on the
 # students' README and without TEACHING.md); the corpus of right and wrong answers to the
 # exercises that tests the checkers, and its test (the right answers are model answers); the
@@ -123,6 +124,29 @@ def is_left_out(rel, patterns):
     return False
 
 
+def is_speaker_notes(cell):
+    """A teacher's speaker-notes cell: markdown, slide type "notes", opening "**Speaker notes.**"."""
+    return (cell.get("cell_type") == "markdown"
+            and cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+            and "".join(cell.get("source", "")).lstrip().startswith(SPEAKER_NOTES))
+
+
+def copy_notebook(src, dst):
+    """Copy a notebook without its speaker notes, written as Jupyter writes it (indent 1, UTF-8,
+    a final newline); one without speaker notes, or that is not JSON, is copied as it is."""
+    try:
+        nb = json.loads(src.read_text(encoding="utf-8"))
+    except ValueError:
+        nb = {}
+    kept = [cell for cell in nb.get("cells", []) if not is_speaker_notes(cell)]
+    if len(kept) == len(nb.get("cells", [])):
+        shutil.copy2(src, dst)
+        return
+    nb["cells"] = kept
+    dst.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    shutil.copystat(src, dst)
+
+
 def notebook_index(notebooks_dir):
     """Markdown list of the notebooks, each linked, with its title (first `#` heading)."""
     lines = []
@@ -152,7 +176,10 @@ def make_handout(dest, root=REPO):
             rel = (here / name).relative_to(root).as_posix()
             if not is_left_out(rel, patterns):
                 (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(here / name, dest / rel)
+                if name.endswith(".ipynb"):
+                    copy_notebook(here / name, dest / rel)
+                else:
+                    shutil.copy2(here / name, dest / rel)
     (dest / "README.md").write_text(
         HANDOUT_README.replace("{notebooks}", notebook_index(dest / "notebooks")))
     return dest

@@ -15,6 +15,8 @@ An estimate, not a measurement; its assumptions (printed with the table):
   - each exercise that is coded and checked (`**N.**` without "(Thinking.)") costs
     MIN_PER_CODED_EXERCISE = 8 min, each thinking question MIN_PER_THINKING = 4 min: a student
     who has followed the notebook; a stuck one takes far longer (TEACHING.md says which ones).
+Speaker notes (markdown cells of slide type "notes" that open with "**Speaker notes.**", the
+teacher's prompts shown by S in a deck and left out of the hand-out) are not counted.
 "Reading" is everything but the exercises; "with exercises" adds them, rounded up to 5 min.
 With --write, the table replaces what stands between the two marker lines
 `<!-- reading-time:start -->` and `<!-- reading-time:end -->` of the given file.
@@ -34,6 +36,7 @@ MIN_PER_FIGURE = 1.0
 MIN_PER_CODED_EXERCISE = 8.0
 MIN_PER_THINKING = 4.0
 
+SPEAKER_NOTES = "**Speaker notes.**"
 START, END = "<!-- reading-time:start -->", "<!-- reading-time:end -->"
 EXERCISE = re.compile(r"^\*\*\d+\.\*\*(.*)$", re.M)
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -45,11 +48,20 @@ def measure(path):
     return measure_cells(json.loads(Path(path).read_text())["cells"])
 
 
+def is_speaker_notes(cell):
+    """A teacher's speaker-notes cell: markdown, slide type "notes", opening "**Speaker notes.**"."""
+    return (cell["cell_type"] == "markdown"
+            and cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+            and "".join(cell["source"]).lstrip().startswith(SPEAKER_NOTES))
+
+
 def measure_cells(cells):
-    """measure() of a list of cells (a notebook's, or a section's)."""
+    """measure() of a list of cells (a notebook's, or a section's); speaker notes not counted."""
     counts = dict(words=0, code_cells=0, output_lines=0, table_rows=0, figures=0,
                   coded=0, thinking=0)
     for cell in cells:
+        if is_speaker_notes(cell):
+            continue
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
             lines = [ln.strip() for ln in LINK_TARGET.sub("]", source).splitlines()]
