@@ -24,6 +24,7 @@ URL), require.js 2.1.10 and MathJax 2.7.7 (nbconvert's defaults); jQuery 2.1.0, 
 release closest to nbconvert's 2.0.3 (only the template's optional scrolling uses it).
 """
 import argparse
+import copy
 import re
 import shutil
 import subprocess
@@ -75,6 +76,47 @@ def for_deck(nb):
                     out["text"] = "\n".join(lines[:MAX_OUTPUT_LINES - 1] + [
                         f"… ({len(lines) - MAX_OUTPUT_LINES + 1} more lines in the notebook)"]) + "\n"
     return nb
+
+
+def is_picture(out):
+    """An output a slide draws as a picture: an image, or HTML (an explorer's static picture)."""
+    return any(k.startswith("image/") or k == "text/html" for k in out.get("data", {}))
+
+
+def split_figures(nb):
+    """Give each figure of a copy of a notebook a sub-slide of its own (in place); return the
+    number of cells added. A shown code cell whose outputs hold a figure and anything else
+    (printed lines, a second figure) is cut into one cell per figure and one per run of other
+    outputs, in the notebook's order: the first keeps the cell's slide type and input, each
+    further part is a sub-slide with its input hidden. So a figure is drawn at the full
+    height of a slide (its smallest text readable from the back of a room) and its print-out
+    follows on the next key press, instead of both squeezed onto one overflowing slide."""
+    cells, added = [], 0
+    for cell in nb.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        outputs = cell.get("outputs", [])
+        if cell.cell_type != "code" or kind in ("skip", "notes") \
+                or not any(map(is_picture, outputs)) or len(outputs) < 2:
+            cells.append(cell)
+            continue
+        groups = []
+        for out in outputs:
+            if is_picture(out) or not groups or is_picture(groups[-1][-1]):
+                groups.append([out])
+            else:
+                groups[-1].append(out)
+        for n, group in enumerate(groups):
+            part = cell if n == 0 else copy.deepcopy(cell)
+            part["outputs"] = group
+            if n:
+                part["id"] = f"{cell.get('id', 'cell')}-part{n}"
+                part.metadata["slideshow"] = {"slide_type": "subslide"}
+                part.metadata["tags"] = [t for t in part.metadata.get("tags", [])
+                                         if t != slides.HIDE_INPUT] + [slides.HIDE_INPUT]
+                added += 1
+            cells.append(part)
+    nb.cells = cells
+    return added
 
 
 def nbconvert_options(assets="_assets"):
@@ -148,6 +190,7 @@ def build(out, notebooks, timeout=600):
             nb = nbformat.read(path, as_version=4)
             slides.apply(nb, split=True)
             for_deck(nb)
+            split_figures(nb)
             copies.append(Path(tmp) / Path(path).name)
             nbformat.write(nb, copies[-1])
         subprocess.run([sys.executable, "-m", "nbconvert", "--to", "slides",
