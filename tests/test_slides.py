@@ -152,3 +152,27 @@ def test_a_cell_split_again_gets_ids_no_other_cell_has():
     slides.apply(nb, split=True)
     ids = [cell["id"] for cell in nb.cells if "id" in cell]
     assert len(nb.cells) > 3 and len(ids) == len(set(ids)) == len(nb.cells)
+
+
+def test_the_deck_gives_a_figure_and_its_printed_lines_a_subslide_each():
+    import slide_decks
+    out = nbformat.v4.new_output
+    figure = new_code_cell("plot()\nprint(x)", outputs=[
+        out("display_data", data={"image/png": "iVBO", "text/plain": "<Figure>"}),
+        out("stream", name="stdout", text="x = 1\n")])
+    long_code = new_code_cell("\n".join(f"a{i} = {i}" for i in range(15)) + "\nprint(a1)",
+                              outputs=[out("stream", name="stdout", text="1\n" * 10)])
+    short = new_code_cell("print(1)", outputs=[out("stream", name="stdout", text="1\n")])
+    nb = deck(new_markdown_cell("## S"), figure, long_code, short)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"
+    slides.apply(nb)
+    assert slide_decks.split_figures(nb) == 2
+    assert [(c.id, c.metadata["slideshow"]["slide_type"], [o.output_type for o in c.outputs])
+            for c in nb.cells[1:]] == [
+        ("c1", "subslide", ["display_data"]), ("c1-part1", "subslide", ["stream"]),
+        ("c2", "subslide", []), ("c2-part1", "subslide", ["stream"]),
+        ("c3", "subslide", ["stream"])]
+    # the parts after the first show their output only
+    assert all(slides.HIDE_INPUT in c.metadata["tags"] for c in nb.cells if "-part" in c.id)
+    nbformat.validate(nb)
