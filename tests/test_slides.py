@@ -173,3 +173,27 @@ def test_speaker_notes_are_manual_markdown_notes_cells_after_a_section_heading()
                 assert cells[index - 1].cell_type == "markdown" \
                     and cells[index - 1].source.startswith("##"), f"{path.name} {cell.get('id')}"
     assert total >= len(NOTEBOOKS), "TEACHING.md's prompts: expected notes in every notebook"
+
+
+def test_the_deck_gives_a_figure_and_its_printed_lines_a_subslide_each():
+    import slide_decks
+    out = nbformat.v4.new_output
+    figure = new_code_cell("plot()\nprint(x)", outputs=[
+        out("display_data", data={"image/png": "iVBO", "text/plain": "<Figure>"}),
+        out("stream", name="stdout", text="x = 1\n")])
+    long_code = new_code_cell("\n".join(f"a{i} = {i}" for i in range(15)) + "\nprint(a1)",
+                              outputs=[out("stream", name="stdout", text="1\n" * 10)])
+    short = new_code_cell("print(1)", outputs=[out("stream", name="stdout", text="1\n")])
+    nb = deck(new_markdown_cell("## S"), figure, long_code, short)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"
+    slides.apply(nb)
+    assert slide_decks.split_figures(nb) == 2
+    assert [(c.id, c.metadata["slideshow"]["slide_type"], [o.output_type for o in c.outputs])
+            for c in nb.cells[1:]] == [
+        ("c1", "subslide", ["display_data"]), ("c1-part1", "subslide", ["stream"]),
+        ("c2", "subslide", []), ("c2-part1", "subslide", ["stream"]),
+        ("c3", "subslide", ["stream"])]
+    # the parts after the first show their output only
+    assert all(slides.HIDE_INPUT in c.metadata["tags"] for c in nb.cells if "-part" in c.id)
+    nbformat.validate(nb)

@@ -11,7 +11,10 @@ and raw LaTeX. So this script
      (tools/slides.py, with --split), so the notebooks themselves are never touched; in the
      copies (for_deck) links to a notebook point to its deck, the pause marker ⏸ (a glyph
      the deck's fonts lack) becomes a drawn one, an explorer's folded static picture is
-     shown unfolded, and a text output over MAX_OUTPUT_LINES lines is cut there;
+     shown unfolded, and a text output over MAX_OUTPUT_LINES lines is cut there; then
+     (split_figures) a figure's printed lines, and the print-out of code that would
+     overfill a page, move to a sub-slide of their own, so every figure is drawn at the
+     full height of a slide and no slide overflows;
   3. runs nbconvert with every CDN URL pointed at OUT/_assets by a relative URL, and with
      tools/slides_offline.html.j2, which drops the mermaid.js import (nbconvert 7.17 has no
      option for its URL; no notebook here has a diagram) and the widget renderer (our
@@ -24,6 +27,7 @@ URL), require.js 2.1.10 and MathJax 2.7.7 (nbconvert's defaults); jQuery 2.1.0, 
 release closest to nbconvert's 2.0.3 (only the template's optional scrolling uses it).
 """
 import argparse
+import copy
 import re
 import shutil
 import subprocess
@@ -46,6 +50,7 @@ PACKAGES = {              # npm package -> (version, a file that must be in it)
 TEMPLATE = Path(__file__).resolve().with_name("slides_offline.html.j2")
 MAX_OUTPUT_LINES = 12     # lines of printed text a slide shows under its code
 NOTEBOOK_LINK = re.compile(r"\]\((0\d_[\w-]+)\.ipynb(#[^)]*)?\)")
+WRAP_CHARS = 90          # characters of code or printed text a slide's line holds before wrapping
 PAUSE = '<span class="pause-mark" role="img" aria-label="pause"></span>'
 
 
@@ -75,6 +80,65 @@ def for_deck(nb):
                     out["text"] = "\n".join(lines[:MAX_OUTPUT_LINES - 1] + [
                         f"… ({len(lines) - MAX_OUTPUT_LINES + 1} more lines in the notebook)"]) + "\n"
     return nb
+
+
+def is_picture(out):
+    """An output a slide draws as a picture: an image, or HTML (an explorer's static picture)."""
+    return any(k.startswith("image/") or k == "text/html" for k in out.get("data", {}))
+
+
+def printed(outputs):
+    """The text of a cell's printed outputs (streams and plain-text results)."""
+    return "".join("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+                   for out in outputs)
+
+
+def shown_lines(text):
+    """Lines `text` takes on a slide, a line over WRAP_CHARS characters wrapping."""
+    return sum(max(1, -(-len(line) // WRAP_CHARS)) for line in text.splitlines())
+
+
+def split_figures(nb):
+    """Give each figure of a copy of a notebook a sub-slide of its own (in place); return the
+    number of cells added. A shown code cell whose outputs hold a figure and anything else
+    (printed lines, a second figure) is cut into one cell per figure and one per run of other
+    outputs, in the notebook's order: the first keeps the cell's slide type and input, each
+    further part is a sub-slide with its input hidden. So a figure is drawn at the full
+    height of a slide (its smallest text readable from the back of a room) and its print-out
+    follows on the next key press, instead of both squeezed onto one overflowing slide.
+    Likewise a shown code cell whose code and print-out, wrapped at WRAP_CHARS, would fill
+    more than a page (slides.PAGE_LINES) shows its print-out on the next sub-slide."""
+    cells, added = [], 0
+    for cell in nb.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        outputs = cell.get("outputs", [])
+        if cell.cell_type != "code" or kind in ("skip", "notes") or not outputs:
+            cells.append(cell)
+            continue
+        if any(map(is_picture, outputs)):
+            groups = []
+            for out in outputs:
+                if is_picture(out) or not groups or is_picture(groups[-1][-1]):
+                    groups.append([out])
+                else:
+                    groups[-1].append(out)
+        elif slides.HIDE_INPUT not in cell.metadata.get("tags", []) \
+                and shown_lines(cell.source) + shown_lines(printed(outputs)) + 1 > slides.PAGE_LINES:
+            groups = [[], outputs]            # code, then its print-out on the next sub-slide
+        else:
+            groups = [outputs]
+        for n, group in enumerate(groups):
+            part = cell if n == 0 else copy.deepcopy(cell)
+            part["outputs"] = group
+            if n:
+                part["id"] = f"{cell.get('id', 'cell')}-part{n}"
+                part.metadata["slideshow"] = {"slide_type": "subslide"}
+                part.metadata["tags"] = [t for t in part.metadata.get("tags", [])
+                                         if t != slides.HIDE_INPUT] + [slides.HIDE_INPUT]
+                added += 1
+            cells.append(part)
+    nb.cells = cells
+    return added
 
 
 def nbconvert_options(assets="_assets"):
@@ -148,6 +212,7 @@ def build(out, notebooks, timeout=600):
             nb = nbformat.read(path, as_version=4)
             slides.apply(nb, split=True)
             for_deck(nb)
+            split_figures(nb)
             copies.append(Path(tmp) / Path(path).name)
             nbformat.write(nb, copies[-1])
         subprocess.run([sys.executable, "-m", "nbconvert", "--to", "slides",
