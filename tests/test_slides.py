@@ -197,3 +197,18 @@ def test_the_deck_gives_a_figure_and_its_printed_lines_a_subslide_each():
     # the parts after the first show their output only
     assert all(slides.HIDE_INPUT in c.metadata["tags"] for c in nb.cells if "-part" in c.id)
     nbformat.validate(nb)
+
+
+def test_a_prediction_is_revealed_on_the_next_sub_slide_with_its_reason():
+    import slide_decks
+    from rnnlib.exercises import PREDICTIONS
+    predict = new_code_cell('my_factors = None\nprint(check_prediction("error_factors", my_factors, '
+                            '(10, 100)))')
+    nb = deck(new_markdown_cell("## Predict"), predict, new_code_cell("print(2)"))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"
+    assert slide_decks.reveal_predictions(nb, {"error_factors": "(10, 100)"}) == 1
+    reveal = nb.cells[2]
+    assert reveal.cell_type == "markdown" and reveal.metadata["slideshow"]["slide_type"] == "subslide"
+    assert "`(10, 100)`" in reveal.source and PREDICTIONS["error_factors"] in reveal.source
+    nbformat.validate(nb)

@@ -182,7 +182,7 @@ MIN_FIGURE_PX = 24.0
 # ... except a figure as wide as the slide, whose size its width fixes, not the slide's height:
 # 08's three panels of probe norms (1264x440 px stored) are drawn 1726 px wide, i.e. 20.9 px
 # text; only a taller figure in the notebook (its plotting code) would make it bigger.
-KNOWN_SMALL_FIGURES = {("08_training_memory", "5.1"): 20.5}
+KNOWN_SMALL_FIGURES = {}
 
 
 @pytest.fixture(scope="module")

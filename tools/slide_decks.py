@@ -14,7 +14,10 @@ and raw LaTeX. So this script
      shown unfolded, and a text output over MAX_OUTPUT_LINES lines is cut there; then
      (split_figures) a figure's printed lines, and the print-out of code that would
      overfill a page, move to a sub-slide of their own, so every figure is drawn at the
-     full height of a slide and no slide overflows;
+     full height of a slide and no slide overflows; and (reveal_predictions) after each
+     prediction cell (`check_prediction`), whose stored output only waits for a student and
+     is skipped, a sub-slide reveals the computed answer and its reason: the answers are
+     computed by running a copy of the notebook as tools/answer_key.py does;
   3. runs nbconvert with every CDN URL pointed at OUT/_assets by a relative URL, and with
      tools/slides_offline.html.j2, which drops the mermaid.js import (nbconvert 7.17 has no
      option for its URL; no notebook here has a diagram) and the widget renderer (our
@@ -80,6 +83,32 @@ def for_deck(nb):
                     out["text"] = "\n".join(lines[:MAX_OUTPUT_LINES - 1] + [
                         f"… ({len(lines) - MAX_OUTPUT_LINES + 1} more lines in the notebook)"]) + "\n"
     return nb
+
+
+def reveal_predictions(nb, truths):
+    """After each cell of `nb` that checks a prediction, a sub-slide with the computed answer
+    and its reason (rnnlib.exercises.PREDICTIONS), revealed when the lecturer moves on.
+    truths: {prediction name: the answer as shown}, from answer_key.run_predictions.
+    Returns how many sub-slides were added."""
+    import answer_key
+    from rnnlib.exercises import PREDICTIONS
+    cells, added = [], 0
+    for cell in nb.cells:
+        cells.append(cell)
+        tree = answer_key.parsed(cell.source) if cell.cell_type == "code" else None
+        for name, _, _ in (answer_key.prediction_calls(tree) if tree is not None else []):
+            if name not in truths:
+                continue
+            why = PREDICTIONS.get(name, "")
+            reveal = nbformat.v4.new_markdown_cell(
+                f"**The answer** (prediction *{name}*): `{truths[name]}`"
+                + (f"\n\n{why}" if why else ""))
+            reveal.metadata["slideshow"] = {"slide_type": "subslide"}
+            reveal["id"] = f"{cell.get('id', 'cell')}-answer-{added}"
+            cells.append(reveal)
+            added += 1
+    nb.cells = cells
+    return added
 
 
 def is_picture(out):
@@ -208,11 +237,13 @@ def build(out, notebooks, timeout=600):
     fetch_assets(out / "_assets")
     with tempfile.TemporaryDirectory() as tmp:
         copies = []
+        import answer_key
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)
             slides.apply(nb, split=True)
             for_deck(nb)
             split_figures(nb)
+            reveal_predictions(nb, answer_key.run_predictions(path))
             copies.append(Path(tmp) / Path(path).name)
             nbformat.write(nb, copies[-1])
         subprocess.run([sys.executable, "-m", "nbconvert", "--to", "slides",
