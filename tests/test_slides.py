@@ -212,3 +212,10 @@ def test_a_prediction_is_revealed_on_the_next_sub_slide_with_its_reason():
     assert reveal.cell_type == "markdown" and reveal.metadata["slideshow"]["slide_type"] == "subslide"
     assert "`(10, 100)`" in reveal.source and PREDICTIONS["error_factors"] in reveal.source
     nbformat.validate(nb)
+    # a prediction cell that split_figures cut into parts: one answer, after the last part
+    nb = deck(new_markdown_cell("## Predict"), predict, copy.deepcopy(predict),
+              new_code_cell("print(2)"))
+    for cell, name in zip(nb.cells, ["c0", "c1", "c1-part1", "c2"]):
+        cell["id"] = name
+    assert slide_decks.reveal_predictions(nb, {"error_factors": "(10, 100)"}) == 1
+    assert [c.id for c in nb.cells[1:4]] == ["c1", "c1-part1", "answer-0"]

@@ -92,21 +92,33 @@ def reveal_predictions(nb, truths):
     Returns how many sub-slides were added."""
     import answer_key
     from rnnlib.exercises import PREDICTIONS
-    cells, added = [], 0
-    for cell in nb.cells:
-        cells.append(cell)
-        tree = answer_key.parsed(cell.source) if cell.cell_type == "code" else None
-        for name, _, _ in (answer_key.prediction_calls(tree) if tree is not None else []):
-            if name not in truths:
-                continue
+    cells, added, pending = [], 0, []
+
+    def flush():
+        nonlocal added
+        for name in pending:
             why = PREDICTIONS.get(name, "")
             reveal = nbformat.v4.new_markdown_cell(
                 f"**The answer** (prediction *{name}*): `{truths[name]}`"
                 + (f"\n\n{why}" if why else ""))
             reveal.metadata["slideshow"] = {"slide_type": "subslide"}
-            reveal["id"] = f"{cell.get('id', 'cell')}-answer-{added}"
+            reveal["id"] = f"answer-{added}"
             cells.append(reveal)
             added += 1
+        pending.clear()
+
+    for cell in nb.cells:
+        # the parts split_figures made of one cell (id "<id>-partN") share its source: the
+        # answer comes once, after the last part, when all its results have been shown
+        if "-part" not in str(cell.get("id", "")):
+            flush()
+        cells.append(cell)
+        tree = answer_key.parsed(cell.source) if cell.cell_type == "code" else None
+        if "-part" not in str(cell.get("id", "")):
+            pending += [name for name, _, _ in
+                        (answer_key.prediction_calls(tree) if tree is not None else [])
+                        if name in truths]
+    flush()
     nb.cells = cells
     return added
 
