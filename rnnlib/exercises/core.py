@@ -25,7 +25,6 @@ How a diagnosis is made, in order:
 """
 import ast
 import re
-import traceback
 import warnings
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
@@ -223,7 +222,6 @@ def describe_difference(got, expected, axes=(), *, rtol=RTOL, atol=ATOL, backwar
     counted from the end if ``backwards``, as a backward pass computes them), how many entries
     are wrong and the size of the error relative to the right answer's size.
     """
-    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     norm = np.linalg.norm(expected)
     relative = np.linalg.norm(got - expected) / norm if norm > 0 else np.inf
     kind = None
