@@ -2,9 +2,9 @@
 
 ``backward_with_bug(bug)`` returns a backward pass with the signature of :func:`rnnlib.backward`:
 the literal loop of :func:`rnnlib.backward_literal` with exactly one mistake.
-``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.gradcheck` on each bug under each
-setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts that
-displays as an HTML table in a notebook (notebook 06).
+``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.check_gradients` on each bug under
+each setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts
+that displays as an HTML table in a notebook (notebook 06).
 """
 from dataclasses import dataclass
 from html import escape
@@ -13,7 +13,7 @@ import numpy as np
 
 from .bptt import (Grads, check_backward_args, db_h_term, dW_hh_term, dW_hx_term, dW_yh_term,
                    hidden_grad, input_grad, relu_gate)
-from .gradcheck import gradcheck, random_upstream
+from .gradcheck import check_gradients, random_upstream
 from .model import Params, check_inputs, forward, relu_grad
 from .validate import check_option
 
@@ -90,7 +90,9 @@ SETUPS = {
     "all zeros": "the full check on an all-zero network",
 }
 
-VERDICTS = ("caught", "MISSED", "inconclusive")
+# The table's word for each GradCheckReport.status, for a pass known to be wrong: a failed
+# check caught the bug, a passed one missed it.
+VERDICTS = {"fail": "caught", "pass": "MISSED", "inconclusive": "inconclusive"}
 
 
 def setup_problem(setup, params, xs, h0=None, *, seed=0):
@@ -114,15 +116,9 @@ def setup_problem(setup, params, xs, h0=None, *, seed=0):
 
 
 def verdict(report):
-    """"caught" if a compared gradient disagrees (or dy was overwritten), "inconclusive" if
-    nothing disagrees but some gradient had every entry set aside as a kink, else "MISSED".
-
-    report: a :class:`rnnlib.GradCheckReport` of a backward pass known to be wrong."""
-    if any(row.name == "dy" or (row.n_compared > 0 and not row.close) for row in report.rows):
-        return "caught"
-    if any(row.shapes_match and row.n_compared == 0 for row in report.rows):
-        return "inconclusive"
-    return "MISSED"
+    """The table's word for a check of a pass known to be wrong: ``VERDICTS[report.status]``
+    ("caught", "MISSED" or "inconclusive"). report: a :class:`rnnlib.GradCheckReport`."""
+    return VERDICTS[report.status]
 
 
 # Okabe-Ito colours, light tints; the word stays in every cell, so colour is never the only cue.
@@ -133,7 +129,7 @@ _CELL_STYLE = {"caught": "background:#cfe6f5;color:#000",
 
 @dataclass(frozen=True)
 class CatchTable:
-    """Verdicts of :func:`which_checks_catch`: ``rows[bug][setup]`` is one of :data:`VERDICTS`.
+    """Verdicts of :func:`which_checks_catch`: ``rows[bug][setup]`` is a word of :data:`VERDICTS`.
 
     Displays as an HTML table in a notebook, as plain text otherwise."""
     setups: tuple
@@ -163,7 +159,7 @@ class CatchTable:
 
 
 def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(BUGS), seed=0):
-    """Run :func:`rnnlib.gradcheck` on every planted bug under every check setup.
+    """Run :func:`rnnlib.check_gradients` on every planted bug under every check setup.
 
     params: Params; xs: (T, D) one sequence; h0: (H,) or None; setups: keys of :data:`SETUPS`;
     bugs: keys of :data:`BUGS`; seed: for the random ∂y. Returns a :class:`CatchTable`.
@@ -178,5 +174,5 @@ def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(
         backward = backward_with_bug(bug)
         rows[bug] = {}
         for s, (p, x, h, dy) in problems.items():
-            rows[bug][s] = verdict(gradcheck(p, x, h0=h, dy=dy, backward=backward))
+            rows[bug][s] = verdict(check_gradients(p, x, h0=h, dy=dy, backward=backward))
     return CatchTable(tuple(setups), rows)

@@ -175,16 +175,16 @@ BAD = {
     "input_grad strings": (lambda: rnnlib.input_grad(np.zeros((3, 2)), np.array(["a"] * 3)),
                            TypeError, r"dh_hat_next must be an array of real numbers"),
     # the checking tools
-    "gradcheck params": (lambda: rnnlib.gradcheck({}, XS), TypeError,
+    "check_gradients params": (lambda: rnnlib.check_gradients({}, XS), TypeError,
                          r"params must be an rnnlib.Params; got dict"),
-    "gradcheck mixed dtype": (lambda: rnnlib.gradcheck(P.astype(np.float32), XS), TypeError,
+    "check_gradients mixed dtype": (lambda: rnnlib.check_gradients(P.astype(np.float32), XS), TypeError,
                               r"xs has dtype float64 but the parameters are float32"),
-    "gradcheck dy shape": (lambda: rnnlib.gradcheck(P, XS, dy=np.zeros((4, 2))), ValueError,
+    "check_gradients dy shape": (lambda: rnnlib.check_gradients(P, XS, dy=np.zeros((4, 2))), ValueError,
                            r"dy must have the shape of trace.y"),
-    "gradcheck_loss ragged xs": (lambda: rnnlib.gradcheck_loss(P, [[1.0, 2, 3], [1.0]],
+    "check_loss_gradients ragged xs": (lambda: rnnlib.check_loss_gradients(P, [[1.0, 2, 3], [1.0]],
                                                                np.zeros((2, 2))), TypeError,
                                  r"xs must be an array of numbers; got list"),
-    "gradcheck_loss targets": (lambda: rnnlib.gradcheck_loss(P, XS, np.zeros((3, 2))),
+    "check_loss_gradients targets": (lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((3, 2))),
                                ValueError, r"targets must have shape \(T, O\) = \(4, 2\)"),
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
@@ -226,8 +226,8 @@ def test_no_function_writes_into_its_arguments(B):
     rnnlib.loss_and_grads(p, xs, targets_all, h0=h0)
     rnnlib.loss_and_grads(p, xs, classes, h0=h0, loss="cross_entropy")
     rnnlib.loss_from_trace(tr, targets_all)
-    rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
-    rnnlib.gradcheck_loss(p, xs, targets_all, h0=h0)
+    rnnlib.check_gradients(p, xs, h0=h0, dy=dy)
+    rnnlib.check_loss_gradients(p, xs, targets_all, h0=h0)
     after = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, h0, dy, targets_all)
     for before, now in zip(originals, after):
         np.testing.assert_array_equal(before, now)
