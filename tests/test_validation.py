@@ -186,6 +186,14 @@ BAD = {
                                  r"xs must be an array of numbers; got list"),
     "check_loss_gradients targets": (lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((3, 2))),
                                ValueError, r"targets must have shape \(T, O\) = \(4, 2\)"),
+    "backward_step t": (lambda: rnnlib.bptt.backward_step(P, TR, 0, DY[1], np.zeros(5)),
+                        ValueError, r"t must be a time step 1 ... T = 4; got 0"),
+    "backward_step dh_hat_next": (lambda: rnnlib.bptt.backward_step(P, TR, 4, DY[4], np.zeros(4)),
+                                  ValueError, r"dh_hat_next must have shape \(H,\) or \(B, H\) "
+                                              r"with H = 5 \(from W_yh\); got \(4,\)"),
+    "backward_with_step step": (lambda: rnnlib.bptt.backward_with_step(P, TR, DY, "literal"),
+                                TypeError, r"step must be a function like "
+                                           r"rnnlib.bptt.backward_step; got str"),
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
     "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
