@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import analysis, truncation
 from conftest import make_problem
 
 P, XS, H0, DY = make_problem(T=4, B=None, D=3, H=5, O=2)
@@ -194,6 +195,17 @@ BAD = {
     "backward_with_step step": (lambda: rnnlib.bptt.backward_with_step(P, TR, DY, "literal"),
                                 TypeError, r"step must be a function like "
                                            r"rnnlib.bptt.backward_step; got str"),
+    "backward_by_output max_distance": (
+        lambda: analysis.backward_by_output(P, TR, DY, max_distance=0), ValueError,
+        r"max_distance must be a positive integer; got 0"),
+    "dW_hh_by_distance trace": (lambda: analysis.dW_hh_by_distance(P, XS, DY), TypeError,
+                                r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
+    "backward_truncated k": (lambda: truncation.backward_truncated(P, TR, DY, 2.5), ValueError,
+                             r"k must be a positive integer; got 2.5"),
+    "backward_truncated params": (lambda: truncation.backward_truncated({}, TR, DY, 2), TypeError,
+                                  r"params must be an rnnlib.Params; got dict"),
+    "backward_truncated dy row 0": (lambda: truncation.backward_truncated(P, TR, np.ones((5, 2)), 2),
+                                    ValueError, r"dy\[0\] must be zero"),
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
     "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
