@@ -168,7 +168,8 @@ def test_report_lookup_and_text():
     assert str(report).endswith("all gradients close")
     with pytest.raises(KeyError, match="no comparison named 'dW'"):
         report["dW"]
-    bad = rnnlib.check_gradients(p, xs, h0=h0, dy=dy, backward=rnnlib.backward_with_bug("= instead of +="))
+    bad = rnnlib.check_gradients(p, xs, h0=h0, dy=dy,
+                                 backward=rnnlib.backward_with_bug("= instead of +="))
     assert "MISMATCH in dW_hh" in str(bad)
 
 
