@@ -100,7 +100,7 @@ def test_step_backward_wrong_number_of_results_and_errors():
 def test_by_hand_truth_agrees_with_finite_differences():
     truth, trace, _ = nb04.by_hand_truth()
     loss = lambda tr: rnnlib.loss_from_trace(tr, nb04._TINY_TARGETS)[0]   # noqa: E731
-    numeric, kinks = rnnlib.numerical_gradients(loss, nb04._TINY, nb04._TINY_XS)["h0"]
+    numeric, kinks = rnnlib.numerical_gradients(loss, nb04._TINY, nb04._TINY_XS)["dh0"]
     assert not kinks.any()
     np.testing.assert_allclose(truth["dh_0"], numeric, atol=1e-6)
     # the example's point: unit 1 is off at t = 1 and t = 2, and blocks a non-zero gradient
