@@ -1,6 +1,7 @@
-"""Every plotting function runs headless and returns a labelled Figure; the numbers they draw
-come from the library (checked in the other tests), so here: titles, labels, legends, and that
-the gate colours follow the mask."""
+"""rnnlib.plotting.time_steps: every figure runs headless and returns a labelled Figure that
+draws its numbers (read back through the artists' data); dead units and exact zeros are
+marked, not hidden; colours stay apart for colour-blind readers; an update draws what a new
+figure draws."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,6 +13,8 @@ import rnnlib  # noqa: E402
 from rnnlib import analysis, plotting  # noqa: E402
 from conftest import make_problem  # noqa: E402
 
+ZERO_LABEL = "= 0 (not on a log axis)"
+
 
 @pytest.fixture
 def run():
@@ -20,33 +23,31 @@ def run():
     return p, xs, tr, rnnlib.backward(p, tr, dy)
 
 
-def labelled(fig):
-    ax = fig.axes[0]
-    return bool(ax.get_title()) and (ax.get_xlabel() or not ax.axison)
+def jacobian_panel(p, tr):
+    P = analysis.jacobian_products(p.W_hh, tr.mask)
+    return plotting.plot_jacobian_norms(analysis.spectral_norms(P),
+                                        analysis.largest_singular_value(p.W_hh))
 
 
 def test_each_plot_is_a_labelled_figure(run):
     p, xs, tr, g = run
-    P = analysis.jacobian_products(p.W_hh, tr.mask)
-    figures = [plotting.plot_unrolled(tr), plotting.plot_unrolled(tr, g), plotting.plot_masks(tr),
-               plotting.plot_hidden_grad_norms(g), plotting.plot_gradient_heatmap(tr, g),
-               plotting.plot_open_gate_gradients(tr, g),
-               plotting.plot_jacobian_norms(analysis.spectral_norms(P),
-                                            analysis.largest_singular_value(p.W_hh))]
+    figures = [plotting.plot_masks(tr), plotting.plot_hidden_grad_norms(g),
+               plotting.plot_gradient_heatmap(tr, g), plotting.plot_open_gate_gradients(tr, g),
+               jacobian_panel(p, tr)]
     for fig in figures:
-        assert isinstance(fig, matplotlib.figure.Figure) and labelled(fig)
+        assert isinstance(fig, matplotlib.figure.Figure)
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() == "time step $t$" and ax.get_ylabel()
         fig.canvas.draw()
         plt.close(fig)
 
 
-def test_unrolled_gate_colours_follow_the_mask(run):
+def test_masks_are_drawn_unit_by_step_with_the_fraction_on_above(run):
     _, _, tr, _ = run
-    fig = plotting.plot_unrolled(tr)
-    cells = [patch for patch in fig.axes[0].patches
-             if isinstance(patch, matplotlib.patches.Rectangle) and patch.get_width() > 0
-             and tuple(patch.get_facecolor()) in (plotting.GATE_ON, plotting.GATE_OFF)]
-    on = [tuple(c.get_facecolor()) == plotting.GATE_ON for c in cells]
-    assert on == tr.mask[1:].ravel().tolist()
+    fig = plotting.plot_masks(tr)
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), tr.mask[1:].T)
+    assert [t.get_text() for t in ax.texts] == [f"{m:.0%}" for m in tr.mask[1:].mean(axis=1)]
     plt.close(fig)
 
 
@@ -58,12 +59,19 @@ def test_dead_units_are_marked_and_counted_once():
     assert dead.size >= 2
     fig = plotting.plot_masks(tr)
     ax = fig.axes[0]
-    marks = [line for line in ax.get_lines() if line.get_gid() == "dead"]
-    assert marks[0].get_ydata().tolist() == dead.tolist()     # one mark per dead unit
+    (marks,) = [line for line in ax.get_lines() if "dead unit" in line.get_label()]
+    assert marks.get_ydata().tolist() == dead.tolist()        # one mark per dead unit
     assert not any("dead" in t.get_text() for t in ax.texts)  # no label per unit
     assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == \
         f"{dead.size} dead units (never on)"
     plt.close(fig)
+
+
+def norms_and_zeros(ax, label=ZERO_LABEL):
+    """The data line and the "= 0" markers of a log-scale panel."""
+    (zeros,) = [a for a in ax.get_lines() if a.get_label() == label]
+    (line,) = [a for a in ax.get_lines() if a is not zeros and a.get_marker() == "o"]
+    return line, zeros
 
 
 def test_zero_gradients_are_marked_as_zeros_not_drawn_at_a_floor():
@@ -74,12 +82,12 @@ def test_zero_gradients_are_marked_as_zeros_not_drawn_at_a_floor():
     g = rnnlib.backward(p, tr, dy)
     fig = plotting.plot_hidden_grad_norms(g)
     ax = fig.axes[0]
-    line, = [a for a in ax.get_lines() if a.get_gid() == "norms"]
-    zeros, = [a for a in ax.get_lines() if a.get_gid() == "norms = 0"]
+    line, zeros = norms_and_zeros(ax)
     y = np.asarray(line.get_ydata(), dtype=float)
-    assert np.all(np.isnan(y) == (np.asarray(line.get_xdata()) >= 3))
-    assert len(zeros.get_xdata()) == 2 and zeros.get_label() in \
-        [t.get_text() for t in ax.get_legend().get_texts()]
+    np.testing.assert_allclose(y[:3], np.linalg.norm(g.dh[:3], axis=1), rtol=1e-12)
+    assert np.all(np.isnan(y[3:]))
+    assert zeros.get_xdata().tolist() == [3, 4]
+    assert zeros.get_label() in [t.get_text() for t in ax.get_legend().get_texts()]
     fig.canvas.draw()
     plt.close(fig)
 
@@ -95,6 +103,20 @@ def test_zero_gradients_do_not_break_log_plots():
         plt.close(fig)
 
 
+def test_the_jacobian_panel_draws_the_norms_and_the_bound(run):
+    p, _, tr, _ = run
+    norms = np.array([2e-3, 1e-2, 0.0, 0.5, 1.0])
+    fig = plotting.plot_jacobian_norms(norms, 1.5)
+    ax = fig.axes[0]
+    (products,) = [a for a in ax.get_lines() if r"W_{hh}^\top" in a.get_label()]
+    (bound,) = [a for a in ax.get_lines() if a.get_label().startswith("bound")]
+    np.testing.assert_array_equal(products.get_ydata(), [2e-3, 1e-2, np.nan, 0.5, 1.0])
+    np.testing.assert_allclose(bound.get_ydata(), 1.5 ** np.arange(4, -1, -1))
+    assert "σ_max = 1.50" in bound.get_label()
+    assert ax.get_yscale() == "log"
+    plt.close(fig)
+
+
 def deuteranopia(rgb):
     """Colours as a deuteranope sees them (Machado et al. 2009, severity 1, linear RGB)."""
     M = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
@@ -107,7 +129,7 @@ def test_jacobian_panel_hues_stay_apart_for_deuteranopes():
     fig = plotting.plot_jacobian_norms(np.array([1e-3, 1e-2, 1.0]), 1.5)
     ax = fig.axes[0]
     colours = [matplotlib.colors.to_rgb(a.get_color()) for a in ax.get_lines()
-               if a.get_gid() in ("products", "bound")]
+               if r"W_{hh}^\top" in a.get_label() or a.get_label().startswith("bound")]
     seen = deuteranopia(np.array(colours))
     assert np.linalg.norm(seen[0] - seen[1]) > 0.5   # orange vs vermillion: 0.31, blue vs orange: 0.77
     plt.close(fig)
@@ -122,9 +144,49 @@ def test_closed_gates_are_outside_the_colour_map_and_crosses_are_outlined(run):
     assert np.min(np.linalg.norm(cividis - closed, axis=1)) > 0.1
     assert np.min(np.linalg.norm(deuteranopia(cividis) - deuteranopia(closed), axis=1)) > 0.1
     assert len(fig.axes) == 2                                # the colour bar
+    shown = image.get_array()
+    np.testing.assert_array_equal(np.ma.getmaskarray(shown), ~tr.mask[1:].T)
+    open_ = tr.mask[1:].T
+    np.testing.assert_allclose(shown[open_], np.log10(np.abs(g.dh[1:].T[open_])), rtol=1e-12)
     plt.close(fig)
     fig = plotting.plot_gradient_heatmap(tr, g)
     cross, = [a for a in fig.axes[0].get_lines() if a.get_marker() == "x"]
     assert matplotlib.colors.to_hex(cross.get_color()) == "#000000"
     assert cross.get_path_effects()                          # the white outline
+    t_closed, i_closed = np.nonzero(~tr.mask[1:])
+    assert sorted(zip(cross.get_xdata(), cross.get_ydata())) == \
+        sorted(zip(t_closed + 1, i_closed))
     plt.close(fig)
+
+
+def pixels(fig):
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def test_an_update_draws_what_a_new_figure_draws():
+    """Each update_* function on an axes made for other data gives the new figure's pixels."""
+    (p1, xs1, h1, dy1), (p2, xs2, h2, dy2) = make_problem(T=6, H=5, seed=1), \
+        make_problem(T=6, H=5, seed=2, scale=2.0)
+    runs = []
+    for p, xs, h0, dy in ((p1, xs1, h1, dy1), (p2, xs2, h2, dy2)):
+        tr = rnnlib.forward(p, xs, h0)
+        P = analysis.jacobian_products(p.W_hh, tr.mask)
+        runs.append((tr, rnnlib.backward(p, tr, dy), analysis.spectral_norms(P),
+                     analysis.largest_singular_value(p.W_hh)))
+    (tr1, g1, n1, s1), (tr2, g2, n2, s2) = runs
+    pairs = [(lambda tr, g, n, s: plotting.plot_masks(tr),
+              lambda ax, tr, g, n, s: plotting.update_masks(ax, tr)),
+             (lambda tr, g, n, s: plotting.plot_hidden_grad_norms(g),
+              lambda ax, tr, g, n, s: plotting.update_hidden_grad_norms(ax, g)),
+             (lambda tr, g, n, s: plotting.plot_open_gate_gradients(tr, g),
+              lambda ax, tr, g, n, s: plotting.update_open_gate_gradients(ax, tr, g)),
+             (lambda tr, g, n, s: plotting.plot_jacobian_norms(n, s),
+              lambda ax, tr, g, n, s: plotting.update_jacobian_norms(ax, n, s))]
+    for plot, update in pairs:
+        updated = plot(*runs[0])
+        update(updated.axes[0], *runs[1])
+        fresh = plot(*runs[1])
+        np.testing.assert_array_equal(pixels(updated), pixels(fresh))
+        plt.close(updated)
+        plt.close(fresh)

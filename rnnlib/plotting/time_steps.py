@@ -1,124 +1,35 @@
-"""Figures for the notebooks: plain matplotlib functions that take a Trace (and Grads) and
-return a Figure. They need no widgets, so notebooks, scripts, tests and the README use the
-same code. ``use_style()`` sets fonts large enough for a projector.
+"""Figures over time steps: the ReLU masks, ‖∂h_t‖, |∂h_t| per unit, and the norms of the
+backward Jacobian products, each for t = 0..T or 1..T.
 
-Colours are colour-blind safe: the Okabe-Ito palette for lines and categories, and the
-"cividis" map for images (readable with every common colour-vision deficiency, and in grey).
+Every ``plot_*`` function draws into ``ax`` (or a new figure) and returns the Figure. Those
+that an explorer redraws have an ``update_*`` partner that puts new data into the existing
+artists (same T and H): far faster than a new figure. A gid marks each artist an ``update_*``
+function rewrites at every update; rnnlib.blitting repaints exactly those (and the parts that
+move with them), so an artist an update changes without a gid would keep its old picture.
+
+Log-scale panels keep exact zeros honest: the line has a gap there, and a hollow marker on the
+bottom edge ("= 0", with a legend entry) says so, instead of a floor value that reads as a number.
 """
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects, ticker, transforms
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 
-OKABE_ITO = {"orange": "#E69F00", "sky blue": "#56B4E9", "green": "#009E73",
-             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
-             "purple": "#CC79A7", "black": "#000000"}
-GATE_OFF, GATE_ON = plt.get_cmap("cividis")(0.0), plt.get_cmap("cividis")(1.0)
-GATE_CMAP = ListedColormap([GATE_OFF, GATE_ON])
+from .style import GATE_CMAP, GATE_OFF, GATE_ON, OKABE_ITO, one_example, row_norms
 
-STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 11,
-         "xtick.labelsize": 12, "ytick.labelsize": 12, "figure.dpi": 100,
-         "axes.prop_cycle": plt.cycler(color=list(OKABE_ITO.values()))}
+MASK_LEGEND = dict(loc="upper left", bbox_to_anchor=(1.04, 1), frameon=False)
 
 
-def use_style():
-    """Apply the series' matplotlib style (projector-sized fonts, Okabe-Ito colours)."""
-    plt.rcParams.update(STYLE)
-
-
-def row_norms(a):
-    """Euclidean norm of each row of a (rows, ...) array, scaled first so that entries up to
-    1e300 do not overflow when squared (np.linalg.norm does not scale)."""
-    a = np.asarray(a, dtype=float).reshape(len(a), -1)
-    scale = np.max(np.abs(a), axis=1) if a.size else np.zeros(len(a))
-    safe = np.where(scale > 0, scale, 1.0)
-    return scale * np.sqrt(np.sum((a / safe[:, None]) ** 2, axis=1))
-
-
-def _example(a, trace, example):
-    """Row b of a batched history array (time first), or the array itself."""
-    return a[:, example] if trace.batched else a
-
-
-def plot_unrolled(trace, grads=None, *, example=0, ax=None, title="The RNN unrolled in time"):
-    """The unrolled network: x_t -> h_{t+1} -> y_{t+1}, each h_t drawn as its units, coloured
-    by its ReLU gate (1[ĥ_t > 0]: on or off). Best for T <= 8 and H <= 8.
-
-    trace: from rnnlib.forward. grads: optional, from rnnlib.backward; then every edge is as
-    wide as the gradient flowing back along it: ‖∂ĥ_{t+1}‖ on the two edges into ĥ_{t+1}
-    (from h_t and from x_t), ‖∂y_t‖ on the edge from h_t to y_t. example: which batch example
-    to draw. Returns the Figure.
+def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]$",
+               legend=None):
+    """The ReLU mask of trace (mask (T+1, [B,] H)) as an image, hidden unit × time step
+    t = 1..T, with the fraction of active units per step printed above each column when
+    T <= 12. Dead units (never on at any step) get a ◀ mark at the right edge and one legend
+    entry that counts them ("19 dead units"), so many dead units never stack into a column of
+    labels. legend: keyword arguments of the legend (default MASK_LEGEND, right of the
+    image). Returns the Figure.
     """
-    mask = _example(trace.mask, trace, example)
-    T, H = trace.T, mask.shape[-1]
-    width = {"into_h": np.full(T + 1, 1.4), "into_y": np.full(T + 1, 1.4)}
-    if grads is not None:
-        into_h = row_norms(_example(grads.dh_hat, trace, example))
-        into_y = row_norms(_example(grads.dy, trace, example))
-        top = max(into_h.max(), into_y.max()) or 1.0
-        width = {"into_h": 0.4 + 6 * into_h / top, "into_y": 0.4 + 6 * into_y / top}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.9 * (T + 1) + 1, 4.6))
-    fig = ax.figure
-    box_w, box_h, dx = 1.1, 0.55, 1.9
-    rows = {"x": 0.0, "h": 1.6, "y": 3.2}
-
-    def box(cx, cy, label, units=None):
-        if units is None:
-            ax.add_patch(Rectangle((cx - box_w / 2, cy - box_h / 2), box_w, box_h,
-                                   fc="white", ec="black", lw=1.5))
-        else:  # one cell per hidden unit, coloured by its gate
-            w = box_w / len(units)
-            for i, on in enumerate(units):
-                ax.add_patch(Rectangle((cx - box_w / 2 + i * w, cy - box_h / 2), w, box_h,
-                                       fc=GATE_ON if on else GATE_OFF, ec="black", lw=0.8))
-        ax.text(cx, cy + box_h / 2 + 0.12, label, ha="center", va="bottom")
-
-    def arrow(x0, y0, x1, y1, label=None, color="black", lw=1.4):
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
-                                     lw=lw, color=color, shrinkA=0, shrinkB=0))
-        if label:
-            vertical = x0 == x1
-            ax.text((x0 + x1) / 2 + (0.1 if vertical else 0),
-                    (y0 + y1) / 2 + (0 if vertical else 0.08), label,
-                    ha="left" if vertical else "center", va="center" if vertical else "bottom",
-                    fontsize=11, color=color)
-
-    for t in range(T + 1):
-        cx = t * dx
-        if t == 0:
-            box(cx, rows["h"], "$h_0$")
-        else:
-            box(cx, rows["h"], f"$h_{{{t}}}$", units=mask[t, :H])
-            box(cx, rows["y"], f"$y_{{{t}}}$")
-            arrow(cx, rows["h"] + box_h / 2 + 0.45, cx, rows["y"] - box_h / 2,
-                  "$W_{yh}$" if t == 1 else None, lw=width["into_y"][t])
-            arrow((t - 1) * dx + box_w / 2, rows["h"], cx - box_w / 2, rows["h"],
-                  "$W_{hh}$" if t == 1 else None, lw=width["into_h"][t])
-        if t < T:
-            box(cx, rows["x"], f"$x_{{{t}}}$")
-            arrow(cx + box_w / 2, rows["x"] + 0.1, (t + 1) * dx - box_w / 2, rows["h"] - 0.15,
-                  "$W_{hx}$" if t == 0 else None, color=OKABE_ITO["blue"],
-                  lw=width["into_h"][t + 1])
-    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="unit on ($\\hat h > 0$)"))
-    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="unit off (gate closed)"))
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02), ncol=2, frameon=False)
-    ax.set_xlim(-box_w, T * dx + box_w)
-    ax.set_ylim(-0.6, rows["y"] + 0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title)
-    return fig
-
-
-def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]$"):
-    """The ReLU mask as an image, hidden unit × time step t = 1..T, with the fraction of
-    active units per step printed above each column when T <= 12. Dead units (never on at any
-    step) get a ◀ mark at the right edge and one legend entry that counts them ("19 dead
-    units"), so many dead units never stack into a column of labels. Returns the Figure.
-    """
-    mask = _example(trace.mask, trace, example)[1:]          # t = 1..T
+    mask = one_example(trace.mask, trace, example)[1:]                  # t = 1..T
     T, H = mask.shape
     if ax is None:
         _, ax = plt.subplots(figsize=(min(2 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
@@ -138,16 +49,16 @@ def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]
             gid="dead", label="dead units")
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="on (gradient passes)"))
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="off (gradient stops)"))
-    ax.legend(handles=[*ax.patches[-2:], _artist(ax, "dead")], loc="upper left",
-              bbox_to_anchor=(1.04, 1), frameon=False)
+    ax.legend(handles=[*ax.patches[-2:], _artist(ax, "dead")], **(legend or MASK_LEGEND))
+    ax.get_legend().set_gid("dead units")              # its last entry counts them
     update_masks(ax, trace, example=example)
     return fig
 
 
 def update_masks(ax, trace, *, example=0):
-    """Redraw the masks of ``trace`` into an axes made by :func:`plot_masks` for the same T
-    and H (faster than a new figure: only the data changes)."""
-    mask = _example(trace.mask, trace, example)[1:]
+    """Redraw the masks of ``trace`` (mask (T+1, [B,] H)) into an axes made by
+    :func:`plot_masks` for the same T and H (faster than a new figure: only the data change)."""
+    mask = one_example(trace.mask, trace, example)[1:]
     ax.images[0].set_data(mask.T.astype(float))
     for t, text in enumerate(_artists(ax, "fraction on", ax.texts)):
         text.set_text(f"{mask[t].mean():.0%}")
@@ -213,12 +124,13 @@ def _power_of_ten(value, _position=None):
     return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
 
 
-def _legend(ax, **kwargs):
-    """A legend of the labelled artists that have data (an empty "= 0" marker is left out)."""
+def _legend(ax, gid=None, **kwargs):
+    """A legend of the labelled artists that have data (an empty "= 0" marker is left out),
+    named gid."""
     handles = [h for h in ax.get_lines()
                if not h.get_label().startswith("_") and len(h.get_xdata())]
     if handles:
-        ax.legend(handles=handles, **kwargs)
+        ax.legend(handles=handles, **kwargs).set_gid(gid)
     elif ax.get_legend() is not None:
         ax.get_legend().remove()
 
@@ -240,16 +152,18 @@ def plot_hidden_grad_norms(grads, *, ax=None, label=None, title="Gradient reachi
     ax.set_ylabel(r"$\|\partial h_t\|$  (log scale)")
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
-    _legend(ax)
+    _legend(ax, gid="norms legend")
     return fig
 
 
 def update_hidden_grad_norms(ax, grads):
-    """New ∂h norms for an axes made by :func:`plot_hidden_grad_norms` (one line)."""
+    """New ∂h norms (grads.dh (T+1, [B,] H)) for an axes made by
+    :func:`plot_hidden_grad_norms` (one line). Its legend sits where the data leave room, so
+    it moves at every update."""
     norms = row_norms(grads.dh)
     _set_log_line(ax, np.arange(len(norms)), norms, gid="norms")
     _rescale_log(ax)
-    _legend(ax)
+    _legend(ax, gid="norms legend")
 
 
 def plot_gradient_heatmap(trace, grads, *, example=0, ax=None,
@@ -257,8 +171,8 @@ def plot_gradient_heatmap(trace, grads, *, example=0, ax=None,
     """|∂h_t| per hidden unit × time step t = 1..T (log colour scale), with a × on every closed
     gate (ĥ_t <= 0), where ∂ĥ_t = 0 and the gradient stops. The × are black with a white
     outline, visible on every colour of the map. Returns the Figure."""
-    dh = np.abs(_example(grads.dh, trace, example)[1:])          # t = 1..T
-    closed = ~_example(trace.mask, trace, example)[1:]
+    dh = np.abs(one_example(grads.dh, trace, example)[1:])          # t = 1..T
+    closed = ~one_example(trace.mask, trace, example)[1:]
     T, H = dh.shape
     if ax is None:
         _, ax = plt.subplots(figsize=(min(3 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
@@ -292,7 +206,7 @@ def plot_open_gate_gradients(trace, grads, *, example=0, ax=None, label_bar=True
     outside the map, and exact zeros black (the bar's end triangle). Light enough for T = 200
     and for :func:`update_open_gate_gradients`. label_bar=False leaves the colour bar's label
     to the title (in a crowded figure). Returns the Figure."""
-    T, H = _example(grads.dh, trace, example)[1:].shape
+    T, H = one_example(grads.dh, trace, example)[1:].shape
     if ax is None:
         _, ax = plt.subplots(figsize=(min(3 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
     fig = ax.figure
@@ -314,9 +228,10 @@ def plot_open_gate_gradients(trace, grads, *, example=0, ax=None, label_bar=True
 
 
 def update_open_gate_gradients(ax, trace, grads, *, example=0):
-    """New data for an axes made by :func:`plot_open_gate_gradients` (same T and H)."""
-    dh = np.abs(_example(grads.dh, trace, example)[1:]).T
-    open_ = _example(trace.mask, trace, example)[1:].T
+    """New data for an axes made by :func:`plot_open_gate_gradients` (same T and H):
+    trace.mask and grads.dh (T+1, [B,] H). The colour limits follow the data."""
+    dh = np.abs(one_example(grads.dh, trace, example)[1:]).T
+    open_ = one_example(trace.mask, trace, example)[1:].T
     positive = dh[(dh > 0) & open_]
     lo, hi = (np.log10(positive.min()), np.log10(positive.max())) if positive.size else (0, 1)
     hi = max(hi, lo + 1e-3)
@@ -349,8 +264,10 @@ def plot_jacobian_norms(norms, sigma_max, *, ax=None,
 
 
 def update_jacobian_norms(ax, norms, sigma_max, *, legend=None, sigma_in_label=True):
-    """New data for an axes made by :func:`plot_jacobian_norms`; legend: keyword arguments
-    of its legend (default: loc="best"). sigma_in_label=False leaves the value of σ_max out
+    """New data for an axes made by :func:`plot_jacobian_norms`: norms (T+1,), sigma_max.
+    legend: keyword arguments of its legend; by default loc="best", where it moves with the
+    data at every update (then its gid says so); a legend placed by the caller changes only
+    when a "= 0" entry comes or goes. sigma_in_label=False leaves the value of σ_max out
     of the bound's legend entry (for a figure that prints it elsewhere): the label is then the
     same at every update, and matplotlib parses its mathtext once, not at every update."""
     norms = np.asarray(norms, dtype=float)
@@ -369,86 +286,4 @@ def update_jacobian_norms(ax, norms, sigma_max, *, legend=None, sigma_in_label=T
     line.set_label(r"bound $\sigma_{max}^{\,T-t}$"
                    + (f" (σ_max = {sigma_max:.2f})" if sigma_in_label else ""))
     _rescale_log(ax)
-    _legend(ax, **(legend or {"loc": "best"}))
-
-
-def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
-                        title="The backward pass: gradient flows right to left"):
-    """The unrolled graph read backwards: ∂y_s → ∂h_s (through W_yhᵀ), ∂h_s → ∂ĥ_s (through
-    the gate of step s, one cell per unit, closed cells marked ×) and ∂ĥ_s → ∂h_{s-1} (through
-    W_hhᵀ), for s = T … 1. The two paths into ∂h_t, from y_t and from ĥ_{t+1}, are drawn thick
-    in vermillion. Best for T <= 6 and H <= 6.
-
-    trace: from rnnlib.forward. grads: optional, from rnnlib.backward; then each backward edge
-    is as wide as the gradient it carries (‖∂y_s‖ into ∂h_s, ‖∂ĥ_s‖ into ∂h_{s-1}).
-    t: the state whose two incoming paths are highlighted, 1 <= t <= T-1 (default: the middle).
-    example: which batch example to draw. Returns the Figure.
-    """
-    mask = _example(trace.mask, trace, example)
-    T, H = trace.T, mask.shape[-1]
-    if T < 2:
-        raise ValueError(f"trace must have T >= 2 steps to show both paths; got T = {T}")
-    t = T // 2 if t is None else t
-    if not (isinstance(t, (int, np.integer)) and 1 <= t <= T - 1):
-        raise ValueError(f"t must be an integer with 1 <= t <= T-1 = {T - 1} (a state with an "
-                         f"output and a next step); got {t!r}")
-    into_h = into_y = np.full(T + 1, 0.4)     # without grads: every edge thin
-    if grads is not None:
-        into_h = row_norms(_example(grads.dh_hat, trace, example))   # ∂ĥ_s, into ∂h_{s-1}
-        into_y = row_norms(_example(grads.dy, trace, example))
-        top = max(into_h.max(), into_y.max()) or 1.0
-        into_h, into_y = into_h / top, into_y / top
-    step, w, hgt, y_out = 1.6, 0.7, 0.5, 1.6
-    if ax is None:   # about 0.65 in per unit of the drawing, so 13 pt labels fit the boxes
-        _, ax = plt.subplots(figsize=(0.65 * (2 * T * step + 2 * w) + 0.4, 0.65 * (y_out + 1.3) + 1.0))
-    fig = ax.figure
-    grey, hot = "#555555", OKABE_ITO["vermillion"]
-
-    def node(x, y, label, gate=None):
-        if gate is None:
-            ax.add_patch(Rectangle((x - w / 2, y - hgt / 2), w, hgt, fc="white", ec="black", lw=1.5))
-        else:   # ∂ĥ_s: one cell per unit, coloured by the gate; × where it is closed
-            cw = w / len(gate)
-            for i, on in enumerate(gate):
-                cx = x - w / 2 + i * cw
-                ax.add_patch(Rectangle((cx, y - hgt / 2), cw, hgt, fc=GATE_ON if on else GATE_OFF,
-                                       ec="black", lw=0.8))
-                if not on:
-                    ax.text(cx + cw / 2, y, "×", ha="center", va="center", fontsize=14,
-                            color="black", fontweight="bold",
-                            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
-        ax.text(x, y + hgt / 2 + 0.08, label, ha="center", va="bottom", fontsize=13)
-
-    def edge(x0, y0, x1, y1, label, strength, highlight):
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=15,
-                                     lw=(3.5 if highlight else 0.6 + 2.4 * strength),
-                                     color=hot if highlight else grey, shrinkA=0, shrinkB=0,
-                                     gid="highlight" if highlight else None))
-        if label:
-            vertical = x0 == x1
-            ax.text((x0 + x1) / 2 + (0.08 if vertical else 0), (y0 + y1) / 2 - (0 if vertical else 0.06),
-                    label, ha="left" if vertical else "center", va="center" if vertical else "top",
-                    fontsize=12, color=hot if highlight else "black")
-
-    for s in range(T + 1):
-        xh = 2 * s * step
-        node(xh, 0, rf"$\partial h_{{{s}}}$")
-        if s >= 1:
-            xg = xh - step
-            node(xg, 0, rf"$\partial \hat h_{{{s}}}$", gate=mask[s, :H])
-            node(xh, y_out, rf"$\partial y_{{{s}}}$")
-            edge(xh, y_out - hgt / 2, xh, hgt / 2 + 0.35, r"$W_{yh}^\top$" if s in (1, t) else None,
-                 into_y[s], s == t)
-            edge(xh - w / 2, 0, xg + w / 2, 0, "gate" if s in (1, t + 1) else None, into_h[s], False)
-            edge(xg - w / 2, 0, xh - 2 * step + w / 2, 0,
-                 r"$W_{hh}^\top$" if s in (1, t + 1) else None, into_h[s], s == t + 1)
-    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="gate open: passes"))
-    ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_OFF, ec="black", label="gate closed (×): stops"))
-    ax.plot([], [], color=hot, lw=3.5, label=rf"the two paths into $\partial h_{{{t}}}$")
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02), ncol=3, frameon=False, fontsize=12)
-    ax.set_xlim(-w, 2 * T * step + w)
-    ax.set_ylim(-0.6, y_out + 0.7)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title)
-    return fig
+    _legend(ax, **(legend or {"loc": "best", "gid": "products legend"}))
