@@ -103,8 +103,12 @@ def test_exactly_the_two_paths_into_dh_t_are_highlighted(run, t):
     plt.close(fig)
 
 
-def test_bad_t_and_short_traces_are_named(run):
+def test_bad_t_short_traces_and_other_arguments_are_named(run):
     tr, g = run
+    with pytest.raises(TypeError, match="trace must be an rnnlib.Trace .*; got Grads"):
+        plotting.plot_unrolled(g)
+    with pytest.raises(TypeError, match="grads must be an rnnlib.Grads .*; got Trace"):
+        plotting.plot_backward_paths(tr, tr)
     with pytest.raises(ValueError, match=r"t must be an integer with 1 <= t <= T-1 = 3.*got 4"):
         plotting.plot_backward_paths(tr, g, t=4)
     p, xs, h0, _ = make_problem(T=1, H=3)

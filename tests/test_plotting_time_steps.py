@@ -190,3 +190,45 @@ def test_an_update_draws_what_a_new_figure_draws():
         np.testing.assert_array_equal(pixels(updated), pixels(fresh))
         plt.close(updated)
         plt.close(fresh)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda tr, g: plotting.plot_masks(g), TypeError,
+     "trace must be an rnnlib.Trace .*; got Grads"),
+    (lambda tr, g: plotting.plot_hidden_grad_norms(tr), TypeError,
+     "grads must be an rnnlib.Grads .*; got Trace"),
+    (lambda tr, g: plotting.plot_open_gate_gradients(tr, tr), TypeError,
+     "grads must be an rnnlib.Grads"),
+    (lambda tr, g: plotting.plot_gradient_heatmap(
+        tr, rnnlib.backward(*short_run())), ValueError,
+     r"grads must come from a backward pass over trace: grads.dh has shape \(3, 5\), "
+     r"trace.h \(7, 5\)"),
+    (lambda tr, g: plotting.plot_masks(tr, example=1), ValueError,
+     "example must be an integer with 0 <= example < B = 1; got 1"),
+    (lambda tr, g: plotting.plot_jacobian_norms(np.ones((2, 2)), 1.0), ValueError,
+     r"norms must have shape \(S,\); got \(2, 2\)"),
+    (lambda tr, g: plotting.plot_jacobian_norms(np.ones(3), "1"), TypeError,
+     "sigma_max must be a real number; got str"),
+])
+def test_bad_arguments_are_named(run, call, error, message):
+    _, _, tr, g = run
+    with pytest.raises(error, match=message):
+        call(tr, g)
+    plt.close("all")
+
+
+def short_run():
+    """Params, a T = 2 trace of H = 5 units and its upstream gradient."""
+    p, xs, h0, dy = make_problem(T=2, H=5)
+    tr = rnnlib.forward(p, xs, h0)
+    return p, tr, dy
+
+
+def test_a_batch_draws_the_example_asked_for():
+    p, xs, h0, dy = make_problem(T=5, B=3, H=4, bias=0.5)
+    tr = rnnlib.forward(p, xs, h0)
+    fig = plotting.plot_masks(tr, example=2)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), tr.mask[1:, 2].T)
+    with pytest.raises(ValueError, match="0 <= example < B = 3; got 3"):
+        plotting.plot_masks(tr, example=3)
+    plt.close("all")

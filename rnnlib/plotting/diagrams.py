@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from .style import GATE_OFF, GATE_ON, OKABE_ITO, one_example, row_norms
+from .style import GATE_OFF, GATE_ON, OKABE_ITO, check_run, one_example, row_norms
 
 
 def plot_unrolled(trace, grads=None, *, example=0, ax=None, title="The RNN unrolled in time"):
@@ -19,6 +19,7 @@ def plot_unrolled(trace, grads=None, *, example=0, ax=None, title="The RNN unrol
     (from h_t and from x_t), ‖∂y_t‖ on the edge from h_t to y_t. example: which batch example
     to draw. Returns the Figure.
     """
+    check_run(trace, grads, example)
     mask = one_example(trace.mask, trace, example)
     T, H = trace.T, mask.shape[-1]
     width = {"into_h": np.full(T + 1, 1.4), "into_y": np.full(T + 1, 1.4)}
@@ -93,6 +94,7 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
     t: the state whose two incoming paths are highlighted, 1 <= t <= T-1 (default: the middle).
     example: which batch example to draw. Returns the Figure.
     """
+    check_run(trace, grads, example)
     mask = one_example(trace.mask, trace, example)
     T, H = trace.T, mask.shape[-1]
     if T < 2:

@@ -15,7 +15,9 @@ import numpy as np
 from matplotlib import patheffects, ticker, transforms
 from matplotlib.patches import Rectangle
 
-from .style import GATE_CMAP, GATE_OFF, GATE_ON, OKABE_ITO, one_example, row_norms
+from ..validate import check_real, check_shapes
+from .style import (GATE_CMAP, GATE_OFF, GATE_ON, OKABE_ITO, check_grads, check_run,
+                    one_example, row_norms)
 
 MASK_LEGEND = dict(loc="upper left", bbox_to_anchor=(1.04, 1), frameon=False)
 
@@ -29,6 +31,7 @@ def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]
     labels. legend: keyword arguments of the legend (default MASK_LEGEND, right of the
     image). Returns the Figure.
     """
+    check_run(trace, example=example)
     mask = one_example(trace.mask, trace, example)[1:]                  # t = 1..T
     T, H = mask.shape
     if ax is None:
@@ -58,6 +61,7 @@ def plot_masks(trace, *, example=0, ax=None, title="ReLU gates $1[\\hat h_t > 0]
 def update_masks(ax, trace, *, example=0):
     """Redraw the masks of ``trace`` (mask (T+1, [B,] H)) into an axes made by
     :func:`plot_masks` for the same T and H (faster than a new figure: only the data change)."""
+    check_run(trace, example=example)
     mask = one_example(trace.mask, trace, example)[1:]
     ax.images[0].set_data(mask.T.astype(float))
     for t, text in enumerate(_artists(ax, "fraction on", ax.texts)):
@@ -139,6 +143,7 @@ def plot_hidden_grad_norms(grads, *, ax=None, label=None, title="Gradient reachi
     """‖∂h_t‖ against t on a log scale (norm over units, and over the batch if batched).
     Exact zeros are hollow markers on the bottom edge ("= 0"), never a floor value.
     Returns the Figure."""
+    check_grads(grads)
     norms = row_norms(grads.dh)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
@@ -160,6 +165,7 @@ def update_hidden_grad_norms(ax, grads):
     """New ∂h norms (grads.dh (T+1, [B,] H)) for an axes made by
     :func:`plot_hidden_grad_norms` (one line). Its legend sits where the data leave room, so
     it moves at every update."""
+    check_grads(grads)
     norms = row_norms(grads.dh)
     _set_log_line(ax, np.arange(len(norms)), norms, gid="norms")
     _rescale_log(ax)
@@ -171,6 +177,7 @@ def plot_gradient_heatmap(trace, grads, *, example=0, ax=None,
     """|∂h_t| per hidden unit × time step t = 1..T (log colour scale), with a × on every closed
     gate (ĥ_t <= 0), where ∂ĥ_t = 0 and the gradient stops. The × are black with a white
     outline, visible on every colour of the map. Returns the Figure."""
+    check_run(trace, grads, example)
     dh = np.abs(one_example(grads.dh, trace, example)[1:])          # t = 1..T
     closed = ~one_example(trace.mask, trace, example)[1:]
     T, H = dh.shape
@@ -206,6 +213,7 @@ def plot_open_gate_gradients(trace, grads, *, example=0, ax=None, label_bar=True
     outside the map, and exact zeros black (the bar's end triangle). Light enough for T = 200
     and for :func:`update_open_gate_gradients`. label_bar=False leaves the colour bar's label
     to the title (in a crowded figure). Returns the Figure."""
+    check_run(trace, grads, example)
     T, H = one_example(grads.dh, trace, example)[1:].shape
     if ax is None:
         _, ax = plt.subplots(figsize=(min(3 + 0.5 * T, 14), min(1.5 + 0.35 * H, 8)))
@@ -230,6 +238,7 @@ def plot_open_gate_gradients(trace, grads, *, example=0, ax=None, label_bar=True
 def update_open_gate_gradients(ax, trace, grads, *, example=0):
     """New data for an axes made by :func:`plot_open_gate_gradients` (same T and H):
     trace.mask and grads.dh (T+1, [B,] H). The colour limits follow the data."""
+    check_run(trace, grads, example)
     dh = np.abs(one_example(grads.dh, trace, example)[1:]).T
     open_ = one_example(trace.mask, trace, example)[1:].T
     positive = dh[(dh > 0) & open_]
@@ -242,12 +251,19 @@ def update_open_gate_gradients(ax, trace, grads, *, example=0):
     image.set_clim(lo, hi)
 
 
+def _check_norms(norms, sigma_max):
+    """norms (S,) as float64 and sigma_max as a float, or an error naming the argument."""
+    (norms,) = check_shapes("norms: S", norms)
+    return norms.astype(np.float64), check_real("sigma_max", sigma_max)
+
+
 def plot_jacobian_norms(norms, sigma_max, *, ax=None,
                         title="Backward Jacobian products and their bound"):
     """‖(∂h_T/∂h_t)ᵀ‖₂ = ‖W_hhᵀ D_{t+1} ⋯ W_hhᵀ D_T‖₂ against t (log scale), with the bound
     σ_max(W_hh)^(T−t). norms: (T+1,) from rnnlib.analysis. Blue and orange (a pair that stays
     apart for every common colour-vision deficiency), the bound dashed; exact zeros are hollow
     markers on the bottom edge. Returns the Figure."""
+    _check_norms(norms, sigma_max)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     fig = ax.figure
@@ -270,7 +286,7 @@ def update_jacobian_norms(ax, norms, sigma_max, *, legend=None, sigma_in_label=T
     when a "= 0" entry comes or goes. sigma_in_label=False leaves the value of σ_max out
     of the bound's legend entry (for a figure that prints it elsewhere): the label is then the
     same at every update, and matplotlib parses its mathtext once, not at every update."""
-    norms = np.asarray(norms, dtype=float)
+    norms, sigma_max = _check_norms(norms, sigma_max)
     T = len(norms) - 1
     t = np.arange(T + 1)
     _set_log_line(ax, t, norms, gid="products")
