@@ -50,7 +50,7 @@ def random_network(init="gaussian", scale=1.0, bias=0.0, seed=0, n_hidden=N_HIDD
 
 
 def random_inputs(T=50, input_amplitude=1.0, seed=0):
-    """x_1 … x_T: input_amplitude × standard normal, from the stream [seed, 1] (apart from
+    """x_0 … x_{T−1}: input_amplitude × standard normal, from the stream [seed, 1] (apart from
     the weights' streams). Returns xs (T, 4)."""
     T, seed = check_positive_int("T", T), _check_seed(seed)
     amplitude = check_real("input_amplitude", input_amplitude)
@@ -138,8 +138,8 @@ class Summary(NamedTuple):
 def summary(params, trace):
     """The :class:`Summary` of a network (W_hh (H, H)) and its trace (mask (T+1, H))."""
     if not isinstance(trace, Trace) or trace.batched:
-        raise TypeError(f"trace must be an rnnlib.Trace of one sequence; got "
-                        f"{'a batched Trace' if isinstance(trace, Trace) else type(trace).__name__}")
+        got = "a batched Trace" if isinstance(trace, Trace) else type(trace).__name__
+        raise TypeError(f"trace must be an rnnlib.Trace of one sequence; got {got}")
     active = trace.mask[1:]
     return Summary(analysis.spectral_radius(params.W_hh),
                    analysis.largest_singular_value(params.W_hh), float(active.mean()),

@@ -131,7 +131,8 @@ def test_jacobian_panel_hues_stay_apart_for_deuteranopes():
     colours = [matplotlib.colors.to_rgb(a.get_color()) for a in ax.get_lines()
                if r"W_{hh}^\top" in a.get_label() or a.get_label().startswith("bound")]
     seen = deuteranopia(np.array(colours))
-    assert np.linalg.norm(seen[0] - seen[1]) > 0.5   # orange vs vermillion: 0.31, blue vs orange: 0.77
+    # orange vs vermillion: 0.31, blue vs orange: 0.77
+    assert np.linalg.norm(seen[0] - seen[1]) > 0.5
     plt.close(fig)
 
 

@@ -111,13 +111,15 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
         into_h, into_y = into_h / top, into_y / top
     step, w, hgt, y_out = 1.6, 0.7, 0.5, 1.6
     if ax is None:   # about 0.65 in per unit of the drawing, so 13 pt labels fit the boxes
-        _, ax = plt.subplots(figsize=(0.65 * (2 * T * step + 2 * w) + 0.4, 0.65 * (y_out + 1.3) + 1.0))
+        _, ax = plt.subplots(figsize=(0.65 * (2 * T * step + 2 * w) + 0.4,
+                                      0.65 * (y_out + 1.3) + 1.0))
     fig = ax.figure
     grey, hot = "#555555", OKABE_ITO["vermillion"]
 
     def node(x, y, label, gate=None):
         if gate is None:
-            ax.add_patch(Rectangle((x - w / 2, y - hgt / 2), w, hgt, fc="white", ec="black", lw=1.5))
+            ax.add_patch(Rectangle((x - w / 2, y - hgt / 2), w, hgt, fc="white", ec="black",
+                                   lw=1.5))
         else:   # ∂ĥ_s: one cell per unit, coloured by the gate; × where it is closed
             cw = w / len(gate)
             for i, on in enumerate(gate):
@@ -136,7 +138,8 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
                                      color=hot if highlight else grey, shrinkA=0, shrinkB=0))
         if label:
             vertical = x0 == x1
-            ax.text((x0 + x1) / 2 + (0.08 if vertical else 0), (y0 + y1) / 2 - (0 if vertical else 0.06),
+            ax.text((x0 + x1) / 2 + (0.08 if vertical else 0),
+                    (y0 + y1) / 2 - (0 if vertical else 0.06),
                     label, ha="left" if vertical else "center", va="center" if vertical else "top",
                     fontsize=12, color=hot if highlight else "black")
 
@@ -149,7 +152,8 @@ def plot_backward_paths(trace, grads=None, *, t=None, example=0, ax=None,
             node(xh, y_out, rf"$\partial y_{{{s}}}$")
             edge(xh, y_out - hgt / 2, xh, hgt / 2 + 0.35, r"$W_{yh}^\top$" if s in (1, t) else None,
                  into_y[s], s == t)
-            edge(xh - w / 2, 0, xg + w / 2, 0, "gate" if s in (1, t + 1) else None, into_h[s], False)
+            edge(xh - w / 2, 0, xg + w / 2, 0, "gate" if s in (1, t + 1) else None, into_h[s],
+                 False)
             edge(xg - w / 2, 0, xh - 2 * step + w / 2, 0,
                  r"$W_{hh}^\top$" if s in (1, t + 1) else None, into_h[s], s == t + 1)
     ax.add_patch(Rectangle((0, 0), 0, 0, fc=GATE_ON, ec="black", label="gate open: passes"))
