@@ -1,10 +1,10 @@
-"""Benchmark: the kernel-side cost of one explorer update (issue: median <= 100 ms).
+"""Benchmark: the kernel-side cost of one explorer update (the target: median <= 100 ms).
 
 At T = 100, H = 64, for a sweep of recurrent scales (each one control change), it measures
 the median time from setting the control to the new picture being in the Output widget:
   - update: the explorer as students use it (data put into the existing artists, only the
     artists that change painted over a kept background, one PNG);
-  - rebuild: a new figure for every change (what the explorers did before), for comparison;
+  - rebuild: a new figure drawn in full for every change, for comparison;
   - compute: params, forward pass (gradient flow: backward pass, Jacobian products, norms).
 Wall and CPU time (CPU time is what a busy machine changes least). Single-thread BLAS;
 the OpenBLAS kernel is printed. Prints numbers; not a test.
@@ -22,7 +22,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
-from rnnlib import plotting, widgets  # noqa: E402
+from rnnlib import explore, plotting, widgets  # noqa: E402
 
 SCALES = [0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 0.9, 1.1, 1.3, 0.7, 1.4]
 T, H = 100, 64
@@ -50,8 +50,8 @@ def measure(name, make_explorer, compute):
         c0, t0 = time.process_time(), time.perf_counter()
         explorer.controls["scale"].value = scale           # observe -> redraw -> outputs
         t1, c1 = time.perf_counter(), time.process_time()
-        fig = Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
-        widgets.picture_output(explorer.draw(fig, explorer.settings()))
+        fig = Figure(figsize=plotting.FIGSIZE, dpi=plotting.DPI)
+        widgets.png_output(widgets.png_bytes(explorer.draw(fig, explorer.settings())))
         t2 = time.perf_counter()
         compute(explorer.settings())
         t3 = time.perf_counter()
@@ -72,11 +72,11 @@ def main():
 
     def mask_compute(settings):
         settings = {k: v for k, v in settings.items() if k != "loss_at"}
-        return widgets.simulate(**settings, n_hidden=H)
+        return explore.simulate(**settings, n_hidden=H)
 
     def flow_compute(settings):
         params, trace = mask_compute(settings)
-        return widgets.gradient_flow(params, trace, settings["loss_at"], settings["seed"])
+        return explore.gradient_flow(params, trace, settings["loss_at"], settings["seed"])
 
     measure("mask explorer", widgets.mask_explorer, mask_compute)
     measure("gradient-flow explorer", widgets.gradient_flow_explorer, flow_compute)

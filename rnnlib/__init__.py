@@ -5,8 +5,9 @@ The notation is that of the notes the course follows:
 with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``model`` (parameters,
 forward pass), ``bptt`` (gradient equations, literal and fast backward), ``losses``,
 ``gradcheck``, ``bugs``, ``analysis``, and for training ``optim``, ``tasks``, ``train``,
-``truncation``, and ``timing`` (import them as ``from rnnlib import tasks``); then, needing
-matplotlib/ipywidgets: ``plotting``, ``widgets``, and ``exercises`` for the notebooks.
+``truncation``, ``timing``, and ``explore`` (the explorers' numbers) (import them as
+``from rnnlib import tasks``); then, needing matplotlib/ipywidgets: ``plotting``, ``widgets``,
+and ``exercises`` for the notebooks.
 """
 from .bugs import BUGS, backward_with_bug
 from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,

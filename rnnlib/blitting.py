@@ -8,11 +8,12 @@ left out), and for each update restores that background and paints only the chan
 in the order a full draw paints them (figure children by zorder, then each Axes's children by
 zorder), so the pixels are those of a full draw.
 
-What counts as "changing" is the caller's list. A changing artist that is left out of it would
-keep its old picture (tests/test_widgets.py compares every explorer update with a new figure),
-except an axes' limits, which are watched (below).
-The background is drawn again whenever ``key`` changes (a new figure layout) and whenever an
-axes that is drawn from the background gets new limits.
+What counts as "changing" is the caller's list; :func:`changing_artists` derives it from the
+gids rnnlib.plotting gives the artists its update functions rewrite. A changing artist left out
+of the list would keep its old picture (tests/test_widgets.py compares every explorer update
+with a new figure), except an axes' limits, which are watched (below).
+The background is drawn again whenever ``key`` changes (a new figure layout; see
+:func:`background_key`) and whenever an axes that is drawn from the background gets new limits.
 """
 import struct
 import zlib
@@ -20,6 +21,7 @@ import zlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.image import AxesImage
 
 
 def _by_zorder(artists):
@@ -116,3 +118,30 @@ def changing_y_axis(ax):
     (drawn above the lines)."""
     return [ax.yaxis, *ax.get_lines(), *ax.spines.values()]
 
+
+def changing_artists(fig):
+    """The artists of fig that an update may change, by rnnlib.plotting's convention that a
+    gid marks an artist its update functions rewrite: every artist with a gid (lines, texts,
+    legends, titles, the figure's texts), every image and the y axis of its colour bar, the y
+    axis of a log-scale axes (it rescales with its data), and the frame of each axes holding
+    any of these (the frame is drawn above the data). Returns a list of artists."""
+    changing = [text for text in fig.texts if text.get_gid() is not None]
+    for ax in fig.axes:
+        named = [a for a in ax.get_children()
+                 if a.get_gid() is not None or isinstance(a, AxesImage)]
+        if ax.get_yscale() == "log":
+            named += changing_y_axis(ax)
+        if named:
+            changing += [*named, *ax.spines.values()]
+        changing += [image.colorbar.ax.yaxis for image in ax.images if image.colorbar]
+    return changing
+
+
+def background_key(fig, changing):
+    """What names the background of fig besides the changing artists: the figure's gid (its
+    layout) and the texts of every legend drawn into the background (one that changes seldom,
+    such as a "= 0" entry that comes and goes, then draws a new background)."""
+    legends = [ax.get_legend() for ax in fig.axes]
+    return fig.get_gid(), tuple(tuple(text.get_text() for text in legend.get_texts())
+                                for legend in legends
+                                if legend is not None and legend not in changing)

@@ -304,10 +304,10 @@ def _settle(page, explorer, shown_before, timeout_ms=10_000):
 
 # Pairs of moves made one right after the other (no wait for the kernel's answer); after each
 # pair the picture must be the one drawn for the controls on screen. JupyterLab sends widget
-# messages over kernel subshells, which run in threads of their own: before the explorers drew
-# one update at a time, the first pair of 04 showed a garbled picture (tick labels of one state
-# over another) in 2 runs of 2. T changes build new figures; the dropdown and the sliders are
-# different widgets.
+# messages over kernel subshells, which run in threads of their own: two draws at once into
+# one figure garble the picture (tick labels of one state over another), which the first pair
+# of 04 provokes unless the explorer draws one update at a time. T changes build new figures;
+# the dropdown and the sliders are different widgets.
 QUICK_MOVES = {
     "03_relu_gate.ipynb": [
         (("T (steps)", "35"), ("T (steps)", "20")),
@@ -373,11 +373,11 @@ def _expected(notebook, on_screen):
     from matplotlib.figure import Figure
 
     sys.path.insert(0, str(REPO))
-    from rnnlib import plotting, widgets
+    from rnnlib import plotting
     settings = {SETTING[label][0]: SETTING[label][1](value) for label, value in on_screen.items()}
-    draw = widgets.draw_masks if "loss_at" not in settings else widgets.draw_gradient_flow
+    draw = plotting.draw_masks if "loss_at" not in settings else plotting.draw_gradient_flow
     with matplotlib.rc_context(plotting.STYLE):
-        fig = Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
+        fig = Figure(figsize=plotting.FIGSIZE, dpi=plotting.DPI)
         FigureCanvasAgg(fig)
         drawn = draw(fig, settings)
         if isinstance(drawn, str):

@@ -78,16 +78,21 @@ def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
 
 def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
     """The explorer's note (and docs/explorers.md, tests/test_readme.py): at bias 0 every amplitude above 0 gives the same gates,
-    while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0)."""
-    from rnnlib import widgets
+    while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0); with a
+    bias, the amplitude changes the gates."""
+    from rnnlib import explore, widgets
 
     note = widgets.AMPLITUDE_NOTE
     assert "for any amplitude above 0" in note and "at 0 every unit is off" in note
+    assert "Set a bias to see it matter" in note
     for seed in range(5):
-        masks = [widgets.simulate(input_amplitude=a, seed=seed)[1].mask[1:]
+        masks = [explore.simulate(input_amplitude=a, seed=seed)[1].mask[1:]
                  for a in (0.0, 0.1, 1.0, 3.0)]
         assert not masks[0].any()
         assert masks[1].any() and all(np.array_equal(masks[1], m) for m in masks[2:])
+        with_bias = [explore.simulate(input_amplitude=a, bias=1.0, seed=seed)[1].mask
+                     for a in (0.3, 2.5)]
+        assert not np.array_equal(*with_bias)
 
 
 def test_of_the_gates_at_t_1_only_unit_0s_feeds_db_h_0():

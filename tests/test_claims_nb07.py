@@ -112,14 +112,14 @@ def test_07_orthogonal_scale_solution_quotes_four_seed_sets(scale, quoted):
 def test_explore_question_3_starts_where_almost_every_gate_is_open():
     """At the explorer's default bias 0 an identity W_hh already closes 7-15 % of the gates
     (T = 100, loss at the last step); from bias 1 almost every gate is open (under 1 %)."""
-    from rnnlib import widgets
+    from rnnlib import explore
     text = markdown(NB07)
     assert "With `identity` at scale 1, start from bias 1, where almost every gate stays open" in text
     assert "lower the bias until units start switching off" not in text
     off = {b: [] for b in (0.0, 1.0)}
     for seed in range(10):
         for b in off:
-            _, trace = widgets.simulate(init="identity", scale=1.0, bias=b, T=100, seed=seed)
+            _, trace = explore.simulate(init="identity", scale=1.0, bias=b, T=100, seed=seed)
             off[b].append(1 - trace.mask[1:].mean())
     assert max(off[1.0]) < 0.01 and min(off[0.0]) > 0.05
 

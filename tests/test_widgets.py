@@ -1,9 +1,9 @@
-"""The explorers: headless figures for the defaults and for extreme settings, what the widgets
-display in every state, and that updating a picture in place draws what a new one would.
-(Moving a control in a real browser is tests/test_browser.py.)"""
+"""The explorers' widgets: what the picture area displays in every state, that an update in
+place (painted over a kept background) draws what a new figure would, one update at a time,
+errors shown, the controls, and the static copy. (Their pictures without widgets:
+tests/test_plotting_explorers.py; moving a control in a real browser: tests/test_browser.py.)"""
 import base64
 import io
-import re
 
 import matplotlib
 
@@ -11,21 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from IPython.core.pylabtools import print_figure  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
-from rnnlib import analysis, widgets  # noqa: E402
+from rnnlib import plotting, widgets  # noqa: E402
 
-FIGURES = [widgets.mask_explorer_figure, widgets.gradient_flow_figure]
-EXTREMES = {
-    "scale 0": dict(scale=0.0),
-    "overflowing scale": dict(scale=1e200),
-    "T = 1": dict(T=1),
-    "all units dead": dict(bias=-5.0),
-    "identity, T = 200, scale 3": dict(init="identity", scale=3.0, T=200),
-    "no input": dict(input_amplitude=0.0),
-    "Jacobian norms near 1e155": dict(init="identity", scale=6.0, T=200, bias=1.0),
-    "Jacobian norms near 1e-238": dict(scale=0.1, T=200),
-}
 # settings the gradient-flow explorer answers with a message, and a word of that message
 MESSAGES = {
     "loss at last step, scale 0": (dict(loss_at="last", scale=0.0), "No gradient reaches"),
@@ -35,115 +24,6 @@ MESSAGES = {
                        "No gradient reaches"),
     "overflow": (dict(scale=1e200), "overflowed"),
 }
-
-
-def texts(fig):
-    return " ".join(t.get_text() for t in fig.texts + [t for ax in fig.axes for t in ax.texts])
-
-
-def shown(fig):
-    """What IPython's inline backend would display: PNG bytes, or None when it would fall
-    back to the "<Figure size ... with 0 Axes>" text."""
-    return print_figure(fig, "png")
-
-
-@pytest.mark.parametrize("figure", FIGURES)
-def test_default_figure_has_its_panels_and_numbers(figure):
-    fig = figure()
-    # mask explorer: masks, fraction on; gradient flow: norms, heat map, Jacobians, colour bar
-    assert len(fig.axes) == (2 if figure is widgets.mask_explorer_figure else 4)
-    assert "spectral radius ρ(W_hh) = " in texts(fig) and "σ_max(W_hh) = " in texts(fig)
-    assert tuple(fig.get_size_inches()) == widgets.FIGSIZE
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("settings", EXTREMES.values(), ids=EXTREMES.keys())
-@pytest.mark.parametrize("figure", FIGURES)
-def test_extreme_settings_show_a_picture_or_a_readable_message(figure, settings):
-    fig = figure(**settings, **({"loss_at": "last"} if figure is widgets.gradient_flow_figure else {}))
-    assert shown(fig) is not None            # a picture is displayed, never the repr text
-    if settings.get("scale", 0) > 1e100:
-        assert "overflowed" in texts(fig)
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("settings", [dict(init="identity", scale=6.0, T=200, bias=1.0),
-                                      dict(scale=0.1, T=200)])
-def test_jacobian_norms_stay_exact_at_extreme_sizes(settings):
-    params, trace = widgets.simulate(**{**widgets.DEFAULTS, **settings})
-    _, norms, _ = widgets.gradient_flow(params, trace)
-    assert np.all(np.isfinite(norms)) and np.all(norms > 0)
-
-
-# Gaussian W_hh is far from normal: σ_max(W_hh) > ρ(W_hh), so a bound drawn from the wrong one
-# shows. (Identity and orthogonal W_hh have σ_max = ρ = the recurrent scale.)
-NUMBERS = {"defaults": {}, "loss at last step": dict(loss_at="last"),
-           "T = 12, bias 0.5, seed 3": dict(T=12, bias=0.5, seed=3, scale=0.8),
-           "identity": dict(init="identity", scale=1.1, bias=0.2)}
-
-
-def summary_numbers(fig):
-    """The numbers printed above an explorer's picture, by their labels."""
-    text = texts(fig)
-    return {label: re.search(re.escape(label) + r" (\S+(?: of \d+)?)", text).group(1)
-            for row in widgets.SUMMARY_LABELS for label in row}
-
-
-def line_labelled(ax, fragment):
-    (line,) = [line for line in ax.get_lines() if fragment in line.get_label()]
-    return line.get_ydata()
-
-
-@pytest.mark.parametrize("settings", NUMBERS.values(), ids=NUMBERS.keys())
-def test_the_explorers_show_the_numbers_of_rnnlib_analysis(settings):
-    """What the explorers draw and print, recomputed from rnnlib.analysis and numpy: the norms
-    of the backward Jacobian products, the bound σ_max(W_hh)^(T−t) (the largest singular value,
-    not the spectral radius), and the summary's ρ, σ_max, units on and dead units."""
-    settings = {**widgets.DEFAULTS, **settings}
-    loss_at = settings.pop("loss_at", "all")
-    params, trace = widgets.simulate(**settings)
-    W_hh, T = params.W_hh, trace.T
-    sigma, rho = analysis.largest_singular_value(W_hh), analysis.spectral_radius(W_hh)
-    assert sigma == pytest.approx(np.linalg.norm(W_hh, 2), rel=1e-12)
-    assert rho == pytest.approx(np.abs(np.linalg.eigvals(W_hh)).max(), rel=1e-12)
-    if settings["init"] == "gaussian":
-        assert sigma > 1.2 * rho
-    P = analysis.jacobian_products(W_hh, trace.mask)
-    norms = np.array([np.linalg.norm(P_t, 2) for P_t in P])
-
-    _, shown_norms, bound_base = widgets.gradient_flow(params, trace, loss_at, settings["seed"])
-    np.testing.assert_allclose(shown_norms, norms, rtol=1e-9)
-    assert bound_base == sigma
-
-    fig = widgets.gradient_flow_figure(loss_at=loss_at, **settings)
-    ax_jac = fig.axes[2]
-    products = line_labelled(ax_jac, r"W_{hh}^\top D_{t+1}")
-    np.testing.assert_allclose(products, np.where(norms > 0, norms, np.nan), rtol=1e-9)
-    bound = line_labelled(ax_jac, "bound")
-    drawn = np.isfinite(bound)
-    assert drawn.sum() >= min(T, 5), "the bound is drawn over a few steps at least"
-    steps_back = T - np.arange(T + 1)
-    np.testing.assert_allclose(bound[drawn], sigma ** steps_back[drawn], rtol=1e-9)
-    active = trace.mask[1:]
-    expected = [f"{rho:.2f}", f"{sigma:.2f}", f"{active.mean():.0%}",
-                f"{int((~active.any(axis=0)).sum())} of {active.shape[1]}"]
-    labels = [label for row in widgets.SUMMARY_LABELS for label in row]
-    for make in (lambda: fig, lambda: widgets.mask_explorer_figure(**settings)):
-        shown = make()
-        assert [summary_numbers(shown)[label] for label in labels] == expected
-        plt.close(shown)
-
-
-def test_all_dead_units_say_so():
-    fig = widgets.gradient_flow_figure(bias=-5.0, loss_at="last")
-    assert "No gradient reaches any earlier state" in texts(fig) and shown(fig) is not None
-    plt.close(fig)
-
-
-def test_overflow_message_names_the_step_and_the_control():
-    fig = widgets.mask_explorer_figure(scale=1e200)
-    assert "overflowed at step t = " in texts(fig) and "recurrent scale (now 1e+200)" in texts(fig)
-    plt.close(fig)
 
 
 def set_controls(explorer, **values):
@@ -188,7 +68,7 @@ def pixels(png):
 
 
 # Each step changes what the fast redraw must repaint (rnnlib.blitting paints only the artists
-# that mask_changing / gradient_flow_changing name over a kept background): the recurrent scale
+# that changing_artists names over a kept background): the recurrent scale
 # moves the log-axis limits, ticks and the colour limits; loss_at changes a title; scale 0 puts
 # a "= 0" entry into the Jacobian legend (a new background); the loss at the last step with
 # bias -1 puts exact zeros into ‖∂h_t‖ (a legend placed where the data leave room); T builds a
@@ -218,7 +98,7 @@ def test_updating_in_place_draws_what_a_new_figure_draws(make):
     seen = [y_limits_and_legends(explorer.fig)]
     for step in STEPS[make]:
         set_controls(explorer, **step)
-        fresh = matplotlib.figure.Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
+        fresh = Figure(figsize=plotting.FIGSIZE, dpi=plotting.DPI)
         drawn = explorer.draw(fresh, explorer.settings())
         if isinstance(drawn, str):
             assert drawn in displayed(explorer)["text/plain"]
@@ -240,19 +120,40 @@ def test_updating_in_place_draws_what_a_new_figure_draws(make):
         assert len({str(x[0]) for x in legends}) >= 2
 
 
-def test_only_a_change_of_T_builds_a_new_figure():
+def full_draws_per_move(explorer, moves):
+    """How many full draws of the figure each move made (0: the update was painted over the
+    kept background)."""
+    counts = []
+    draw = explorer.blitter.canvas.draw
+
+    def counting_draw():
+        counts[-1] += 1
+        draw()
+
+    explorer.blitter.canvas.draw = counting_draw
+    try:
+        for move in moves:
+            counts.append(0)
+            set_controls(explorer, **move)
+    finally:
+        del explorer.blitter.canvas.draw
+    return counts
+
+
+def test_a_move_paints_over_the_kept_background_and_only_T_draws_a_new_one():
+    """The speed of an update: moving scale, bias, seed or where the loss sits draws nothing
+    but the changing artists; a new T (a new figure) draws everything once."""
     explorer = widgets.gradient_flow_explorer()
-    axes = explorer.fig.axes[0]
-    set_controls(explorer, scale=1.3, bias=0.2, seed=4, loss_at="last")
-    assert explorer.fig.axes[0] is axes                  # updated in place
-    set_controls(explorer, T=20)
-    assert explorer.fig.axes[0] is not axes             # rebuilt for the new T
+    moves = [dict(scale=1.3), dict(bias=0.2), dict(seed=4), dict(loss_at="last"), dict(T=20),
+             dict(scale=1.1)]
+    assert full_draws_per_move(explorer, moves) == [0, 0, 0, 0, 1, 0]
+    assert full_draws_per_move(widgets.mask_explorer(), moves[:3] + moves[4:]) == [0, 0, 0, 1, 0]
 
 
 def test_two_moves_at_once_draw_one_at_a_time_and_the_last_values_win():
     """JupyterLab sends widget messages over kernel subshells, which ipykernel 7 runs in threads
     of their own: two quick moves can call the explorer's observer twice at once. Two draws
-    into one figure at once garbled the picture, or crashed matplotlib's font code. Here the
+    into one figure at once garble the picture, or crash matplotlib's font code. Here the
     draw is replaced by a slow stand-in that counts how many run at once (the real one could
     crash this process): never more than one. The first move's reading of the controls pauses
     while the second move is made: the picture area must still end on the final values, which
@@ -302,36 +203,28 @@ def test_two_moves_at_once_draw_one_at_a_time_and_the_last_values_win():
         assert f"seed {trial + 1}, scale {0.5 + 0.1 * trial}" in displayed(explorer)["text/plain"]
 
 
-def test_a_drawing_error_is_shown_named_and_the_next_move_draws_again(monkeypatch):
+def test_a_drawing_error_is_shown_named_and_the_next_move_draws_again():
     """An exception in an observer is only logged by the kernel: the old picture would stay on
     screen, looking like the answer to the move. The explorer shows a message naming the error
-    instead. The failure here comes halfway through building the figure for a new T; the next
-    move must build it again, not keep failing on the half-built one."""
-    from rnnlib import plotting
-
+    instead, and the next move draws again. (A build cut short is done again by the next
+    draw: tests/test_plotting_explorers.py.)"""
     explorer = widgets.gradient_flow_explorer()
-    plot_jacobian_norms = plotting.plot_jacobian_norms
+    draw, failures = explorer.draw, [FloatingPointError("planted failure")]
 
-    def fails_once(*args, **kwargs):
-        monkeypatch.setattr(plotting, "plot_jacobian_norms", plot_jacobian_norms)
-        raise FloatingPointError("planted failure")
+    def fails_once(fig, settings):
+        if failures:
+            raise failures.pop()
+        return draw(fig, settings)
 
-    monkeypatch.setattr(plotting, "plot_jacobian_norms", fails_once)
-    # a build cut short (even by Ctrl-C, which no except catches) leaves the figure unnamed,
-    # so the next draw builds it again
-    fig = matplotlib.figure.Figure()
-    with pytest.raises(FloatingPointError):
-        widgets.draw_gradient_flow(fig, {**widgets.DEFAULTS, "T": 20})
-    assert fig.get_gid() is None
-    monkeypatch.setattr(plotting, "plot_jacobian_norms", fails_once)
+    explorer.draw = fails_once
     set_controls(explorer, T=20)
     data = displayed(explorer)
     assert "image/png" not in data
     assert "FloatingPointError: planted failure" in data["text/html"]
     assert explorer.shown_settings == explorer.settings()
     set_controls(explorer, seed=3)
-    fresh = matplotlib.figure.Figure(figsize=widgets.FIGSIZE, dpi=widgets.DPI)
-    widgets.draw_gradient_flow(fresh, explorer.settings())
+    fresh = Figure(figsize=plotting.FIGSIZE, dpi=plotting.DPI)
+    draw(fresh, explorer.settings())
     assert "image/png" in displayed(explorer), displayed(explorer)["text/plain"]
     assert np.abs(pixels(base64.b64decode(displayed(explorer)["image/png"]))
                   - pixels(widgets.png_bytes(fresh))).max() <= 2 / 255
@@ -354,15 +247,6 @@ def test_explorers_have_labelled_explained_controls_in_a_flexible_grid(make, n_c
     assert costly and all(c.continuous_update is False for c in costly)
 
 
-def test_input_amplitude_changes_nothing_at_bias_0_and_something_at_bias_1():
-    """The help line's claim (positive homogeneity of a bias-free ReLU network)."""
-    def masks(**settings):
-        return widgets.simulate(**{**widgets.DEFAULTS, **settings})[1].mask
-    assert np.array_equal(masks(input_amplitude=0.3), masks(input_amplitude=2.5))
-    assert not np.array_equal(masks(input_amplitude=0.3, bias=1.0),
-                              masks(input_amplitude=2.5, bias=1.0))
-
-
 @pytest.mark.parametrize("make", [widgets.mask_explorer, widgets.gradient_flow_explorer])
 def test_before_the_cell_runs_the_explorer_reads_as_an_instruction(make):
     bundle = make()._repr_mimebundle_()
@@ -371,7 +255,7 @@ def test_before_the_cell_runs_the_explorer_reads_as_an_instruction(make):
 
 
 def test_static_copy_is_folded_with_the_picture_inside():
-    fig = widgets.mask_explorer_figure()
+    fig = plotting.mask_explorer_figure()
     bundle = widgets.static_copy(fig)._repr_mimebundle_()
     assert bundle["text/html"].startswith(f"<details><summary>{widgets.STATIC_SUMMARY}</summary>")
     png = bundle["text/html"].split("data:image/png;base64,")[1].split('"')[0]
