@@ -12,8 +12,8 @@ a constant: truncated BPTT over a stream cut into chunks (meaning 2 in
 :mod:`rnnlib.truncation`).
 
 :func:`batch_gradients` runs the passes of :func:`rnnlib.loss_and_grads`
-(:func:`rnnlib.losses.loss_and_grads_into`) without histories or input gradients, on a
-workspace reused from step to step. ``train`` keeps its weights in one flat vector θ (named
+(:func:`rnnlib.fast.loss_and_grads`) without histories or input gradients, on arrays reused
+from step to step. ``train`` keeps its weights in one flat vector θ (named
 views for the passes), so that the optimiser step is a few numpy calls, not a few per array. A
 non-finite loss or gradient stops training with :class:`TrainingDiverged`, which says what
 exploded and what to try.
@@ -24,8 +24,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .losses import LOSS_AT, LOSSES, check_class_ids, loss_and_grads, loss_and_grads_into
-from .model import Params, Workspace
+from . import fast
+from .losses import LOSS_AT, LOSSES, check_class_ids, cross_entropy, loss_and_grads
+from .model import Params
 from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
 from .validate import as_float_array, check_finite, check_option, shape_str
 
@@ -83,9 +84,8 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     output y_t, in nats, for cross-entropy. The arrays are new. If the outputs overflowed,
     loss is inf or NaN and grads is None.
 
-    The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.losses.loss_and_grads_into`,
-    on the calling thread's reused :meth:`rnnlib.model.Workspace.recent`), with ∂y divided by B
-    for the batch mean and no input gradients or histories.
+    The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.fast.loss_and_grads`), with ∂y
+    divided by B for the batch mean and no input gradients or histories.
     """
     check_option("loss", loss, LOSSES)
     check_batch(weights, xs, targets, loss_at, loss)
@@ -94,25 +94,22 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     # workspace's passes write into arrays of the weights' dtype
     xs = np.asarray(xs, W_hh.dtype)
     targets = np.asarray(targets, W_hh.dtype if loss == "squared_error" else np.int64)
-    T, B, D = xs.shape
-    H = W_hh.shape[0]
-    ws = Workspace.recent(T, (B,), D, H, W_yh.shape[0], W_hh.dtype)
-    if h0 is None:
-        h0 = ws.for_forward().zeros
-    else:
+    B, H = xs.shape[1], W_hh.shape[0]
+    if h0 is not None:
         h0 = as_float_array("h0", h0, W_hh.dtype)
         if h0.shape != (B, H):
             raise ValueError(f"h0 must have shape (B, H) = {shape_str((B, H))} for xs of shape "
                              f"{shape_str(xs.shape)}; got {shape_str(h0.shape)}")
         check_finite("h0", h0)
-    E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, loss=loss,
-                                  loss_at=loss_at, divide_by=B, histories=False)
+    E, g, h_T = fast.loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, loss_at=loss_at,
+                                    loss_fn=cross_entropy if loss == "cross_entropy" else None,
+                                    divide_by=B, histories=False)
     grads = None if g is None else {name: g["d" + name] for name in NAMES}
     measure = 2.0 * E / targets.size if loss == "squared_error" else E / targets.size
-    return BatchGradients(E / B, grads, measure, ws.h[T].copy())
+    return BatchGradients(E / B, grads, measure, h_T)
 
 
-def flat_weights(params):
+def _flat_weights(params):
     """The trainer's own copy of ``params`` as one flat vector θ, and a dict of named views
     into it: (θ (n,), {"W_hh": (H, H) view, "W_hx": (H, D), "b_h": (H,), "W_yh": (O, H)}).
 
@@ -175,7 +172,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     clip_norm / clip_value: clip the batch-mean gradient by global norm / by value.
     probe: an (xs, targets) batch whose ‖∂h_t‖ profile is recorded at step 0 and every
     ``probe_every`` steps, from h_0 = 0 (a probe of another size than the batches makes the
-    next step allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`).
+    next step allocate its arrays anew: see :meth:`rnnlib.fast.Workspace.recent`).
     stop_below: stop once the mean MSE (or nats) of the last 10 logged steps is below this
     value. callback: a function ``callback(step, history)`` called at every logged step, after
     the step is recorded (a progress bar, samples). Stops with TrainingDiverged if the loss or a
@@ -185,7 +182,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
     optimizer = Adam() if optimizer is None else optimizer
-    theta, weights = flat_weights(params)        # weights: named views into θ
+    theta, weights = _flat_weights(params)        # weights: named views into θ
     rng, history, start = np.random.default_rng(seed), History(), time.perf_counter()
     measures = history.mse if loss == "squared_error" else history.nats
     as_targets = (lambda t: t.astype(params.dtype)) if loss == "squared_error" else np.asarray

@@ -4,7 +4,6 @@ import pytest
 
 import rnnlib
 from rnnlib import optim, tasks, truncation
-from rnnlib import train as train_module
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -23,33 +22,6 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
         assert rel_err(grads[name], getattr(g, "d" + name) / 5) <= tol, name
     y = rnnlib.forward(p, xs).y[-1 if loss_at == "last" else slice(1, None)]
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
-
-
-def test_batch_gradients_returns_new_arrays_though_its_workspace_is_reused():
-    p, xs, _, _ = make_problem(T=5, B=4, D=3, H=6, O=2, bias=0.2)
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
-    rng = np.random.default_rng(0)
-    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)))
-    kept = {n: g.copy() for n, g in first[1].items()}
-    targets = rng.standard_normal((5, 4, 2))
-    second = batch_gradients(weights, -xs, targets, "all")
-    kept_second = {n: g.copy() for n, g in second[1].items()}
-    third = batch_gradients(weights, 2 * xs, targets, "all")
-    for n in optim.NAMES:
-        np.testing.assert_array_equal(first[1][n], kept[n], err_msg=n)   # not overwritten
-        np.testing.assert_array_equal(second[1][n], kept_second[n], err_msg=n)
-        assert not np.array_equal(third[1][n], kept_second[n]), n        # a new result
-
-
-def test_flat_weights_are_named_views_of_one_copy():
-    p = rnnlib.init_params(3, 5, 2, seed=0)
-    theta, weights = train_module.flat_weights(p)
-    assert theta.shape == (5 * 5 + 5 * 3 + 5 + 2 * 5,)
-    for n in optim.NAMES:
-        np.testing.assert_array_equal(weights[n], getattr(p, n), err_msg=n)
-        assert np.shares_memory(weights[n], theta) and weights[n].flags.c_contiguous
-    theta[:] = 0                                          # the views follow θ; Params do not
-    assert not any(weights[n].any() for n in optim.NAMES) and p.W_hh.any()
 
 
 def test_train_names_a_batch_of_the_wrong_shape():
