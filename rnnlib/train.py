@@ -27,8 +27,11 @@ import numpy as np
 from . import fast
 from .losses import LOSS_AT, LOSSES, check_class_ids, cross_entropy, loss_and_grads
 from .model import Params
-from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
+from .optim import Adam, clip_by_value, clip_global_norm, global_norm
 from .validate import as_float_array, check_finite, check_option, shape_str
+
+NAMES = Params.names                              # W_hh, W_hx, b_h, W_yh
+GRAD_NAMES = tuple("d" + name for name in NAMES)  # dW_hh, dW_hx, db_h, dW_yh: Grads' names
 
 
 class TrainingDiverged(FloatingPointError):
@@ -67,7 +70,7 @@ def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
 class BatchGradients(NamedTuple):
     """What :func:`batch_gradients` returns (a tuple: ``loss, grads, measure, h_T = ...``)."""
     loss: float          # the batch-mean E
-    grads: dict          # its gradients, keyed like the weights; None if the outputs overflowed
+    grads: dict          # its gradients dW_hh, dW_hx, db_h, dW_yh; None if the outputs overflowed
     measure: float       # squared error: MSE; cross-entropy: mean loss per output y_t (nats)
     h_T: np.ndarray      # (B, H) the last state, a new array: the next chunk's h_0
 
@@ -79,8 +82,9 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     (T, B, D), converted to the weights' dtype if it has another; targets: for squared error
     (B, O) for loss_at="last", (T, B, O) for "all" (converted like xs); for cross-entropy
     integer class ids, (B,) or (T, B). h0: (B, H), or None for zeros.
-    Returns :class:`BatchGradients` (loss, grads dict keyed like weights, measure, h_T (B, H)):
-    measure is the MSE, the mean of (y − target)², for squared error, and the mean loss per
+    Returns :class:`BatchGradients` (loss, grads, measure, h_T (B, H)): grads is the dict of the
+    parameter gradients, keyed like :class:`rnnlib.Grads` (dW_hh, dW_hx, db_h, dW_yh); measure
+    is the MSE, the mean of (y − target)², for squared error, and the mean loss per
     output y_t, in nats, for cross-entropy. The arrays are new. If the outputs overflowed,
     loss is inf or NaN and grads is None.
 
@@ -104,7 +108,7 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     E, g, h_T = fast.loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, loss_at=loss_at,
                                     loss_fn=cross_entropy if loss == "cross_entropy" else None,
                                     divide_by=B, histories=False)
-    grads = None if g is None else {name: g["d" + name] for name in NAMES}
+    grads = None if g is None else {name: g[name] for name in GRAD_NAMES}
     measure = 2.0 * E / targets.size if loss == "squared_error" else E / targets.size
     return BatchGradients(E / B, grads, measure, h_T)
 
@@ -114,9 +118,9 @@ def _flat_weights(params):
     into it: (θ (n,), {"W_hh": (H, H) view, "W_hx": (H, D), "b_h": (H,), "W_yh": (O, H)}).
 
     Why one vector: an optimiser step is then a few numpy calls on θ, not a few per array
-    (about 0.1 ms less per training step at H = 64). The gradient's norm and clipping stay
-    per array, as before: summed in another order, the norm rounds differently, and training
-    runs, chaotic, then end hundreds of steps apart from the counts that notebook 08 quotes."""
+    (about 0.1 ms less per training step at H = 64). The gradient's norm and clipping work per
+    array: summed in another order, the norm would round differently, and training runs,
+    chaotic, would then end hundreds of steps apart from the counts that notebook 08 quotes."""
     arrays = [getattr(params, name) for name in NAMES]
     theta = np.concatenate([a.ravel() for a in arrays])
     ends = np.cumsum([a.size for a in arrays])
@@ -142,7 +146,7 @@ class History:
 
 
 def _divergence_message(step, loss, grads, optimizer, clip_norm, clip_value):
-    bad = [] if grads is None else [n for n in NAMES if not np.all(np.isfinite(grads[n]))]
+    bad = [] if grads is None else [n for n in NAMES if not np.all(np.isfinite(grads["d" + n]))]
     what = (f"the loss is {loss:.3g}" if not np.isfinite(loss) else
             f"the gradient of {', '.join(bad)} is not finite (loss {loss:.3g})" if bad else
             f"the gradient norm is not finite (loss {loss:.3g})")
@@ -166,7 +170,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     returns consecutive chunks of B parallel streams (a closure keeps the position), with the
     same B every time.
     optimizer: an object with ``lr`` and ``step(weights, grads)`` (default Adam(lr=1e-3)). It
-    is given all weights as one flat vector θ, ``step({"θ": θ}, {"θ": gradient})``, and updates
+    is given all weights as one flat vector θ, ``step({"θ": θ}, {"dθ": gradient})``, and updates
     θ in place; so its state is keyed "θ" (e.g. ``adam.m["θ"]``), and an optimiser that must
     tell the arrays apart (say, to decay only the W's) is not served by this trainer.
     clip_norm / clip_value: clip the batch-mean gradient by global norm / by value.
@@ -217,7 +221,8 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
             grads, _ = clip_global_norm(grads, clip_norm,
                                         norm=None if clip_value is not None else norm)
         # the optimiser's arithmetic is entry by entry: one step on θ is the step of each array
-        optimizer.step({"θ": theta}, {"θ": np.concatenate([grads[n].ravel() for n in NAMES])})
+        optimizer.step({"θ": theta},
+                       {"dθ": np.concatenate([grads[n].ravel() for n in GRAD_NAMES])})
         if step % log_every == 0 or step == steps:
             history.step.append(step)
             history.loss.append(E_mean)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import fast, optim
+from rnnlib import fast
 from rnnlib.train import batch_gradients
 from conftest import make_problem, rel_err
 
@@ -104,7 +104,7 @@ def results_of_every_kind(p, xs, h0, targets, dy):
     g = rnnlib.loss_and_grads(p, xs, targets, h0=h0)[1]
     out += [(f"loss_and_grads {n}", getattr(g, n)) for n in GRAD_NAMES]
     if xs.ndim == 3:
-        weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+        weights = {n: np.array(getattr(p, n)) for n in p.names}
         _, grads, _, h_T = batch_gradients(weights, xs, targets, "all", h0=h0)
         out += [(f"batch_gradients {n}", a) for n, a in grads.items()] + [("h_T", h_T)]
     return out
