@@ -20,13 +20,13 @@ The machine may be shared, so fast, lean, numpy and np+dx are interleaved inside
 each round times each of them once, in a new random order, and a ratio is the median over
 rounds of the per-round ratio; ``best`` is lean/numpy from the fastest run of each, the
 least disturbed by other processes. The literal loops and torch run after them, apart (they
-leave the caches cold for whatever runs next); torch/numpy is the ratio of medians. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
+leave the caches cold for whatever runs next); torch/numpy is the ratio of medians. The rate
+is the FLOP count of what ``lean`` computes (matrix products only) over its
 median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
 two largest sizes the FLOP count of each phase is printed.
 
-Targets (issue 14): lean at most 1.15x the yardstick, and fast 1.15x the yardstick with ∂x,
-at every size; at
-(200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
+Targets: lean at most 1.15x the yardstick, and fast 1.15x the yardstick with ∂x, at every
+size; at (200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
 
     .venv/bin/python benchmarks/bench_bptt.py [--quick] [--seconds S]
 

@@ -21,15 +21,17 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import rnnlib
-from rnnlib import optim, tasks
+from rnnlib import tasks
 from rnnlib.train import batch_gradients, train
 
 
 class LeanTrainer:
-    """The yardstick: one training step (forward, squared error at t = T, BPTT, clipping at
-    global norm 1, Adam with float64 moments) written apart from rnnlib, as lean as numpy
-    allows: arrays made once, weights and gradients in one flat vector.
-    Same numbers as rnnlib's trainer (``main`` stops if they differ by more than 1e-12)."""
+    """The yardstick, an independent implementation on purpose: one training step (forward,
+    squared error at t = T, BPTT, clipping at global norm 1, Adam with float64 moments)
+    written apart from rnnlib, as lean as numpy allows (arrays made once, weights and
+    gradients in one flat vector), so that train ÷ yardstick measures what rnnlib's trainer
+    costs beyond the arithmetic. Same numbers as rnnlib's trainer (``main`` stops if they
+    differ by more than 1e-12)."""
 
     def __init__(self, params, T, B, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         D, H, O, dtype = params.n_input, params.n_hidden, params.n_output, params.dtype

@@ -1,4 +1,4 @@
-r"""The speed layer: the passes behind ``forward``, ``backward``, ``loss_and_grads`` and the trainer.
+r"""The speed layer: the passes behind forward, backward, loss_and_grads and the trainer.
 
 :func:`rnnlib.forward`, :func:`rnnlib.backward` and :func:`rnnlib.loss_and_grads` check their
 arguments and then call :func:`forward`, :func:`backward` and :func:`loss_and_grads` here;

@@ -19,9 +19,17 @@ import numpy as np
 from .validate import check_real, shape_str
 
 
+def check_grads(grads):
+    """Raise TypeError unless ``grads`` is a dict (of arrays, keyed as the caller likes)."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of arrays, e.g. {{'dW_hh': ..., 'db_h': ...}}; "
+                        f"got {type(grads).__name__}")
+
+
 def check_step_args(weights, grads):
     """Raise a clear error unless ``grads`` has the key "d" + name for every weight and nothing
     else, each gradient of its weight's shape. Python comparisons only: no numpy call."""
+    check_grads(grads)
     expected = ["d" + name for name in weights]
     if sorted(grads) != sorted(expected):
         raise ValueError(f"grads must have the keys {expected}, \"d\" + each weight's name; "
@@ -36,6 +44,7 @@ def global_norm(grads):
     """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector.
     grads: a dict of arrays of any shapes.
     Accumulated in float64: squares of float32 entries above ~1e19 would overflow."""
+    check_grads(grads)
     return float(np.sqrt(sum(float(np.add.reduce(np.square(g, dtype=np.float64), axis=None))
                              for g in grads.values())))       # np.sum, without its wrapper
 
@@ -43,8 +52,11 @@ def global_norm(grads):
 def clip_global_norm(grads, max_norm, *, norm=None):
     """Scale the whole gradient down to length max_norm if it is longer; its direction is kept.
 
+    grads: a dict of arrays of any shapes, keyed as the caller likes; max_norm > 0.
     norm: ``global_norm(grads)`` if the caller has it already (the trainer does), else None.
-    Returns (clipped grads, the norm before clipping)."""
+    Returns (clipped grads, a new dict with the same keys and shapes; the norm before
+    clipping)."""
+    check_grads(grads)
     max_norm = check_real("max_norm", max_norm)
     if max_norm <= 0:
         raise ValueError(f"max_norm must be positive; got {max_norm}")
@@ -54,7 +66,11 @@ def clip_global_norm(grads, max_norm, *, norm=None):
 
 
 def clip_by_value(grads, limit):
-    """Clip every entry to [-limit, limit]: cheap, but it changes the gradient's direction."""
+    """Clip every entry to [-limit, limit]: cheap, but it changes the gradient's direction.
+
+    grads: a dict of arrays of any shapes, keyed as the caller likes; limit > 0. Returns a new
+    dict with the same keys and shapes."""
+    check_grads(grads)
     limit = check_real("limit", limit)
     if limit <= 0:
         raise ValueError(f"limit must be positive; got {limit}")

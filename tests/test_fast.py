@@ -144,7 +144,8 @@ def test_two_threads_at_once_get_the_literal_numbers():
                 failures.append(rel_err(got.dW_hh, want.dW_hh))
                 return
 
-    threads = [threading.Thread(target=work, args=(*job, want)) for job, want in zip(jobs, expected)]
+    threads = [threading.Thread(target=work, args=(*job, want))
+               for job, want in zip(jobs, expected)]
     for th in threads:
         th.start()
     for th in threads:

@@ -51,6 +51,8 @@ def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
     assert cosine < 0.99                                   # the direction changed
     with pytest.raises(ValueError, match="max_norm must be positive; got 0.0"):
         optim.clip_global_norm(grads, 0)
+    with pytest.raises(TypeError, match="grads must be a dict of arrays.*; got list"):
+        optim.clip_by_value([np.ones(2)], 1.0)
 
 
 def test_global_norm_does_not_overflow_in_float32():
