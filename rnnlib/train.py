@@ -13,10 +13,10 @@ a constant: truncated BPTT over a stream cut into chunks (meaning 2 in
 
 :func:`batch_gradients` runs the passes of :func:`rnnlib.loss_and_grads`
 (:func:`rnnlib.fast.loss_and_grads`) without histories or input gradients, on arrays reused
-from step to step. ``train`` keeps its weights in one flat vector θ (named
-views for the passes), so that the optimiser step is a few numpy calls, not a few per array. A
-non-finite loss or gradient stops training with :class:`TrainingDiverged`, which says what
-exploded and what to try.
+from step to step. ``train`` keeps its weights in one flat vector θ (named views for the
+passes), so that the optimiser step is a few numpy calls, not a few per array. A non-finite
+loss or gradient stops training with :class:`TrainingDiverged`, which says what exploded and
+what to try.
 """
 import time
 from dataclasses import dataclass, field
@@ -53,9 +53,10 @@ def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
         raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
                          f"got {shape_str(np.shape(xs))}")
     T, B = xs.shape[:2]
-    lead, layout = ((B,), "(B") if loss_at == "last" else ((T, B), "(T, B")
-    expected, layout = ((*lead, O), layout + ", O)") if loss == "squared_error" else \
-        (lead, layout + ("," if loss_at == "last" else "") + ")")
+    if loss == "squared_error":
+        expected, layout = ((B, O), "(B, O)") if loss_at == "last" else ((T, B, O), "(T, B, O)")
+    else:
+        expected, layout = ((B,), "(B,)") if loss_at == "last" else ((T, B), "(T, B)")
     if np.shape(targets) != expected:
         raise ValueError(f"make_batch must return targets of shape {layout} = "
                          f"{shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
