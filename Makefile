@@ -94,7 +94,7 @@ notebooks: install
 
 # A copy for students without the model solutions, built from the files as they are on disk
 # (uncommitted edits INCLUDED; works without git, e.g. from a ZIP download): everything but
-# rnnlib/solutions/ (or the older rnnlib/solutions.py), TEACHING.md, the checkers' corpus of
+# rnnlib/solutions/, TEACHING.md, docs/teaching.md, the speaker notes, the checkers' corpus of
 # answers (tests/checker_corpus/, tests/test_checker_corpus.py), the answer key (answers/,
 # ANSWERS.md), .git, .venv, caches, handout/, slides/ (what .gitignore names).
 # It gets its own README.md, written for students. See tools/handout.py.

@@ -1,10 +1,10 @@
-"""Benchmark: the kernel-side cost of one explorer update (target: median <= 100 ms).
+"""Benchmark: the kernel-side cost of one explorer update (issue: median <= 100 ms).
 
 At T = 100, H = 64, for a sweep of recurrent scales (each one control change), it measures
 the median time from setting the control to the new picture being in the Output widget:
   - update: the explorer as students use it (data put into the existing artists, only the
     artists that change painted over a kept background, one PNG);
-  - rebuild: a new figure for every change, for comparison;
+  - rebuild: a new figure for every change (what the explorers did before), for comparison;
   - compute: params, forward pass (gradient flow: backward pass, Jacobian products, norms).
 Wall and CPU time (CPU time is what a busy machine changes least). Single-thread BLAS;
 the OpenBLAS kernel is printed. Prints numbers; not a test.

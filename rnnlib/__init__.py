@@ -12,8 +12,8 @@ matplotlib/ipywidgets: ``plotting``, ``widgets``, and ``exercises`` for the note
 from .bugs import BUGS, backward_with_bug
 from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,
                    dW_yh_term, hidden_grad, input_grad, outer, relu_gate)
-from .gradcheck import (Comparison, GradCheckReport, compare, gradcheck, gradcheck_loss,
-                        numerical_gradients, random_upstream)
+from .gradcheck import (Comparison, GradCheckReport, check_gradients, check_loss_gradients,
+                        compare, numerical_gradients, random_upstream)
 from .losses import (LOSS_AT, LOSSES, cross_entropy, loss_and_grads, loss_from_trace, softmax,
                      squared_error)
 from .model import (INITS, Params, Trace, forward, forward_literal, init_params, matvec,
@@ -27,7 +27,7 @@ __all__ = [
     "relu", "relu_grad", "matvec", "pre_activation", "output",
     "hidden_grad", "relu_gate", "dW_yh_term", "dW_hh_term", "dW_hx_term", "db_h_term",
     "input_grad", "outer", "squared_error", "cross_entropy", "softmax",
-    "compare", "Comparison", "GradCheckReport", "numerical_gradients", "gradcheck",
-    "gradcheck_loss", "random_upstream", "INITS", "LOSSES", "LOSS_AT",
+    "compare", "Comparison", "GradCheckReport", "numerical_gradients", "check_gradients",
+    "check_loss_gradients", "random_upstream", "INITS", "LOSSES", "LOSS_AT",
     "BUGS", "backward_with_bug",
 ]

@@ -6,14 +6,15 @@ Going back one step multiplies ∂h_t by W_hhᵀ D_t, with D_t = diag(ReLU'(ĥ_t
 
 and since ‖D_t‖₂ <= 1, its spectral norm is at most σ_max(W_hh)^(T−t): the largest singular
 value, not the spectral radius, bounds the growth (Pascanu, Mikolov & Bengio 2013).
-:func:`dW_hh_by_distance` splits the parameter gradient ∂W_hh by the time distance between the
-use of W_hh and the loss, so the vanishing of long-distance terms can be seen in ∂W_hh itself.
+:func:`backward_by_output` runs the backward pass of each output's loss E_t alone, and
+:func:`dW_hh_by_distance` sums its terms into ∂W_hh split by the time distance between the
+use of W_hh and the loss, so the vanishing of long-distance terms can be seen in ∂W_hh itself
+(:func:`rnnlib.truncation.backward_truncated` sums them too, cut after k steps).
 """
 import numpy as np
 
-from .bptt import check_backward_args, dW_hh_term, relu_gate
-from .model import matvec
-from .validate import check_shapes
+from .bptt import backward_step, check_backward_args
+from .validate import check_positive_int, check_shapes
 
 
 def spectral_radius(W):
@@ -83,30 +84,52 @@ def spectral_norms(P):
     return np.where(finite, scale * np.sqrt(largest.clip(min=0)), np.inf)
 
 
+def backward_by_output(params, trace, dy, max_distance=None):
+    r"""BPTT one output at a time: the backward pass of each E_t alone, step by step.
+
+    E_t's pass starts from ∂y_t at step t and meets no other ∂y: at s = t, t−1, ... it is
+    :func:`rnnlib.bptt.backward_step` with ∂y_s = 0 for s < t, so its ∂ĥ_s^{(t)} is the part
+    of ∂ĥ_s due to E_t alone, and its terms summed over every t and s are the full gradients.
+
+    params, trace, dy: as for rnnlib.backward, one sequence or a batch; max_distance: None (each
+    pass runs back to s = 1) or k >= 1 (each pass stops after k steps: s > t − k).
+    Returns an iterator of (t, s, terms): t the output steps with a nonzero ∂y_t, increasing;
+    s = t, t−1, ...; terms the dict of backward_step at step s ("dh_hat" = ∂ĥ_s^{(t)}, ([B,] H);
+    "dW_hh" (H, H), ...). Cost: O(T) steps per output with a loss, O(T²) for a loss at every step.
+    """
+    dy = check_backward_args(params, trace, dy)
+    if max_distance is not None:
+        max_distance = check_positive_int("max_distance", max_distance)
+    return _backward_by_output(params, trace, dy, max_distance or trace.T)
+
+
+def _backward_by_output(params, trace, dy, k):
+    no_dy, no_dh_hat = np.zeros_like(dy[0]), np.zeros_like(trace.h[0])
+    for t in range(1, trace.T + 1):
+        if not np.any(dy[t]):
+            continue
+        dy_s, dh_hat_next = dy[t], no_dh_hat               # ∂ĥ_{t+1}^{(t)} = 0: E_t ends at t
+        for s in range(t, max(0, t - k), -1):
+            terms = backward_step(params, trace, s, dy_s, dh_hat_next)
+            yield t, s, terms
+            dy_s, dh_hat_next = no_dy, terms["dh_hat"]     # on to step s−1, if not cut
+
+
 def dW_hh_by_distance(params, trace, dy):
     r"""∂W_hh split by time distance: contribution d collects every path that enters W_hh d
     steps before the output it comes from (Pascanu, Mikolov & Bengio 2013, eqs. 3–5).
 
     ∂W_hh = Σ_t Σ_{k<=t} ∂ĥ_k^{(t)} h_{k-1}ᵀ, where ∂ĥ_k^{(t)} is the part of ∂ĥ_k due to E_t
-    alone: ∂h_t^{(t)} = W_yhᵀ ∂y_t, then back through D_t, W_hhᵀ, D_{t-1}, ... . The term of
-    (t, k) goes to distance d = t − k. With the loss at the last step only (t = T), the
-    distance-d contribution is the single step-(T−d) term ∂ĥ_{T−d} h_{T−d−1}ᵀ.
+    alone (:func:`backward_by_output`). The term of (t, k) goes to distance d = t − k. With the
+    loss at the last step only (t = T), the distance-d contribution is the single step-(T−d)
+    term ∂ĥ_{T−d} h_{T−d−1}ᵀ.
 
     params: Params; trace: from forward(params, xs[, h0]), one sequence or a batch;
     dy: (T+1, [B,] O) as for rnnlib.backward. Returns C: (T, H, H), C[d] the distance-d
-    contribution; C.sum(axis=0) is ∂W_hh. Cost: O(T) backward steps per output step with a
-    nonzero dy, so O(T²) for a loss at every step.
+    contribution; C.sum(axis=0) is ∂W_hh. Cost: that of :func:`backward_by_output`.
     """
-    dy = check_backward_args(params, trace, dy)
-    W_hh, W_yh = params.W_hh, params.W_yh
-    h, h_hat, T = trace.h, trace.h_hat, trace.T
-    C = np.zeros((T, *W_hh.shape), dtype=W_hh.dtype)
-    for t in range(1, T + 1):
-        if not np.any(dy[t]):
-            continue
-        dh = matvec(W_yh.T, dy[t])                      # ∂E_t/∂h_t
-        for k in range(t, 0, -1):
-            dh_hat = relu_gate(h_hat[k], dh)            # ∂E_t/∂ĥ_k
-            C[t - k] += dW_hh_term(dh_hat, h[k - 1])
-            dh = matvec(W_hh.T, dh_hat)                 # on to h_{k-1}
+    steps = backward_by_output(params, trace, dy)
+    C = np.zeros((trace.T, *params.W_hh.shape), dtype=params.W_hh.dtype)
+    for t, k, terms in steps:
+        C[t - k] += terms["dW_hh"]
     return C

@@ -150,35 +150,68 @@ def check_backward_args(params, trace, dy):
     return dy
 
 
+def backward_step(params, trace, t, dy_t, dh_hat_next):
+    """One step of BPTT, at step t (T >= t >= 1): the equations of the notes, one line each.
+
+    params: Params; trace: from forward(params, ...); dy_t = ∂y_t: ([B,] O);
+    dh_hat_next = ∂ĥ_{t+1}: ([B,] H), zero at t = T. Returns a dict, named as in :class:`Grads`:
+    "dh" = ∂h_t and "dh_hat" = ∂ĥ_t ([B,] H), "dx" = ∂x_{t-1} ([B,] D), and the step-t terms
+    of the parameter gradients, "dW_hh" (H, H), "dW_hx" (H, D), "db_h" (H,), "dW_yh" (O, H).
+    """
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
+                        f"got {type(trace).__name__}")
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 1 <= t <= trace.T:
+        raise ValueError(f"t must be a time step 1 ... T = {trace.T}; got {t!r}")
+    h, h_hat, xs = trace.h, trace.h_hat, trace.xs
+    dh = hidden_grad(params.W_yh, params.W_hh, dy_t, dh_hat_next)   # two paths into h_t
+    dh_hat = relu_gate(h_hat[t], dh)
+    return {"dh": dh, "dh_hat": dh_hat,
+            "dW_yh": dW_yh_term(dy_t, h[t]),
+            "dW_hh": dW_hh_term(dh_hat, h[t - 1]),     # ĥ_t = W_hh h_{t-1} + W_hx x_{t-1} + b_h
+            "dW_hx": dW_hx_term(dh_hat, xs[t - 1]),
+            "db_h": db_h_term(dh_hat),
+            "dx": input_grad(params.W_hx, dh_hat)}
+
+
+def backward_with_step(params, trace, dy, step):
+    """The time loop of BPTT around a one-step function: ``step`` at t = T, ..., 1, its
+    parameter terms summed, then ∂h_0 = W_hhᵀ ∂ĥ_1.
+
+    params, trace, dy: as for :func:`backward_literal`; step: a function
+    (params, trace, t, dy_t, dh_hat_next) -> dict, like :func:`backward_step` (the bug zoo,
+    :mod:`rnnlib.bugs`, passes variants of it). Returns :class:`Grads`.
+    """
+    dy = check_backward_args(params, trace, dy)
+    if not callable(step):
+        raise TypeError(f"step must be a function like rnnlib.bptt.backward_step; "
+                        f"got {type(step).__name__}")
+    h, T = trace.h, trace.T
+    sums = {name: np.zeros_like(getattr(params, name[1:]))
+            for name in ("dW_hh", "dW_hx", "db_h", "dW_yh")}
+    dh = np.zeros_like(h)
+    dh_hat = np.zeros((T + 2, *h.shape[1:]), dtype=h.dtype)  # row T+1: ∂ĥ_{T+1} = 0
+    dx = np.zeros_like(trace.xs)
+
+    for t in range(T, 0, -1):
+        terms = step(params, trace, t, dy[t], dh_hat[t + 1])
+        dh[t], dh_hat[t], dx[t - 1] = terms["dh"], terms["dh_hat"], terms["dx"]
+        for name in sums:
+            sums[name] += terms[name]                # += : the weights are shared by every step
+    dh[0] = hidden_grad(params.W_yh, params.W_hh, np.zeros_like(dy[0]), dh_hat[1])  # no y_0
+
+    return Grads(**sums, dh0=dh[0].copy(), dx=dx, dh=dh, dh_hat=dh_hat[:T + 1], dy=dy.copy())
+
+
 def backward_literal(params, trace, dy):
-    """BPTT written exactly like the equations of the notes, one line each.
+    """BPTT written exactly like the equations of the notes: :func:`backward_step` at
+    t = T, ..., 1, in the loop of :func:`backward_with_step`.
 
     params: Params; trace: from forward(params, ...); dy: (T+1, [B,] O), dy[t] = ∂E/∂y_t,
     row 0 zero. Returns :class:`Grads`. This is the version the notebooks teach;
     :func:`backward` gives the same numbers faster.
     """
-    dy = check_backward_args(params, trace, dy)
-    W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
-    xs, h, h_hat, T = trace.xs, trace.h, trace.h_hat, trace.T
-
-    dW_hh, dW_hx = np.zeros_like(W_hh), np.zeros_like(W_hx)
-    db_h, dW_yh = np.zeros_like(params.b_h), np.zeros_like(W_yh)
-    dh = np.zeros_like(h)
-    dh_hat = np.zeros((T + 2, *h.shape[1:]), dtype=h.dtype)  # row T+1: ∂ĥ_{T+1} = 0
-    dx = np.zeros_like(xs)
-
-    for t in range(T, 0, -1):
-        dh[t] = hidden_grad(W_yh, W_hh, dy[t], dh_hat[t + 1])
-        dh_hat[t] = relu_gate(h_hat[t], dh[t])
-        dW_yh += dW_yh_term(dy[t], h[t])
-        dW_hh += dW_hh_term(dh_hat[t], h[t - 1])      # ĥ_t = W_hh h_{t-1} + W_hx x_{t-1} + b_h
-        dW_hx += dW_hx_term(dh_hat[t], xs[t - 1])
-        db_h += db_h_term(dh_hat[t])
-        dx[t - 1] = input_grad(W_hx, dh_hat[t])
-    dh[0] = hidden_grad(W_yh, W_hh, np.zeros_like(dy[0]), dh_hat[1])  # h_0 has no output
-
-    return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(), dx=dx,
-                 dh=dh, dh_hat=dh_hat[:T + 1], dy=dy.copy())
+    return backward_with_step(params, trace, dy, backward_step)
 
 
 def backward(params, trace, dy):

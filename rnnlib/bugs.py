@@ -1,19 +1,22 @@
 """Classic BPTT bugs, planted on purpose, and how checks catch them (or do not).
 
 ``backward_with_bug(bug)`` returns a backward pass with the signature of :func:`rnnlib.backward`:
-the literal loop of :func:`rnnlib.backward_literal` with exactly one mistake.
-``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.gradcheck` on each bug under each
-setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts that
-displays as an HTML table in a notebook (notebook 06).
+the literal pass of :func:`rnnlib.backward_literal` with exactly one mistake. Most bugs are a
+one-step variant of :func:`rnnlib.bptt.backward_step`, run in the loop of
+:func:`rnnlib.bptt.backward_with_step`; "= instead of +=" changes the sum, and the in-place bug
+wraps the whole pass.
+``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.check_gradients` on each bug under
+each setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts
+that displays as an HTML table in a notebook (notebook 06).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 import numpy as np
 
-from .bptt import (Grads, check_backward_args, db_h_term, dW_hh_term, dW_hx_term, dW_yh_term,
-                   hidden_grad, input_grad, relu_gate)
-from .gradcheck import gradcheck, random_upstream
+from .bptt import (backward_literal, backward_step, backward_with_step, db_h_term, dW_hh_term,
+                   dW_hx_term, dW_yh_term)
+from .gradcheck import check_gradients, random_upstream
 from .model import Params, check_inputs, forward, relu_grad
 from .validate import check_option
 
@@ -33,46 +36,76 @@ BUGS = {
 }
 
 
+# --- the bugs: each a small change to one step, to the sum, or around the pass --------------
+# A step variant has the signature of backward_step: (params, trace, t, dy_t, dh_hat_next).
+
+def _step_without_upstream_factor(params, trace, t, dy_t, dh_hat_next):
+    """'missing upstream factor': the terms of ∂W_hh, ∂W_hx, ∂b_h take ReLU'(ĥ_t) alone."""
+    gate = relu_grad(trace.h_hat[t])                 # ReLU'(ĥ_t) where ∂ĥ_t belongs
+    return {**backward_step(params, trace, t, dy_t, dh_hat_next),
+            "dW_hh": dW_hh_term(gate, trace.h[t - 1]), "dW_hx": dW_hx_term(gate, trace.xs[t - 1]),
+            "db_h": db_h_term(gate)}
+
+
+def _step_gated_one_step_early(params, trace, t, dy_t, dh_hat_next):
+    """'mask at the wrong step': ∂ĥ_t = ReLU'(ĥ_{t-1}) ⊙ ∂h_t."""
+    # ĥ enters a backward step only through its gate ReLU'(ĥ_t): hand the step ĥ_{t-1} as ĥ_t
+    h_hat = trace.h_hat.copy()
+    h_hat[t] = trace.h_hat[t - 1]
+    return backward_step(params, replace(trace, h_hat=h_hat), t, dy_t, dh_hat_next)
+
+
+def _step_without_through_time_term(params, trace, t, dy_t, dh_hat_next):
+    """'dropped through-time term': ∂h_t = W_yhᵀ ∂y_t, as if ∂ĥ_{t+1} were 0."""
+    return backward_step(params, trace, t, dy_t, np.zeros_like(dh_hat_next))
+
+
+def _step_without_output_factor(params, trace, t, dy_t, dh_hat_next):
+    """'output factor dropped': the term of ∂W_yh is 1 h_tᵀ instead of ∂y_t h_tᵀ."""
+    return {**backward_step(params, trace, t, dy_t, dh_hat_next),
+            "dW_yh": dW_yh_term(np.ones_like(dy_t), trace.h[t])}
+
+
+def _pass_overwriting_dW_hh(params, trace, dy):
+    """'= instead of +=': of the sum ∂W_hh, only the last term computed, t = 1, stays."""
+    grads = backward_literal(params, trace, dy)
+    grads.dW_hh = dW_hh_term(grads.dh_hat[1], trace.h[0])
+    return grads
+
+
+def _pass_zeroing_dy(params, trace, dy):
+    """'upstream gradient modified in place': right gradients, the caller's dy[1:] zeroed."""
+    # each ∂y_t is read at step t alone, so zeroing them all after the pass is zeroing each
+    # right after its step, as a reused buffer would
+    grads = backward_literal(params, trace, dy)
+    if isinstance(dy, np.ndarray) and dy.flags.writeable:
+        dy[1:] *= 0
+    grads.dy[1:] *= 0                                # the dy the pass hands back, zeroed too
+    return grads
+
+
+def _with_step(step):
+    return lambda params, trace, dy: backward_with_step(params, trace, dy, step)
+
+
+_PASSES = {"missing upstream factor": _with_step(_step_without_upstream_factor),
+           "mask at the wrong step": _with_step(_step_gated_one_step_early),
+           "= instead of +=": _pass_overwriting_dW_hh,
+           "dropped through-time term": _with_step(_step_without_through_time_term),
+           "output factor dropped": _with_step(_step_without_output_factor),
+           "upstream gradient modified in place": _pass_zeroing_dy}
+
+
 def backward_with_bug(bug):
     """A backward pass (params, trace, dy) -> Grads with the one mistake ``bug`` planted.
 
     bug: a key of :data:`BUGS`. Shapes as for :func:`rnnlib.backward`.
     """
     check_option("bug", bug, tuple(BUGS))
+    planted = _PASSES[bug]
 
     def backward(params, trace, dy):
-        writable = isinstance(dy, np.ndarray) and dy.flags.writeable
-        dy_in = dy
-        dy = check_backward_args(params, trace, dy)
-        if bug == "upstream gradient modified in place" and writable:
-            dy = dy_in                       # the bug: work in the caller's array
-        W_hh, W_hx, W_yh = params.W_hh, params.W_hx, params.W_yh
-        xs, h, h_hat, T = trace.xs, trace.h, trace.h_hat, trace.T
-        dW_hh, dW_hx = np.zeros_like(W_hh), np.zeros_like(W_hx)
-        db_h, dW_yh = np.zeros_like(params.b_h), np.zeros_like(W_yh)
-        dh, dx = np.zeros_like(h), np.zeros_like(xs)
-        dh_hat = np.zeros((T + 2, *h.shape[1:]), dtype=h.dtype)
-        zeros_H = np.zeros_like(h[0])
-        for t in range(T, 0, -1):
-            through_time = zeros_H if bug == "dropped through-time term" else dh_hat[t + 1]
-            dh[t] = hidden_grad(W_yh, W_hh, dy[t], through_time)
-            gate = h_hat[t - 1] if bug == "mask at the wrong step" else h_hat[t]
-            dh_hat[t] = relu_gate(gate, dh[t])
-            upstream = relu_grad(h_hat[t]) if bug == "missing upstream factor" else dh_hat[t]
-            if bug == "= instead of +=":
-                dW_hh = dW_hh_term(upstream, h[t - 1])
-            else:
-                dW_hh += dW_hh_term(upstream, h[t - 1])
-            dW_hx += dW_hx_term(upstream, xs[t - 1])
-            db_h += db_h_term(upstream)
-            output_factor = np.ones_like(dy[t]) if bug == "output factor dropped" else dy[t]
-            dW_yh += dW_yh_term(output_factor, h[t])
-            dx[t - 1] = input_grad(W_hx, dh_hat[t])
-            if bug == "upstream gradient modified in place":
-                dy[t] *= 0
-        dh[0] = hidden_grad(W_yh, W_hh, np.zeros_like(dy[0]), dh_hat[1])
-        return Grads(dW_hh=dW_hh, dW_hx=dW_hx, db_h=db_h, dW_yh=dW_yh, dh0=dh[0].copy(),
-                     dx=dx, dh=dh, dh_hat=dh_hat[:T + 1], dy=np.array(dy, copy=True))
+        return planted(params, trace, dy)
     backward.__name__ = "backward_with_" + bug.replace(" ", "_").replace("=", "eq").replace("+", "plus")
     backward.__doc__ = f"rnnlib.backward_literal with a planted bug: {BUGS[bug]}."
     return backward
@@ -90,7 +123,9 @@ SETUPS = {
     "all zeros": "the full check on an all-zero network",
 }
 
-VERDICTS = ("caught", "MISSED", "inconclusive")
+# The table's word for each GradCheckReport.status, for a pass known to be wrong: a failed
+# check caught the bug, a passed one missed it.
+VERDICTS = {"fail": "caught", "pass": "MISSED", "inconclusive": "inconclusive"}
 
 
 def setup_problem(setup, params, xs, h0=None, *, seed=0):
@@ -114,15 +149,9 @@ def setup_problem(setup, params, xs, h0=None, *, seed=0):
 
 
 def verdict(report):
-    """"caught" if a compared gradient disagrees (or dy was overwritten), "inconclusive" if
-    nothing disagrees but some gradient had every entry set aside as a kink, else "MISSED".
-
-    report: a :class:`rnnlib.GradCheckReport` of a backward pass known to be wrong."""
-    if any(row.name == "dy" or (row.n_compared > 0 and not row.close) for row in report.rows):
-        return "caught"
-    if any(row.shapes_match and row.n_compared == 0 for row in report.rows):
-        return "inconclusive"
-    return "MISSED"
+    """The table's word for a check of a pass known to be wrong: ``VERDICTS[report.status]``
+    ("caught", "MISSED" or "inconclusive"). report: a :class:`rnnlib.GradCheckReport`."""
+    return VERDICTS[report.status]
 
 
 # Okabe-Ito colours, light tints; the word stays in every cell, so colour is never the only cue.
@@ -133,7 +162,7 @@ _CELL_STYLE = {"caught": "background:#cfe6f5;color:#000",
 
 @dataclass(frozen=True)
 class CatchTable:
-    """Verdicts of :func:`which_checks_catch`: ``rows[bug][setup]`` is one of :data:`VERDICTS`.
+    """Verdicts of :func:`which_checks_catch`: ``rows[bug][setup]`` is a word of :data:`VERDICTS`.
 
     Displays as an HTML table in a notebook, as plain text otherwise."""
     setups: tuple
@@ -163,7 +192,7 @@ class CatchTable:
 
 
 def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(BUGS), seed=0):
-    """Run :func:`rnnlib.gradcheck` on every planted bug under every check setup.
+    """Run :func:`rnnlib.check_gradients` on every planted bug under every check setup.
 
     params: Params; xs: (T, D) one sequence; h0: (H,) or None; setups: keys of :data:`SETUPS`;
     bugs: keys of :data:`BUGS`; seed: for the random ∂y. Returns a :class:`CatchTable`.
@@ -178,5 +207,5 @@ def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(
         backward = backward_with_bug(bug)
         rows[bug] = {}
         for s, (p, x, h, dy) in problems.items():
-            rows[bug][s] = verdict(gradcheck(p, x, h0=h, dy=dy, backward=backward))
+            rows[bug][s] = verdict(check_gradients(p, x, h0=h, dy=dy, backward=backward))
     return CatchTable(tuple(setups), rows)

@@ -5,9 +5,10 @@ Three tools, for the tests and for students:
 - :func:`compare` — one line per gradient: the verdict ``close: True/False``, then the max abs
   diff and the relative error (``Comparison.exact`` says whether the two are bit-for-bit equal).
 - :func:`numerical_gradients` — central differences of any scalar function of the forward trace,
-  with respect to W_hh, W_hx, b_h, W_yh, h_0 and every input x_k, in float64.
-- :func:`gradcheck` (any upstream gradient ``dy``, random by default) and
-  :func:`gradcheck_loss` (a real loss), which put the two together.
+  with respect to W_hh, W_hx, b_h, W_yh, h_0 and every input x_k, in float64, named as in
+  :class:`rnnlib.Grads` (dW_hh, dW_hx, db_h, dW_yh, dh0, dx).
+- :func:`check_gradients` (any upstream gradient ``dy``, random by default) and
+  :func:`check_loss_gradients` (a real loss), which put the two together.
 
 Why a random upstream gradient: checking E = Σ_t Σ_i y_t[i] (a sum of outputs) sends the same
 ∂y to every output, and a backward pass that, say, drops a factor of ∂y can still pass. With
@@ -28,7 +29,8 @@ from .losses import check_targets, loss_and_grads, loss_from_trace
 from .model import Params, Trace, check_inputs, forward
 from .validate import as_float_array, shape_str
 
-WRT = ("W_hh", "W_hx", "b_h", "W_yh", "h0", "xs")  # what numerical_gradients differentiates
+# What numerical_gradients differentiates (arguments of forward), and the name of each gradient
+WRT = {"W_hh": "dW_hh", "W_hx": "dW_hx", "b_h": "db_h", "W_yh": "dW_yh", "h0": "dh0", "xs": "dx"}
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,13 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
     (vacuously) True with ``n_compared == 0`` and a note saying so. Returns a :class:`Comparison`.
     """
     ours, reference = np.asarray(ours), np.asarray(reference)
-    if skip is not None and np.shape(skip) != ours.shape:
-        raise ValueError(f"skip must have the shape of ours, {shape_str(ours.shape)}; "
-                         f"got {shape_str(np.shape(skip))}")
-    if ours.shape != reference.shape:
+    if ours.shape != reference.shape:   # a result, not an error: the pass under test is wrong
         return Comparison(name, False, False, False, np.inf, np.inf, 0,
                           note=f"ours {shape_str(ours.shape)} vs reference "
                                f"{shape_str(reference.shape)}")
+    if skip is not None and np.shape(skip) != ours.shape:
+        raise ValueError(f"skip must have the shape of ours, {shape_str(ours.shape)}; "
+                         f"got {shape_str(np.shape(skip))}")
     keep = np.ones(ours.shape, bool) if skip is None else ~np.asarray(skip, bool)
     a, b = ours[keep].astype(np.float64), reference[keep].astype(np.float64)
     n_kinks = int(keep.size - keep.sum())
@@ -95,13 +97,15 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
 class GradCheckReport:
     """Comparisons, one per gradient; ``str()`` is the table and a verdict.
 
-    ``status`` is one of three verdicts:
+    ``status`` is one of three verdicts, the one rule every check in rnnlib judges by:
 
-    - ``"fail"``: some gradient differs from finite differences on the entries compared;
+    - ``"fail"``: some gradient differs from finite differences on the entries compared, or
+      has the wrong shape (``mismatched`` names them);
     - ``"inconclusive"``: none differs, but some gradient had *nothing* compared, because every
       one of its entries sits at a ReLU kink (``unverified`` names them). A check that verified
       nothing about a gradient cannot vouch for it, so this is not a pass;
-    - ``"pass"``: every gradient is close on its compared entries, and each had some compared.
+    - ``"pass"``: every gradient is close on its compared entries, and each had some compared
+      or is empty (a gradient with no entries, e.g. of a size-0 input, has nothing to verify).
 
     ``ok`` is True only for ``"pass"``.
     """
@@ -115,11 +119,15 @@ class GradCheckReport:
 
     @property
     def mismatched(self):
-        """Names of the gradients that differ (or have the wrong shape)."""
-        return [row.name for row in self.rows if not row.close]
+        """Names of the gradients that have the wrong shape or differ on the entries compared.
+
+        A row with nothing compared never differs, whatever its ``close`` says."""
+        return [row.name for row in self.rows
+                if not row.shapes_match or (row.n_compared > 0 and not row.close)]
 
     @property
     def status(self):
+        """"fail", "inconclusive" or "pass": see the class's description."""
         if self.mismatched:
             return "fail"
         return "inconclusive" if self.unverified else "pass"
@@ -154,9 +162,10 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
     objective: a function of a :class:`rnnlib.Trace` returning a float (the loss E).
     params, xs, h0: as for :func:`rnnlib.forward` (checked under its dtype rules, then
     converted to float64).
-    Returns ``{name: (grad, kinks)}`` for name in W_hh, W_hx, b_h, W_yh, h0, xs; ``grad`` has
-    the shape of that argument and ``kinks`` is a bool array of the same shape, True where
-    the ±eps forward passes changed any ReLU mask.
+    Returns ``{name: (grad, kinks)}`` for the names of :class:`rnnlib.Grads`, dW_hh (H, H),
+    dW_hx (H, D), db_h (H,), dW_yh (O, H), dh0 ([B,] H) and dx (T, [B,] D): ``grad`` has the
+    shape of that argument and ``kinks`` is a bool array of the same shape, True where the
+    ±eps forward passes changed any ReLU mask.
     Costs two forward passes per entry: for small models only.
     """
     if not callable(objective):
@@ -170,7 +179,7 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
         return objective(trace), not np.array_equal(trace.mask, base_mask)
 
     result = {}
-    for name in WRT:
+    for name, grad_name in WRT.items():
         arr = args[name]
         grad, kinks = np.zeros_like(arr), np.zeros(arr.shape, bool)
         for idx in np.ndindex(arr.shape):
@@ -182,7 +191,7 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
             arr[idx] = original
             grad[idx] = (E_plus - E_minus) / (2 * eps)
             kinks[idx] = flip_plus or flip_minus
-        result[name] = (grad, kinks)
+        result[grad_name] = (grad, kinks)
     return result
 
 
@@ -206,10 +215,8 @@ def _to_float64(params, xs, h0):
 
 def _report(grads, numeric, scale, eps, tol):
     rows = []
-    for name in WRT:
-        grad_name = "dx" if name == "xs" else "d" + name
-        num, kinks = numeric[name]
-        rows.append(compare(grad_name, getattr(grads, grad_name), num, tol=tol, skip=kinks,
+    for name, (num, kinks) in numeric.items():
+        rows.append(compare(name, getattr(grads, name), num, tol=tol, skip=kinks,
                             floor=fd_floor(scale, num.size, eps, tol)))
     return GradCheckReport(tuple(rows))
 
@@ -223,7 +230,8 @@ def random_upstream(trace, seed=0):
     return dy
 
 
-def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e-6, tol=1e-6):
+def check_gradients(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e-6,
+                    tol=1e-6):
     """Check a backward pass against finite differences, in float64.
 
     The scalar checked is E = Σ_t ⟨dy_t, y_t⟩, whose ∂E/∂y_t is exactly dy_t; ``dy``
@@ -252,8 +260,8 @@ def gradcheck(params, xs, *, h0=None, dy=None, seed=0, backward=backward, eps=1e
     return report
 
 
-def gradcheck_loss(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
-                   eps=1e-6, tol=1e-6):
+def check_loss_gradients(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
+                         eps=1e-6, tol=1e-6):
     """Check :func:`rnnlib.loss_and_grads` against finite differences of the loss, in float64.
 
     Arguments as for loss_and_grads. Returns a :class:`GradCheckReport`.

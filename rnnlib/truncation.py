@@ -12,40 +12,33 @@
 """
 import numpy as np
 
-from .bptt import (backward, dW_hh_term, dW_hx_term, dW_yh_term, db_h_term, input_grad,
-                   relu_gate)
+from .analysis import backward_by_output
+from .bptt import backward
 from .losses import loss_from_trace
 from .model import forward
 from .validate import check_positive_int
 
 
 def backward_truncated(params, trace, dy, k):
-    """Parameter gradients with each output's backward sum cut after k steps (meaning 1).
+    """Gradients with each output's backward sum cut after k steps (meaning 1).
 
     params, trace, dy: as for rnnlib.backward, one sequence or a batch; k >= 1.
-    Returns {"W_hh", "W_hx", "b_h", "W_yh"} gradients and "x": (T, [B,] D), ∂E/∂x_j for every
-    input step j (x_j feeds ĥ_{j+1}), which is exactly 0 for inputs more than k steps before
-    every output with a loss. With k >= T this is full BPTT.
+    Returns a dict named as :class:`rnnlib.Grads`: "dW_hh" (H, H), "dW_hx" (H, D), "db_h" (H,),
+    "dW_yh" (O, H), and "dx" (T, [B,] D), ∂E/∂x_j for every input step j (x_j feeds ĥ_{j+1}),
+    which is exactly 0 for inputs more than k steps before every output with a loss. Each is
+    the sum of the terms of :func:`rnnlib.analysis.backward_by_output` with max_distance k.
+    With k >= T this is full BPTT.
     """
     k = check_positive_int("k", k)
-    W_hh, W_yh = params.W_hh, params.W_yh
-    h, h_hat, xs, T = trace.h, trace.h_hat, trace.xs, trace.T
-    grads = {"W_hh": np.zeros_like(W_hh), "W_hx": np.zeros_like(params.W_hx),
-             "b_h": np.zeros_like(params.b_h), "W_yh": np.zeros_like(W_yh),
-             "x": np.zeros_like(xs)}
-    for t in range(1, T + 1):
-        if not np.any(dy[t]):
-            continue
-        grads["W_yh"] += dW_yh_term(dy[t], h[t])
-        dh = dy[t] @ W_yh                                  # ∂E_t/∂h_t
-        for s in range(t, max(0, t - k), -1):              # ĥ_t, ..., ĥ_{t-k+1}
-            dh_hat = relu_gate(h_hat[s], dh)
-            grads["W_hh"] += dW_hh_term(dh_hat, h[s - 1])
-            grads["W_hx"] += dW_hx_term(dh_hat, xs[s - 1])
-            grads["b_h"] += db_h_term(dh_hat)
-            grads["x"][s - 1] += input_grad(params.W_hx, dh_hat)
-            dh = dh_hat @ W_hh                             # on to h_{s-1}, unless cut here
-    return grads
+    steps = backward_by_output(params, trace, dy, max_distance=k)
+    grads = {name: np.zeros_like(getattr(params, name[1:]))
+             for name in ("dW_hh", "dW_hx", "db_h", "dW_yh")}
+    dx = np.zeros_like(trace.xs)
+    for t, s, terms in steps:
+        for name in grads:
+            grads[name] += terms[name]
+        dx[s - 1] += terms["dx"]                           # ∂x_{s-1}: x_{s-1} feeds ĥ_s
+    return {**grads, "dx": dx}
 
 
 def chunked_gradients(params, xs, targets, lengths, h0=None):

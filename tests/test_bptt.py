@@ -18,7 +18,7 @@ GRAD_NAMES = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx", "dh", "dh_hat", "d
 @pytest.mark.parametrize("T, B, D, H, O", SHAPES)
 def test_backward_matches_finite_differences(backward, T, B, D, H, O):
     p, xs, h0, dy = make_problem(T, B, D, H, O, seed=T + H)
-    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=backward)
+    report = rnnlib.check_gradients(p, xs, h0=h0, dy=dy, backward=backward)
     assert report.ok, str(report)
     assert all(row.n_compared > 0 for row in report.rows)
 
@@ -78,7 +78,7 @@ def test_relu_prime_zero_at_exact_zero_pre_activation(forward, backward):
 @pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
 @pytest.mark.parametrize("loss_at", ["all", "last"])
 def test_loss_and_grads_and_the_trainer_close_the_gate_at_exact_zero(loss, loss_at):
-    """loss_and_grads and the trainer compute their own gate, in loss_and_grads_into: on the
+    """loss_and_grads and the trainer compute their own gate, in rnnlib.fast: on the
     kinked trace they must give what the literal passes give, so ∂b_h gets nothing from the
     units at exactly 0 at step 1, and ∂h_0 is 0."""
     p, xs, _ = kinked_problem()
@@ -166,6 +166,6 @@ def test_notes_erratum_is_wrong_and_correction_right():
     erratum = sum(np.outer(rnnlib.relu_grad(tr.h_hat[t + 1]), tr.h[t]) for t in range(5))
     corrected = sum(rnnlib.dW_hh_term(g.dh_hat[t + 1], tr.h[t]) for t in range(5))
     numeric, kinks = rnnlib.numerical_gradients(lambda trc: float(np.sum(dy * trc.y)),
-                                                p, xs, h0)["W_hh"]
+                                                p, xs, h0)["dW_hh"]
     assert rnnlib.compare("dW_hh", corrected, numeric, skip=kinks).close
     assert rnnlib.compare("dW_hh", erratum, numeric, skip=kinks).rel_error > 0.1

@@ -1,5 +1,5 @@
 """Notebook 02 on sums and means: the loss functions sum over time and batch, the trainer uses
-the batch mean. Both halves are measured here (the README's sentence: tests/test_readme.py)."""
+the batch mean. Both halves are measured here (docs/rnnlib.md's sentence: tests/test_readme.py)."""
 import re
 from pathlib import Path
 

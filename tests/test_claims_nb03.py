@@ -77,7 +77,7 @@ def test_closed_gates_pass_no_gradient_and_h_nonneg_opens_every_gate():
 
 
 def test_input_amplitude_matters_at_bias_0_only_between_0_and_the_rest():
-    """The explorer's note (and the README, tests/test_readme.py): at bias 0 every amplitude above 0 gives the same gates,
+    """The explorer's note (and docs/explorers.md, tests/test_readme.py): at bias 0 every amplitude above 0 gives the same gates,
     while amplitude 0 leaves every unit off (so "no effect" is said for amplitudes above 0)."""
     from rnnlib import widgets
 
@@ -114,7 +114,7 @@ def test_relu_grad_at_0_names_the_functions_not_the_frameworks():
     """ReLU'(0) = 0 is what torch.relu and jax.nn.relu give; torch.maximum / jnp.maximum give ½
     (checked by hand with PyTorch 2.14 and JAX 0.10; neither is a dependency here)."""
     root = NB.parents[1]
-    texts = [(root / "notes" / "original_notes.md").read_text()]      # README, TEACHING.md:
+    texts = [(root / "notes" / "original_notes.md").read_text()]      # docs, TEACHING.md:
                                                                        # tests/test_readme.py
     texts += [" ".join(c.source for c in nbformat.read(root / "notebooks" / f, 4).cells)
               for f in ("00_start_here.ipynb", "03_relu_gate.ipynb")]

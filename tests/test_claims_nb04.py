@@ -55,25 +55,39 @@ def _fmt(v):
     return "(" + ", ".join(f"{x:g}" for x in v) + ")"
 
 
+def _matrix(W):
+    return "[" + ", ".join("[" + ", ".join(f"{x:g}" for x in row) + "]" for row in W) + "]"
+
+
 def test_by_hand_solution_numbers_with_and_without_the_gate_at_t2():
-    """The solution of the by-hand backward pass, recomputed here with plain numpy: the gated
-    ∂h_0, and what the -3 would give if the gate at t = 2 were missing."""
+    """The solution of the by-hand backward pass, recomputed here with plain numpy from the
+    example rnnlib.worked_example defines: the example as the answer states it, the gated ∂h_0,
+    and what the -3 would give if the gate at t = 2 were missing."""
     import numpy as np
 
     pytest.importorskip("rnnlib.solutions", reason="a hand-out copy has no solutions")
+    from rnnlib import worked_example
     from rnnlib.solutions import nb04_hidden_state_gradient as solutions
     text = solutions.ANSWERS["by_hand_backward"]
-    W_hh, W_yh = np.array([[1.0, -1.0], [0.5, 0.0]]), np.array([[1.0, 2.0]])
-    dy = {1: 1.0, 2: -1.0, 3: 1.0}
+    p = worked_example.params()
+    h, masks, dy = worked_example.h0(), {}, {}
+    for t, (x, target) in enumerate(zip(worked_example.xs(), worked_example.targets()), start=1):
+        h_hat = p.W_hh @ h + p.W_hx @ x + p.b_h
+        masks[t], h = (h_hat > 0).astype(int), np.maximum(h_hat, 0)
+        dy[t] = float((p.W_yh @ h - target)[0])              # squared error: y_t - target
+    assert f"W_hh = {_matrix(p.W_hh)}, W_yh = [{' '.join(f'{w:g}' for w in p.W_yh[0])}]" in text
+    assert (f"masks 1[ĥ_t > 0] are {_fmt(masks[1])} at t = 1\nand t = 2, {_fmt(masks[3])} at "
+            f"t = 3") in text and (masks[1] == masks[2]).all()
+    assert f"give ∂y = {', '.join(f'{dy[t]:g}' for t in (1, 2, 3))}." in text
 
     def backward(masks):
-        dh = {3: W_yh[0] * dy[3]}
+        dh = {3: p.W_yh[0] * dy[3]}
         for t in (2, 1):
-            dh[t] = W_yh[0] * dy[t] + W_hh.T @ (masks[t + 1] * dh[t + 1])
-        dh[0] = W_hh.T @ (masks[1] * dh[1])
+            dh[t] = p.W_yh[0] * dy[t] + p.W_hh.T @ (masks[t + 1] * dh[t + 1])
+        dh[0] = p.W_hh.T @ (masks[1] * dh[1])
         return dh
 
-    gated = backward({1: np.array([1, 0]), 2: np.array([1, 0]), 3: np.array([1, 1])})
+    gated = backward(masks)
     assert f"∂h_0 = W_hhᵀ ∂ĥ_1 = {_fmt(gated[0])}" in text
-    open_2 = backward({1: np.array([1, 0]), 2: np.array([1, 1]), 3: np.array([1, 1])})
+    open_2 = backward({**masks, 2: np.array([1, 1])})
     assert f"= {_fmt(open_2[1])}, and\n∂h_0 = {_fmt(open_2[0])} instead of {_fmt(gated[0])}" in text

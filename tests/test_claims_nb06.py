@@ -43,22 +43,22 @@ def test_each_weak_check_misses_exactly_the_bugs_the_notebook_says(tables, setup
 
 
 def test_a_single_step_check_really_hides_a_through_time_bug_that_the_full_check_sees():
-    # Issue: a large b_h does not hide the mask bug (the ReLU RNN is positively homogeneous, and
+    # A large b_h does not hide the mask bug (the ReLU RNN is positively homogeneous, and
     # at t = 1 the bug reads mask[0] = False). T = 1 does hide the two through-time bugs:
     params, xs, h0 = generic_problem(7)
     for bug in ("dropped through-time term", "= instead of +="):
         wrong = rnnlib.backward_with_bug(bug)
         p, x, h, dy = bugs.setup_problem("T = 1", params, xs, h0)
         assert x.shape == (1, 3)
-        assert rnnlib.gradcheck(p, x, h0=h, dy=dy, backward=wrong).ok
-        assert not rnnlib.gradcheck(params, xs, h0=h0, backward=wrong).ok
+        assert rnnlib.check_gradients(p, x, h0=h, dy=dy, backward=wrong).ok
+        assert not rnnlib.check_gradients(params, xs, h0=h0, backward=wrong).ok
     mask_bug = rnnlib.backward_with_bug("mask at the wrong step")
     for b_h in (5.0, 20.0, 100.0):   # a large bias leaves gates closed: it scales like the rest
         assert not rnnlib.forward(params.replace(b_h=np.full(4, b_h)), xs, h0).mask[1:].all()
     # every gate open (non-negative weights and inputs), and the mask bug is still caught
     positive = rnnlib.Params(*(np.abs(getattr(params, n)) for n in rnnlib.Params.names))
     assert rnnlib.forward(positive, np.abs(xs), h0).mask[1:].all()
-    assert not rnnlib.gradcheck(positive, np.abs(xs), h0=h0, backward=mask_bug).ok
+    assert not rnnlib.check_gradients(positive, np.abs(xs), h0=h0, backward=mask_bug).ok
 
 
 def test_the_table_displays_as_html_with_words_as_well_as_colours(tables):
@@ -179,10 +179,10 @@ def test_markdown_cells_are_short_and_there_are_two_pauses():
         "**3.** (Thinking.) Why does the check use float64 even when "]
 
 
-def test_a_gradient_never_compared_is_inconclusive_however_gradcheck_scores_it():
-    # rnnlib.compare marks a row with nothing compared (every entry a kink) as close or, in a
-    # stricter gradcheck, as not close; either way no entry disagreed, so the verdict is
-    # inconclusive, neither caught nor missed.
+def test_a_gradient_never_compared_is_inconclusive_however_its_row_scores_it():
+    # A row with nothing compared (every entry a kink) may be marked close or, by a stricter
+    # comparison, not close; either way no entry disagreed, so the table says inconclusive,
+    # neither caught nor missed.
     Row = rnnlib.Comparison
     fine = Row("dW_yh", True, False, True, 1e-12, 1e-12, n_compared=8)
     for close in (True, False):
@@ -213,7 +213,7 @@ def test_all_zeros_compares_only_zeros():
     # "every nudge of W_hh, W_hx or b_h crosses a kink, and what is left to compare is 0 on
     # both sides"
     p, x, h, dy = bugs.setup_problem("all zeros", *generic_problem(3))
-    report = rnnlib.gradcheck(p, x, h0=h, dy=dy)
+    report = rnnlib.check_gradients(p, x, h0=h, dy=dy)
     assert {r.name for r in report.rows if r.n_compared == 0} == {"dW_hh", "dW_hx", "db_h"}
     g = rnnlib.backward(p, rnnlib.forward(p, x, h), dy)
     assert not (g.dW_yh.any() or g.dh0.any() or g.dx.any())

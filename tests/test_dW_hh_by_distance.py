@@ -64,7 +64,7 @@ def test_nearest_distances_are_the_truncated_gradient():
     C = analysis.dW_hh_by_distance(p, tr, dy)
     for k in (1, 3, 8):
         np.testing.assert_allclose(C[:k].sum(axis=0),
-                                   truncation.backward_truncated(p, tr, dy, k)["W_hh"], atol=1e-12)
+                                   truncation.backward_truncated(p, tr, dy, k)["dW_hh"], atol=1e-12)
 
 
 def test_loss_at_last_step_gives_one_step_term_per_distance():

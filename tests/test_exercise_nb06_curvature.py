@@ -64,7 +64,7 @@ def test_forward_error_shrinks_like_eps_and_central_like_eps_squared(seed):
     _, grads = rnnlib.loss_and_grads(params, xs, labels, loss="cross_entropy")
     kinks = np.any([rnnlib.numerical_gradients(
         lambda tr: rnnlib.loss_from_trace(tr, labels, loss="cross_entropy")[0],
-        params, xs, eps=eps)["b_h"][1] for eps in EPSILONS], axis=0)
+        params, xs, eps=eps)["db_h"][1] for eps in EPSILONS], axis=0)
     assert (~kinks).sum() >= 3
     central = [np.abs(solutions.numerical_db_h(params, xs, labels, e) - grads.db_h)[~kinks].max()
                for e in EPSILONS]

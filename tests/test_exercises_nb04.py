@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import exercises
+from rnnlib import exercises, worked_example
 from rnnlib.exercises import nb04_hidden_state_gradient as nb04
 
 
@@ -99,8 +99,9 @@ def test_step_backward_wrong_number_of_results_and_errors():
 
 def test_by_hand_truth_agrees_with_finite_differences():
     truth, trace, _ = nb04.by_hand_truth()
-    loss = lambda tr: rnnlib.loss_from_trace(tr, nb04._TINY_TARGETS)[0]   # noqa: E731
-    numeric, kinks = rnnlib.numerical_gradients(loss, nb04._TINY, nb04._TINY_XS)["h0"]
+    loss = lambda tr: rnnlib.loss_from_trace(tr, worked_example.targets())[0]   # noqa: E731
+    numeric, kinks = rnnlib.numerical_gradients(loss, worked_example.params(),
+                                                worked_example.xs())["dh0"]
     assert not kinks.any()
     np.testing.assert_allclose(truth["dh_0"], numeric, atol=1e-6)
     # the example's point: unit 1 is off at t = 1 and t = 2, and blocks a non-zero gradient
@@ -123,7 +124,7 @@ def test_by_hand_recognises_typical_mistakes_and_partial_answers():
     ungated = dict(truth, dh_hat_2=truth["dh_2"])
     assert "gate is missing" in nb04.check_by_hand_backward(ungated).message
     # ∂h_1 from the ungated ∂h_2: the recurrent path skipped the gate of step 2
-    W_hh, W_yh = nb04._TINY.W_hh, nb04._TINY.W_yh
+    W_hh, W_yh = worked_example.params().W_hh, worked_example.params().W_yh
     skipped = dict(truth, dh_1=W_yh.T @ np.array([1.0]) + W_hh.T @ truth["dh_2"])
     assert "must pass the gate of step t+1" in nb04.check_by_hand_backward(skipped).message
     partial = {"dh_3": truth["dh_3"], "dh_hat_3": truth["dh_hat_3"]}

@@ -1,4 +1,6 @@
 """The checking tools themselves: compare(), kinks, and that planted bugs are caught."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -65,13 +67,44 @@ def test_an_empty_gradient_is_not_unverified():
     assert rnnlib.GradCheckReport((empty,)).status == "pass"
 
 
+def comparison(name, *, shapes_match=True, close=True, n_compared=4, n_kinks=0):
+    return rnnlib.Comparison(name, shapes_match, False, close, 0.0, 0.0, n_compared, n_kinks)
+
+
+@pytest.mark.parametrize("rows, status", [
+    ((comparison("dW_hh"),), "pass"),
+    ((comparison("dW_hh"), comparison("dW_yh", close=False)), "fail"),
+    ((comparison("dx", shapes_match=False, close=False, n_compared=0),), "fail"),
+    ((comparison("db_h", n_compared=0, n_kinks=4),), "inconclusive"),
+    # nothing compared cannot disagree, whatever the row's `close` says
+    ((comparison("db_h", close=False, n_compared=0, n_kinks=4),), "inconclusive"),
+    ((comparison("dx", n_compared=0),), "pass"),
+    ((comparison("dW_hh", close=False), comparison("db_h", n_compared=0, n_kinks=4)), "fail"),
+], ids=["all close", "one differs", "wrong shape", "all kinks", "all kinks, marked not close",
+        "empty", "differs beside unverified"])
+def test_status_is_one_rule_for_every_edge_case(rows, status):
+    report = rnnlib.GradCheckReport(rows)
+    assert report.status == status and report.ok == (status == "pass")
+
+
+def test_a_wrong_shape_is_a_failure_of_the_check():
+    p, xs, h0, dy = make_problem(T=3, H=4)
+
+    def transposed(params, trace, dy):
+        g = rnnlib.backward(params, trace, dy)
+        g.dW_hx = g.dW_hx.T
+        return g
+    report = rnnlib.check_gradients(p, xs, h0=h0, dy=dy, backward=transposed)
+    assert report.status == "fail" and report.mismatched == ["dW_hx"]
+
+
 def test_kinks_are_found_and_left_out():
     # h_0 = 0, b_h = 0, x_0 = 0: every ĥ_1 is exactly 0, a kink of ReLU.
     p, xs, _, dy = make_problem(T=4, H=3, bias=0.0)
     xs[0] = 0.0
     tr = rnnlib.forward(p, xs)
     assert not tr.h_hat[1].any()
-    report = rnnlib.gradcheck(p, xs, dy=dy)
+    report = rnnlib.check_gradients(p, xs, dy=dy)
     # nothing differs, but db_h and dh0 were never compared: inconclusive, not a pass
     assert report.status == "inconclusive" and not report.ok, str(report)
     assert "INCONCLUSIVE: nothing verified for db_h, dh0" in str(report)
@@ -79,7 +112,7 @@ def test_kinks_are_found_and_left_out():
     assert report["dx"].n_kinks == 3 and report["dx"].n_compared == 9   # x_0 sits on the kink
     assert report.unverified == ["db_h", "dh0"]
     # At the kink, the central difference is the mean of the one-sided slopes, not ReLU'(0)·…:
-    numeric, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["b_h"]
+    numeric, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["db_h"]
     analytic = rnnlib.backward(p, tr, dy).db_h
     assert kinks.all()
     assert not rnnlib.compare("db_h", analytic, numeric).close
@@ -88,21 +121,21 @@ def test_kinks_are_found_and_left_out():
 # --- planted bugs (rnnlib.bugs), each caught by a random upstream gradient ---------------------
 
 @pytest.mark.parametrize("bug", rnnlib.BUGS)
-def test_gradcheck_catches_each_planted_bug(bug):
+def test_check_gradients_catches_each_planted_bug(bug):
     p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
-    report = rnnlib.gradcheck(p, xs, h0=h0, seed=3, backward=rnnlib.backward_with_bug(bug))
+    report = rnnlib.check_gradients(p, xs, h0=h0, seed=3, backward=rnnlib.backward_with_bug(bug))
     assert not report.ok, f"{bug} not caught:\n{report}"
 
 
 def test_in_place_bug_is_named_and_really_writes_into_dy():
     p, xs, h0, dy = make_problem(T=4, H=3, bias=0.5)
     bug = rnnlib.backward_with_bug("upstream gradient modified in place")
-    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=bug)
+    report = rnnlib.check_gradients(p, xs, h0=h0, dy=dy, backward=bug)
     assert not report.ok and "backward wrote into its dy argument" in str(report["dy"])
     mine = dy.copy()
     bug(p, rnnlib.forward(p, xs, h0), mine)
     assert not mine[1:].any() and dy[1:].any()
-    assert "dy" not in [r.name for r in rnnlib.gradcheck(p, xs, h0=h0, dy=dy).rows]
+    assert "dy" not in [r.name for r in rnnlib.check_gradients(p, xs, h0=h0, dy=dy).rows]
 
 
 def test_unknown_bug_name():
@@ -116,26 +149,27 @@ def test_sum_of_outputs_loss_hides_a_dropped_output_factor():
     ones = np.ones((7, 1))
     ones[0] = 0
     bug = rnnlib.backward_with_bug("output factor dropped")
-    assert rnnlib.gradcheck(p, xs, h0=h0, dy=ones, backward=bug).ok
-    assert not rnnlib.gradcheck(p, xs, h0=h0, backward=bug).ok
+    assert rnnlib.check_gradients(p, xs, h0=h0, dy=ones, backward=bug).ok
+    assert not rnnlib.check_gradients(p, xs, h0=h0, backward=bug).ok
 
 
 def test_zero_recurrent_weights_hide_a_dropped_through_time_term():
     p, xs, h0, dy = make_problem(T=6, H=4, bias=0.5)
     bug = rnnlib.backward_with_bug("dropped through-time term")
     zero_W_hh = rnnlib.Params(np.zeros_like(p.W_hh), p.W_hx, p.b_h, p.W_yh)
-    assert rnnlib.gradcheck(zero_W_hh, xs, h0=h0, dy=dy, backward=bug).ok
-    assert not rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=bug).ok
+    assert rnnlib.check_gradients(zero_W_hh, xs, h0=h0, dy=dy, backward=bug).ok
+    assert not rnnlib.check_gradients(p, xs, h0=h0, dy=dy, backward=bug).ok
 
 
 def test_report_lookup_and_text():
     p, xs, h0, dy = make_problem(T=3)
-    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
+    report = rnnlib.check_gradients(p, xs, h0=h0, dy=dy)
     assert [r.name for r in report.rows] == ["dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx"]
     assert str(report).endswith("all gradients close")
     with pytest.raises(KeyError, match="no comparison named 'dW'"):
         report["dW"]
-    bad = rnnlib.gradcheck(p, xs, h0=h0, dy=dy, backward=rnnlib.backward_with_bug("= instead of +="))
+    bad = rnnlib.check_gradients(p, xs, h0=h0, dy=dy,
+                                 backward=rnnlib.backward_with_bug("= instead of +="))
     assert "MISMATCH in dW_hh" in str(bad)
 
 
@@ -145,7 +179,7 @@ def test_gradients_below_fd_resolution_are_judged_by_absolute_error():
     p, xs, _, dy = make_problem(T=1, D=1, H=1, O=1, scale=1e-12, bias=1.0, with_h0=False)
     g = rnnlib.backward(p, rnnlib.forward(p, xs), dy)
     assert 0 < np.abs(g.dh0).max() < 1e-9
-    assert rnnlib.gradcheck(p, xs, dy=dy).ok
+    assert rnnlib.check_gradients(p, xs, dy=dy).ok
     # ... while an error well above that resolution still fails:
     # ... while an error 100 times the FD resolution (ε_mach·|E|/eps ≈ 2.2e-10 here) fails:
     resolution = np.finfo(float).eps * 1.0 / 1e-6
@@ -161,7 +195,7 @@ def test_kinks_later_in_time_are_found():
     xs[2] = 0.0
     tr = rnnlib.forward(p, xs)
     assert tr.h_hat[3, 0] == 0 and np.abs(tr.h_hat[[1, 2, 4], 0]).min() > 1e-3
-    _, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["b_h"]
+    _, kinks = rnnlib.numerical_gradients(lambda t: float(np.sum(dy * t.y)), p, xs)["db_h"]
     assert kinks.tolist() == [True, False, False]
 
 
@@ -176,6 +210,14 @@ def test_random_upstream_is_seeded():
 
 def test_float32_models_are_checked_in_float64():
     p, xs, h0, dy = make_problem(T=4, B=2, dtype=np.float32)
-    assert rnnlib.gradcheck(p, xs, h0=h0, dy=dy).ok
+    assert rnnlib.check_gradients(p, xs, h0=h0, dy=dy).ok
     targets = np.random.default_rng(0).standard_normal((4, 2, 2)).astype(np.float32)
-    assert rnnlib.gradcheck_loss(p, xs, targets, h0=h0).ok
+    assert rnnlib.check_loss_gradients(p, xs, targets, h0=h0).ok
+
+
+def test_rnnlib_gradcheck_is_the_module_and_the_checks_have_names_of_their_own():
+    from rnnlib import gradcheck
+    assert inspect.ismodule(gradcheck) and callable(gradcheck.check_gradients)
+    assert not hasattr(rnnlib, "gradcheck_loss")
+    p, xs, h0, dy = make_problem(T=2, H=2)
+    assert gradcheck.check_gradients(p, xs, h0=h0, dy=dy).ok

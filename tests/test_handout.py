@@ -24,9 +24,8 @@ def handout(tmp_path_factory):
     tree = tmp_path_factory.mktemp("zip") / "bptt-notebooks"
     shutil.copytree(REPO, tree, ignore=NOT_COPIED)
     assert not (tree / ".git").exists()
-    (tree / "rnnlib" / "solutions").mkdir(exist_ok=True)         # the package layout ...
+    (tree / "rnnlib" / "solutions").mkdir(exist_ok=True)         # the model solutions
     (tree / "rnnlib" / "solutions" / "__init__.py").write_text("ANSWER = 42\n")
-    (tree / "rnnlib" / "solutions.py").touch()                   # ... and the older file
     corpus = tree / "tests" / "checker_corpus"                   # the checkers' corpus of
     corpus.mkdir(exist_ok=True)                                  # right and wrong answers
     (corpus / "__init__.py").touch()
@@ -48,7 +47,7 @@ def handout(tmp_path_factory):
 def test_no_solutions_no_teachers_guide_no_checker_corpus_no_ignored_files(handout):
     files = {p.relative_to(handout).as_posix() for p in handout.rglob("*")}
     assert not [f for f in files if f.startswith("rnnlib/solutions")], files
-    assert "TEACHING.md" not in files
+    assert "TEACHING.md" not in files and "docs/teaching.md" not in files
     # the checkers' corpus holds model answers: neither it nor its test is handed out
     assert not [f for f in files if f.startswith("tests/checker_corpus")], files
     assert "tests/test_checker_corpus.py" not in files
@@ -66,7 +65,7 @@ def test_what_is_on_disk_is_copied_uncommitted_edits_included(handout):
     for path in (REPO / "notebooks").glob("*.ipynb"):
         copied = (handout / "notebooks" / path.name).read_bytes()
         assert copied == without_speaker_notes(path.read_bytes()), path.name
-    assert (handout / "rnnlib" / "exercises.py").exists() or (handout / "rnnlib" / "exercises").is_dir()
+    assert (handout / "rnnlib" / "exercises" / "core.py").is_file()
 
 
 def without_speaker_notes(raw):

@@ -59,7 +59,7 @@ def make_targets(B, loss, loss_at, T=5, O=3, seed=2):
 def test_loss_and_grads_matches_finite_differences(B, loss, loss_at):
     p, xs, h0, _ = make_problem(T=5, B=B, D=2, H=4, O=3, bias=0.3)
     targets = make_targets(B, loss, loss_at)
-    report = rnnlib.gradcheck_loss(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
+    report = rnnlib.check_loss_gradients(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
     assert report.ok, str(report)
 
 

@@ -41,7 +41,7 @@ def test_literal_equals_fast(kw, dtype):
 @given(problems, st.sampled_from([np.float32, np.float64]))
 def test_finite_differences_agree_away_from_kinks(kw, dtype):
     p, xs, h0, dy = make_problem(**kw, dtype=dtype)
-    report = rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
+    report = rnnlib.check_gradients(p, xs, h0=h0, dy=dy)
     assert report.ok, str(report)
     assert report["dW_yh"].n_compared == p.W_yh.size      # y = W_yh h has no kink in W_yh
 

@@ -35,10 +35,10 @@ def test_model_solution_and_the_library_pass(solutions):
     for fn in (solutions.solution("rnn_backward"), rnnlib.backward_literal, rnnlib.backward):
         result = check(fn)
         assert result.status == "correct", result.message
-        assert "finite differences (rnnlib.gradcheck)" in result.message
+        assert "finite differences (rnnlib.check_gradients)" in result.message
 
 
-EXPECTED = {   # bug -> (what the comparison with the library finds, what gradcheck flags)
+EXPECTED = {   # bug -> (what the comparison with the library finds, what check_gradients flags)
     "missing upstream factor": ("right at every step", "dW_hh, dW_hx, db_h."),
     "mask at the wrong step": ("first wrong value is ∂ĥ_6 (dh_hat[6]), while ∂h_6 is right: "
                                "The gate is taken from the wrong step",
@@ -59,7 +59,7 @@ def test_every_bug_of_the_zoo_is_named_with_its_step_and_the_finite_difference_v
     where, flagged = EXPECTED[bug]
     assert where in result.message, result.message
     if flagged:                      # in place: the values are right, so no comparison is run
-        assert f"rnnlib.gradcheck (finite differences) flags: {flagged}" in result.message
+        assert f"rnnlib.check_gradients (finite differences) flags: {flagged}" in result.message
     assert EX.equation not in result.message
 
 
@@ -131,10 +131,10 @@ def test_a_wrong_first_step_and_a_wrong_dh0_are_located():
 
 
 def test_finite_differences_are_run_on_the_students_function():
-    # off by 1e-4 in one entry: the library comparison and gradcheck both see it
+    # off by 1e-4 in one entry: the library comparison and check_gradients both see it
     nudged = with_changes(dW_yh=lambda p, tr, d, g: g.dW_yh + np.eye(*g.dW_yh.shape) * 1e-4)
     result = check(nudged)
-    assert "rnnlib.gradcheck (finite differences) flags: dW_yh." in result.message
+    assert "rnnlib.check_gradients (finite differences) flags: dW_yh." in result.message
 
 
 def test_wrong_shape_is_named():

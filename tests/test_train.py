@@ -200,11 +200,11 @@ def test_truncated_backward_equals_runs_started_from_a_constant_state():
             for n in NAMES:
                 expect[n] += getattr(g, "d" + n)
         for n in NAMES:
-            assert rel_err(got[n], expect[n]) < 1e-12, (k, n)
+            assert rel_err(got["d" + n], expect[n]) < 1e-12, (k, n)
     full = rnnlib.backward(p, tr, dy)
     untruncated = truncation.backward_truncated(p, tr, dy, 8)
     for n in NAMES:
-        assert rel_err(untruncated[n], getattr(full, "d" + n)) < 1e-12
+        assert rel_err(untruncated["d" + n], getattr(full, "d" + n)) < 1e-12
 
 
 def test_chunks_carry_the_state_and_stop_the_gradient():

@@ -1,4 +1,4 @@
-"""truncation.backward_truncated's input gradient "x": what a cut after k steps destroys."""
+"""truncation.backward_truncated's input gradient "dx": what a cut after k steps destroys."""
 import numpy as np
 
 import rnnlib
@@ -19,7 +19,7 @@ def test_input_gradient_equals_runs_started_from_a_constant_state():
             sub_dy = np.zeros_like(sub.y)
             sub_dy[-1] = dy[t]
             expect[start:t] += rnnlib.backward(p, sub, sub_dy).dx
-        got = truncation.backward_truncated(p, tr, dy, k)["x"]
+        got = truncation.backward_truncated(p, tr, dy, k)["dx"]
         np.testing.assert_allclose(got, expect, atol=1e-12, err_msg=f"k = {k}")
     np.testing.assert_allclose(got, rnnlib.backward(p, tr, dy).dx, atol=1e-12)
 
@@ -30,7 +30,7 @@ def test_inputs_beyond_k_steps_of_the_last_output_get_exactly_zero():
     tr = rnnlib.forward(p, xs, h0)
     full = rnnlib.backward(p, tr, dy).dx
     for k in (1, 4):
-        cut = truncation.backward_truncated(p, tr, dy, k)["x"]
+        cut = truncation.backward_truncated(p, tr, dy, k)["dx"]
         assert not cut[:10 - k].any()                   # x_0 … x_{T-k-1}: cut away, exactly 0
         np.testing.assert_allclose(cut[10 - k:], full[10 - k:], atol=1e-12)
         assert np.abs(full[:10 - k]).max() > 1e-6       # ... where the full gradient is not 0

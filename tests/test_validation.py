@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import analysis, truncation
 from conftest import make_problem
 
 P, XS, H0, DY = make_problem(T=4, B=None, D=3, H=5, O=2)
@@ -175,17 +176,38 @@ BAD = {
     "input_grad strings": (lambda: rnnlib.input_grad(np.zeros((3, 2)), np.array(["a"] * 3)),
                            TypeError, r"dh_hat_next must be an array of real numbers"),
     # the checking tools
-    "gradcheck params": (lambda: rnnlib.gradcheck({}, XS), TypeError,
-                         r"params must be an rnnlib.Params; got dict"),
-    "gradcheck mixed dtype": (lambda: rnnlib.gradcheck(P.astype(np.float32), XS), TypeError,
-                              r"xs has dtype float64 but the parameters are float32"),
-    "gradcheck dy shape": (lambda: rnnlib.gradcheck(P, XS, dy=np.zeros((4, 2))), ValueError,
-                           r"dy must have the shape of trace.y"),
-    "gradcheck_loss ragged xs": (lambda: rnnlib.gradcheck_loss(P, [[1.0, 2, 3], [1.0]],
-                                                               np.zeros((2, 2))), TypeError,
-                                 r"xs must be an array of numbers; got list"),
-    "gradcheck_loss targets": (lambda: rnnlib.gradcheck_loss(P, XS, np.zeros((3, 2))),
-                               ValueError, r"targets must have shape \(T, O\) = \(4, 2\)"),
+    "check_gradients params": (lambda: rnnlib.check_gradients({}, XS), TypeError,
+                               r"params must be an rnnlib.Params; got dict"),
+    "check_gradients mixed dtype": (lambda: rnnlib.check_gradients(P.astype(np.float32), XS),
+                                    TypeError,
+                                    r"xs has dtype float64 but the parameters are float32"),
+    "check_gradients dy shape": (lambda: rnnlib.check_gradients(P, XS, dy=np.zeros((4, 2))),
+                                 ValueError, r"dy must have the shape of trace.y"),
+    "check_loss_gradients ragged xs": (
+        lambda: rnnlib.check_loss_gradients(P, [[1.0, 2, 3], [1.0]], np.zeros((2, 2))),
+        TypeError, r"xs must be an array of numbers; got list"),
+    "check_loss_gradients targets": (
+        lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((3, 2))), ValueError,
+        r"targets must have shape \(T, O\) = \(4, 2\)"),
+    "backward_step t": (lambda: rnnlib.bptt.backward_step(P, TR, 0, DY[1], np.zeros(5)),
+                        ValueError, r"t must be a time step 1 ... T = 4; got 0"),
+    "backward_step dh_hat_next": (lambda: rnnlib.bptt.backward_step(P, TR, 4, DY[4], np.zeros(4)),
+                                  ValueError, r"dh_hat_next must have shape \(H,\) or \(B, H\) "
+                                              r"with H = 5 \(from W_yh\); got \(4,\)"),
+    "backward_with_step step": (lambda: rnnlib.bptt.backward_with_step(P, TR, DY, "literal"),
+                                TypeError, r"step must be a function like "
+                                           r"rnnlib.bptt.backward_step; got str"),
+    "backward_by_output max_distance": (
+        lambda: analysis.backward_by_output(P, TR, DY, max_distance=0), ValueError,
+        r"max_distance must be a positive integer; got 0"),
+    "dW_hh_by_distance trace": (lambda: analysis.dW_hh_by_distance(P, XS, DY), TypeError,
+                                r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
+    "backward_truncated k": (lambda: truncation.backward_truncated(P, TR, DY, 2.5), ValueError,
+                             r"k must be a positive integer; got 2.5"),
+    "backward_truncated params": (lambda: truncation.backward_truncated({}, TR, DY, 2), TypeError,
+                                  r"params must be an rnnlib.Params; got dict"),
+    "backward_truncated dy row 0": (lambda: truncation.backward_truncated(P, TR, np.ones((5, 2)), 2),
+                                    ValueError, r"dy\[0\] must be zero"),
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
     "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
@@ -226,8 +248,8 @@ def test_no_function_writes_into_its_arguments(B):
     rnnlib.loss_and_grads(p, xs, targets_all, h0=h0)
     rnnlib.loss_and_grads(p, xs, classes, h0=h0, loss="cross_entropy")
     rnnlib.loss_from_trace(tr, targets_all)
-    rnnlib.gradcheck(p, xs, h0=h0, dy=dy)
-    rnnlib.gradcheck_loss(p, xs, targets_all, h0=h0)
+    rnnlib.check_gradients(p, xs, h0=h0, dy=dy)
+    rnnlib.check_loss_gradients(p, xs, targets_all, h0=h0)
     after = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, h0, dy, targets_all)
     for before, now in zip(originals, after):
         np.testing.assert_array_equal(before, now)

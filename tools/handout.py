@@ -5,9 +5,10 @@
 Works from any copy of the tree (a git clone, a ZIP download, a folder on a USB stick): it
 copies the files AS THEY ARE ON DISK, so uncommitted edits are included, and it never calls
 git. Left out:
-  - the model solutions and the answers to the thinking questions: the package folder
-    `rnnlib/solutions/` and the older single file `rnnlib/solutions.py`, whichever exists;
-  - the teacher's guide, TEACHING.md (it discusses the answers and grading);
+  - the model solutions and the answers to the thinking questions, `rnnlib/solutions/`;
+  - the teacher's guide, TEACHING.md (it discusses the answers and grading), its page
+    docs/teaching.md, and the notebooks' speaker notes (its prompts, as markdown cells of slide
+    type "notes");
   - the teacher's answer key that `make answers` writes: the folder answers/ and any file
     named ANSWERS.md;
   - the checkers' corpus of right and wrong answers, `tests/checker_corpus/` and its test
@@ -16,7 +17,7 @@ git. Left out:
   - what .gitignore names (.venv/, caches, build outputs, handout/, slides/), plus .git/
     and the destination folder itself.
 `rnnlib.show_solution` then prints that solutions are not included; the exercise checkers work
-as before. The copy's README.md is replaced by one that describes the hand-out (HANDOUT_README).
+the same. The copy's README.md is replaced by one that describes the hand-out (HANDOUT_README).
 """
 import argparse
 import fnmatch
@@ -29,14 +30,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SPEAKER_NOTES = "**Speaker notes.**"
-# The teacher's guide, and the tests of the teacher's README and guide (they would fail on the
-# students' README and without TEACHING.md); the corpus of right and wrong answers to the
+# The teacher's guide and its page in docs/, and the tests of the teacher's README and guide
+# (they would fail on the students' README and without TEACHING.md); the corpus of right and wrong answers to the
 # exercises that tests the checkers, and its test (the right answers are model answers); the
 # test of notebook 00's symbol answers (it holds them in clear); the teacher's answer key, in
 # its default folder answers/ (also in .gitignore) or as any file named ANSWERS.md
 # (`make answers ANSWERS=...`). tools/answer_key.py stays: without rnnlib/solutions it stops
 # and says why.
-ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "rnnlib/solutions.py", "TEACHING.md",
+ALWAYS_LEFT_OUT = [".git", "rnnlib/solutions", "TEACHING.md", "docs/teaching.md",
                    "tests/test_readme.py", "tests/test_reading_time.py", "tests/test_teaching.py",
                    "tests/checker_corpus", "tests/test_checker_corpus.py",
                    "tests/test_answers_nb00.py", "answers", "ANSWERS.md"]
@@ -89,6 +90,11 @@ writing an exercise: that passes the checker and teaches you nothing.
 ## The notebooks
 
 {notebooks}
+
+## More
+
+`docs/notebooks.md` says what each notebook contains and what you build in its exercises,
+`docs/rnnlib.md` describes the library, and `docs/running.md` other ways to install and run.
 
 ## Tests
 

@@ -7,9 +7,10 @@ by entry, in the order the backward pass computes them.
 """
 import numpy as np
 
+from .. import worked_example
 from ..bptt import backward, hidden_grad, relu_gate
 from ..losses import loss_from_trace
-from ..model import Params, forward
+from ..model import forward
 from . import references
 from .core import (AGAIN, ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers, cases_of,
                    check_exercise, describe_difference, error_hint, in_place_message,
@@ -347,16 +348,16 @@ def _check_step_backward(ex, fn, n_cases=3):
 # --- the by-hand backward pass on notebook 01's worked example --------------------------------
 
 BY_HAND_KEYS = ("dh_3", "dh_hat_3", "dh_2", "dh_hat_2", "dh_1", "dh_hat_1", "dh_0")
-_TINY = Params(W_hh=[[1, -1], [0.5, 0]], W_hx=[[1], [-1]], b_h=[0, 0.5], W_yh=[[1, 2]])
-_TINY_XS, _TINY_TARGETS = np.array([[1.0], [2.0], [-1.0]]), np.array([[0.0], [4.0], [7.0]])
 
 
 def by_hand_truth():
-    """The backward pass of notebook 01's worked example with targets 0, 4, 7 (so ∂y = 1, -1,
-    1), by rnnlib: {key: value} for the keys of BY_HAND_KEYS, and the trace."""
-    trace = forward(_TINY, _TINY_XS)
-    _, dy = loss_from_trace(trace, _TINY_TARGETS)
-    grads = backward(_TINY, trace, dy)
+    """The backward pass of notebook 01's worked example (rnnlib.worked_example) with its
+    targets 0, 4, 7 (so ∂y = 1, -1, 1), by rnnlib: {key: value} for the keys of BY_HAND_KEYS,
+    the trace and ∂y (rows t = 0..3)."""
+    params = worked_example.params()
+    trace = forward(params, worked_example.xs(), worked_example.h0())
+    _, dy = loss_from_trace(trace, worked_example.targets())
+    grads = backward(params, trace, dy)
     truth = {f"dh_{t}": grads.dh[t] for t in range(4)}
     truth.update({f"dh_hat_{t}": grads.dh_hat[t] for t in range(1, 4)})
     return truth, trace, dy
@@ -364,7 +365,8 @@ def by_hand_truth():
 
 def _by_hand_hints(key, got, truth, trace, dy):
     """The hint of the mistake that reproduces `got` for this entry, given right entries before."""
-    W_yh, W_hh = _TINY.W_yh, _TINY.W_hh
+    params = worked_example.params()
+    W_yh, W_hh = params.W_yh, params.W_hh
     t = int(key.rsplit("_", 1)[1])
     if key.startswith("dh_hat"):
         cands = [("The gate is missing: where ĥ_t ≤ 0 the unit was off, and ∂ĥ_t is 0 there.",

@@ -4,9 +4,14 @@ Besides ``central_difference`` (one array, checked by ``core.check_exercise`` ag
 gradient of a test function, within the error a central difference makes), the whole backward
 pass ``rnn_backward(params, trace, dy) -> rnnlib.Grads``, with a checker of its own: it
 compares every gradient with :func:`rnnlib.backward` and with finite differences
-(:func:`rnnlib.gradcheck`), names a bug of the zoo (:mod:`rnnlib.bugs`) when the student's
+(:func:`rnnlib.check_gradients`), names a bug of the zoo (:mod:`rnnlib.bugs`) when the student's
 output is that bug's, says from which time step the histories ∂h_t, ∂ĥ_t go wrong and which
-mistake that step shows, and names any write into the arguments (params, trace, dy).
+mistake that step shows, and names any write into the arguments (params, trace, dy). Then
+``numerical_db_h``, a central difference on a loss that curves.
+
+Longer than our ~300-line modules because each notebook keeps its exercises in one module, and
+the ``rnn_backward`` checker alone is half of it: its catalogue of wrong passes, the per-step
+and per-gradient diagnoses, and the finite-difference check belong together.
 """
 from dataclasses import replace
 from types import SimpleNamespace
@@ -15,7 +20,7 @@ import numpy as np
 
 from ..bptt import backward
 from ..bugs import BUGS, backward_with_bug
-from ..gradcheck import gradcheck, random_upstream
+from ..gradcheck import check_gradients, random_upstream
 from ..model import forward, init_params, relu_grad
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
                    describe_difference, in_place_message, run_on_copies, AGAIN)
@@ -72,7 +77,7 @@ def _rng_smooth(rng):
 
 # --- rnn_backward: the whole backward pass, written by the student -----------------------------
 
-GRADIENTS = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx")   # what rnnlib.gradcheck checks
+GRADIENTS = ("dW_hh", "dW_hx", "db_h", "dW_yh", "dh0", "dx")   # what rnnlib.check_gradients checks
 HISTORIES = ("dh", "dh_hat")                                   # compared step by step
 _LABELS = {"dW_hh": "∂W_hh", "dW_hx": "∂W_hx", "db_h": "∂b_h", "dW_yh": "∂W_yh",
            "dh0": "∂h_0 (dh0)", "dx": "∂x (dx)", "dh": "∂h_t (dh)", "dh_hat": "∂ĥ_t (dh_hat)"}
@@ -253,16 +258,17 @@ def _catalogue_match(ex, cases, outputs):
 
 
 def _finite_differences(fn, params, trace, dy):
-    """rnnlib.gradcheck on the student's function: the names that disagree (None if it fails)."""
+    """rnnlib.check_gradients on the student's function: the names of its report's
+    ``mismatched`` gradients (None if the check raises)."""
     def as_grads(p, tr, d):
         result = fn(p, tr, np.array(d))
         return SimpleNamespace(**{n: np.asarray(_get(result, n), float) for n in GRADIENTS})
     try:
         with np.errstate(all="ignore"):
-            report = gradcheck(params, trace.xs, h0=trace.h0, dy=dy, backward=as_grads)
+            report = check_gradients(params, trace.xs, h0=trace.h0, dy=dy, backward=as_grads)
     except Exception:                 # already reported from the comparison with the library
         return None
-    return [r.name for r in report.rows if r.name == "dy" or (r.n_compared and not r.close)]
+    return report.mismatched
 
 
 def _rnn_backward_cases(n_cases):
@@ -328,7 +334,7 @@ def _check_rnn_backward(ex, fn, n_cases=3):
         return result("correct", f"✓ correct on {len(cases)} sequences (one whose ĥ_1 is exactly "
                       "0 in every unit but unit 0, which sits just above 0 at 1e-10, and one with "
                       "T = 1): every gradient and history agrees with "
-                      "rnnlib.backward, and with finite differences (rnnlib.gradcheck)."
+                      "rnnlib.backward, and with finite differences (rnnlib.check_gradients)."
                       f"\n  {ex.equation}")
     lines = [in_place_message(wrote)] if wrote else []
     if "dy" in wrote:
@@ -361,7 +367,7 @@ def _check_rnn_backward(ex, fn, n_cases=3):
             lines += [f"  {', '.join(names)}: {diagnosis}" for diagnosis, names in said.items()]
         fd_wrong = _finite_differences(fn, params, trace, dy)
         if fd_wrong is not None:
-            lines.append("  rnnlib.gradcheck (finite differences) flags: "
+            lines.append("  rnnlib.check_gradients (finite differences) flags: "
                          + (", ".join(fd_wrong) or "nothing") + "."
                          + (" Finite differences step over the kink at ĥ = 0 and cannot judge "
                             "ReLU'(0): the comparison with rnnlib.backward does."
@@ -469,7 +475,7 @@ def _cross_entropy_objective(labels):
 
 def _numerical_db_h(params, xs, labels, eps):
     """∂E/∂b_h of the cross-entropy loss by central differences (rnnlib.numerical_gradients)."""
-    return numerical_gradients(_cross_entropy_objective(labels), params, xs, eps=eps)["b_h"][0]
+    return numerical_gradients(_cross_entropy_objective(labels), params, xs, eps=eps)["db_h"][0]
 
 
 def _bias_loss(params, xs, labels):
@@ -522,7 +528,7 @@ EXERCISES.append(Exercise(
          "loss (loss=\"cross_entropy\").",
          lambda params, xs, labels, eps: numerical_gradients(
              lambda tr: loss_from_trace(tr, np.eye(params.n_output)[labels])[0],
-             params, xs, eps=eps)["b_h"][0]),
+             params, xs, eps=eps)["db_h"][0]),
     ),
     isolations=(
         ("with W_hh = 0 (no step feeds the next)", _without("W_hh")),

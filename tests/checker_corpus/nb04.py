@@ -2,6 +2,8 @@
 step_backward, and the by-hand backward pass (check_by_hand_backward)."""
 import numpy as np
 
+from rnnlib import worked_example
+
 from ._util import writes_into
 
 _nb = np.random.default_rng(4321)
@@ -308,8 +310,7 @@ def _erratum(e):
 
 
 # --- the by-hand backward pass of notebook 01's worked example --------------------------------
-# W_hh = [[1, -1], [0.5, 0]], W_hx = [[1], [-1]], b_h = [0, 0.5], W_yh = [[1, 2]],
-# x = 1, 2, -1, h_0 = 0, targets 0, 4, 7. Forward, by hand:
+# The example is rnnlib.worked_example (its docstring states the numbers). Forward, by hand:
 #   ĥ_1 = [1, -0.5]  h_1 = [1, 0]  y_1 = 1   ∂y_1 = 1
 #   ĥ_2 = [3, -1]    h_2 = [3, 0]  y_2 = 3   ∂y_2 = -1
 #   ĥ_3 = [2, 3]     h_3 = [2, 3]  y_3 = 8   ∂y_3 = 1
@@ -319,7 +320,11 @@ def _erratum(e):
 #   ∂h_1 = [1, 2] + W_hhᵀ[1, 0] = [2, 1]   ∂ĥ_1 = [2, 0]   (unit 1 off: ĥ_1[1] = -0.5)
 #   ∂h_0 = W_hhᵀ[2, 0] = [2, -2]
 
-BY_HAND_INPUT_VALUES = (1, -1, 0.5, 0, 1, -1, 0, 0.5, 1, 2, 1, 2, -1, 0, 4, 7)
+_EXAMPLE = worked_example.params()
+# every number the student is given: no checker message gives away a secret by quoting one
+BY_HAND_INPUT_VALUES = tuple(np.concatenate(
+    [getattr(_EXAMPLE, name).ravel() for name in _EXAMPLE.names]
+    + [worked_example.xs().ravel(), worked_example.h0(), worked_example.targets().ravel()]))
 
 BY_HAND_RIGHT = [
     {"dh_3": [1, 2], "dh_hat_3": [1, 2], "dh_2": [1, -3], "dh_hat_2": [1, 0],
@@ -335,9 +340,10 @@ BY_HAND_RIGHT = [
 
 def _by_hand_pass(*, gate_step=0, gate=True, transpose=True, sign=1.0, dy_shift=0,
                   output=True, recurrent=True, h0_gate=False):
-    """The by-hand pass with one mistake, computed from the numbers above (not by rnnlib)."""
-    W_hh = np.array([[1.0, -1.0], [0.5, 0.0]])
-    W_yh_T = np.array([1.0, 2.0])
+    """The by-hand pass with one mistake, from the example's weights and the forward pass
+    worked out above (not by rnnlib)."""
+    W_hh = _EXAMPLE.W_hh
+    W_yh_T = _EXAMPLE.W_yh[0]
     dy = {0: 0.0, 1: 1.0, 2: -1.0, 3: 1.0}
     mask = {0: np.array([0.0, 0.0]), 1: np.array([1.0, 0.0]), 2: np.array([1.0, 0.0]),
             3: np.array([1.0, 1.0]), 4: np.array([1.0, 1.0])}
