@@ -4,7 +4,8 @@ One BLAS thread. For float32 and float64 and each (T, B, D, H, O), one forward p
 squared-error loss at every step and BPTT (E and every parameter gradient) are timed for:
 
 - ``fast``: ``rnnlib.loss_and_grads`` as the notebooks call it (the full Trace and Grads);
-- ``lean``: the same with ``histories=False`` (parameter gradients and ∂h_0 only);
+- ``lean``: :func:`rnnlib.fast.loss_and_grads` without histories, the pass the trainer runs
+  (parameter gradients and ∂h_0 only, no argument checks);
 - ``numpy``: the yardstick, :func:`lean_numpy` below, an independent implementation of the
   same equations with every trick measured to help (one product over all t wherever the
   recursion allows, ``np.dot``, per-step views built once, ReLU against a zero array, arrays
@@ -19,13 +20,13 @@ The machine may be shared, so fast, lean, numpy and np+dx are interleaved inside
 each round times each of them once, in a new random order, and a ratio is the median over
 rounds of the per-round ratio; ``best`` is lean/numpy from the fastest run of each, the
 least disturbed by other processes. The literal loops and torch run after them, apart (they
-leave the caches cold for whatever runs next); torch/numpy is the ratio of medians. The rate is the FLOP count of what ``lean`` computes (matrix products only) over its
+leave the caches cold for whatever runs next); torch/numpy is the ratio of medians. The rate
+is the FLOP count of what ``lean`` computes (matrix products only) over its
 median time, against the median single-thread 1024x1024 matmul rate of the same dtype. At the
 two largest sizes the FLOP count of each phase is printed.
 
-Targets (issue 14): lean at most 1.15x the yardstick, and fast 1.15x the yardstick with ∂x,
-at every size; at
-(200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
+Targets: lean at most 1.15x the yardstick, and fast 1.15x the yardstick with ∂x, at every
+size; at (200, 64, 128, 256, 128) float32 at least 70 % of the matmul rate.
 
     .venv/bin/python benchmarks/bench_bptt.py [--quick] [--seconds S]
 
@@ -41,6 +42,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import rnnlib
+from rnnlib import fast
 
 # PyTorch's OpenMP threads otherwise spin after each call and slow whatever runs next.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -173,7 +175,7 @@ def bench(size, dtype, seconds):
     p, xs, targets = problem(size, dtype)
     arrays = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, targets)
     runs = {"fast": lambda: rnnlib.loss_and_grads(p, xs, targets),
-            "lean": lambda: rnnlib.loss_and_grads(p, xs, targets, histories=False),
+            "lean": lambda: fast.loss_and_grads(*arrays[:4], xs, None, targets, histories=False),
             "numpy": lambda: lean_numpy(*arrays), "np+dx": lambda: lean_numpy(*arrays, dx=True)}
     # the yardstick must compute the same numbers as the library
     E, g = runs["fast"]()

@@ -2,8 +2,9 @@
 
 The notation is that of the notes the course follows:
 ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h,  h_{t+1} = ReLU(ĥ_{t+1}),  y_t = W_yh h_t,
-with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``model`` (parameters,
-forward pass), ``bptt`` (gradient equations, literal and fast backward), ``losses``,
+with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``fast`` (the speed layer),
+``model`` (parameters, forward pass), ``bptt`` (gradient equations, literal and fast backward),
+``losses``,
 ``gradcheck``, ``bugs``, ``analysis``, and for training ``optim``, ``tasks``, ``train``,
 ``truncation``, ``timing``, and ``explore`` (the explorers' numbers) (import them as
 ``from rnnlib import tasks``); then, needing matplotlib/ipywidgets: ``plotting``, ``widgets``,

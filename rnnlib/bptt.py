@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Params, Trace, Workspace, matvec
+from . import fast
+from .model import Params, Trace, matvec
 from .validate import as_float_array, check_finite, check_shapes, shape_str
 
 
@@ -213,76 +214,13 @@ def backward_literal(params, trace, dy):
     return backward_with_step(params, trace, dy, backward_step)
 
 
-def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, histories=True):
-    """The fast backward pass, unchecked: the one behind :func:`backward`,
-    :func:`rnnlib.loss_and_grads` and the trainer.
-
-    W_hh (H, H), W_hx (H, D), W_yh (O, H), xs (T, [B,] D), h (T+1, [B,] H) from the forward
-    pass; ws: a :class:`rnnlib.model.Workspace` whose ``gate`` holds ReLU'(ĥ_t) (row 0 unused).
-    dy: (T+1, [B,] O) with dy[t] = ∂y_t and row 0 zero, or, with ``last_only``, ([B,] O) = ∂y_T
-    alone (every other ∂y_t zero: the loop then skips the output path).
-    Returns a dict of new arrays: dW_hh, dW_hx, db_h, dW_yh, dh0 and, with ``histories``, dx
-    (T, [B,] D); ws.dh and rows 1..T of ws.dh_hat (row 0 stays zero) then hold ∂h_t and ∂ĥ_t.
-    With ``histories=False``, ∂ĥ_t overwrites ∂h_t in ws.g, and no ∂x is computed.
-
-    Only the recursion ∂h_t -> ∂ĥ_t -> ∂h_{t-1} runs step by step (3 numpy calls a step, 2
-    without output path). Everything else is one matrix product over all time steps and batch
-    examples at once: Σ_t ∂ĥ_t h_{t-1}ᵀ is the stacked ∂ĥ's (H, T·B) times the stacked h's.
-    (∂b_h as a row of ones times the stacked ∂ĥ's would be 3-5x faster than ``sum(axis=0)``,
-    but it rounds differently, and training runs, chaotic, then end hundreds of steps apart
-    from the step counts that notebook 08 and its solutions quote.)
-    """
-    T, H, D, O = xs.shape[0], W_hh.shape[0], W_hx.shape[1], W_yh.shape[0]
-    ws.for_backward(histories)
-    if histories:
-        dh_all, dh_hat_all, dh, dh_hat = ws.dh, ws.dh_hat, ws.dh_rows, ws.dh_hat_rows
-    else:                                        # one array: ∂ĥ_t overwrites ∂h_t
-        dh_all = dh_hat_all = ws.g
-        dh = dh_hat = ws.g_rows
-    gate, through_time = ws.gate_rows, ws.scratch
-    if last_only:
-        np.dot(dy, W_yh, out=dh[T])              # ∂h_T = W_yhᵀ ∂y_T  (∂ĥ_{T+1} = 0)
-        np.multiply(dh[T], gate[T], out=dh_hat[T])
-        for t in range(T - 1, 0, -1):            # no output path before T
-            np.dot(dh_hat[t + 1], W_hh, out=dh[t])
-            np.multiply(dh[t], gate[t], out=dh_hat[t])
-        dW_yh = np.dot(dy.reshape(-1, O).T, h[T].reshape(-1, H))
-    else:                                        # dh starts as the output path W_yhᵀ ∂y_t
-        np.dot(dy.reshape(-1, O), W_yh, out=dh_all.reshape(-1, H))
-        np.multiply(dh[T], gate[T], out=dh_hat[T])
-        for t in range(T - 1, 0, -1):            # ... and adds the path through time
-            np.dot(dh_hat[t + 1], W_hh, out=through_time)
-            np.add(dh[t], through_time, out=dh[t])
-            np.multiply(dh[t], gate[t], out=dh_hat[t])
-        dW_yh = np.dot(dy[1:].reshape(-1, O).T, h[1:].reshape(-1, H))
-    dh0 = np.dot(dh_hat[1], W_hh)                 # h_0 has no output; a new array
-    if histories:
-        dh[0][...] = dh0
-
-    dh_hat_flat = dh_hat_all[1:].reshape(-1, H)    # (T·B, H), rows ∂ĥ_1 ... ∂ĥ_T
-    grads = {"dW_hh": np.dot(dh_hat_flat.T, h[:-1].reshape(-1, H)),
-             "dW_hx": np.dot(dh_hat_flat.T, xs.reshape(-1, D)),
-             "db_h": dh_hat_flat.sum(axis=0), "dW_yh": dW_yh, "dh0": dh0}
-    if histories:
-        grads["dx"] = np.dot(dh_hat_flat, W_hx).reshape(xs.shape)
-    return grads
-
-
-def backward(params, trace, dy, *, histories=True):
+def backward(params, trace, dy):
     """BPTT, fast: same arguments and result as :func:`backward_literal`.
 
-    Computed by :func:`backward_into`. Argument checks cost a fixed number of numpy calls,
-    whatever T. ``histories=False`` skips what a caller may not need: the returned Grads then
-    has dx, dh, dh_hat and dy set to None.
+    Computed by :func:`rnnlib.fast.backward`. Argument checks cost a fixed number of numpy
+    calls, whatever T. The returned arrays are new: a later call never overwrites them.
     """
     dy = check_backward_args(params, trace, dy)
-    ws = Workspace.recent(trace.T, trace.xs.shape[1:-1], params.n_input, params.n_hidden,
-                          params.n_output, params.dtype)
-    np.copyto(ws.for_backward(histories).gate, trace.mask)   # ReLU'(ĥ_t), ReLU'(0) = 0
-    g = backward_into(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h, dy, ws,
-                      histories=histories)
-    if not histories:
-        return Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
-    dh, dh_hat = ws.hand_out_histories()
-    dh_hat += 0.0                    # closed gates gave -0.0 for negative ∂h: print 0
-    return Grads(**g, dh=dh, dh_hat=dh_hat, dy=dy.copy())
+    grads = fast.backward(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h, trace.mask,
+                          dy)
+    return Grads(**grads, dy=dy.copy())

@@ -20,12 +20,11 @@ loss_at             squared_error (float)        cross_entropy (int class ids)
 "last"              (O,) or (B, O)               () or (B,)
 ==================  ===========================  =============================
 """
-import math
-
 import numpy as np
 
-from .bptt import Grads, backward_into
-from .model import Trace, Workspace, check_inputs, forward_into
+from . import fast
+from .bptt import Grads
+from .model import Trace, check_inputs, forward
 from .validate import as_float_array, check_finite, check_option, shape_str
 
 LOSSES = ("squared_error", "cross_entropy")
@@ -144,77 +143,25 @@ def overflow_error(h):
                       f"(largest |h_t| {np.nanmax(np.abs(h)):.3g}); use smaller weights or inputs")
 
 
-def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss="squared_error",
-                        loss_at="all", divide_by=1, histories=True):
-    """Forward pass, loss, ∂y and BPTT on the arrays of Workspace ``ws``, unchecked: the one
-    path behind :func:`loss_and_grads` and the trainer.
-
-    Arrays as for :func:`rnnlib.model.forward_into`; targets: checked, in the layout of the
-    module docstring. ``divide_by``: ∂y is divided by it (the trainer passes B, for the
-    batch-mean loss). Returns (E, dy, grads): E the loss (not divided) as a float; dy
-    (T+1, [B,] O) = ∂y_t with row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone;
-    grads the dict of :func:`rnnlib.bptt.backward_into` (with ``histories``, ∂x too, and
-    ws.dh, ws.dh_hat hold ∂h_t, ∂ĥ_t). If the outputs overflowed, E is inf or NaN and grads is
-    None: the backward pass is not run. With ``loss_at="last"`` only y_T is computed, and the
-    backward loop skips the output path before T.
-    """
-    T = xs.shape[0]
-    last = loss_at == "last"
-    forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, outputs=not last)
-    if last:
-        y = np.dot(ws.h[T], W_yh.T)                   # y_T: ([B,] O)
-        dy = np.empty_like(y)
-        dy_rows = dy
-    else:
-        y = ws.y[1:]
-        dy = np.zeros_like(ws.y)                       # row 0 stays zero: y_0 does not exist
-        dy_rows = dy[1:]
-    if loss == "squared_error":
-        np.subtract(y, targets, out=dy_rows)           # ∂y_t = y_t − target_t
-        E = 0.5 * float(np.vdot(dy_rows, dy_rows))
-    else:
-        with np.errstate(invalid="ignore", over="ignore"):   # overflow is reported below
-            E, dy_rows[...] = cross_entropy(y, targets)
-    if not math.isfinite(E):                           # inf or NaN in some y_t
-        return E, dy, None
-    if divide_by != 1:
-        dy_rows /= divide_by
-    np.greater(ws.h, 0, out=ws.for_backward(histories).gate)   # ReLU'(ĥ_t) = 1[h_t > 0]
-    grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last,
-                          histories=histories)
-    return E, dy, grads
-
-
-def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all",
-                   histories=True):
+def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_at="all"):
     """Forward pass, loss and BPTT in one call.
 
     params: Params; xs: (T, [B,] D); targets: see the module docstring; h0: ([B,] H) or None.
-    Returns (E as a float, :class:`rnnlib.Grads`). ``histories=False``: the Grads has dx, dh,
-    dh_hat and dy set to None, for callers that need only the parameter gradients and ∂h_0.
-    The same numbers, to rounding, as :func:`rnnlib.forward`, :func:`loss_from_trace` and
-    :func:`rnnlib.backward`, by :func:`loss_and_grads_into` on the calling thread's reused
-    :meth:`rnnlib.model.Workspace.recent` (the returned arrays are never overwritten by a later
-    call); argument checks cost a fixed number of numpy calls, whatever T.
+    Returns (E as a float, :class:`rnnlib.Grads`), the same numbers, to rounding, as
+    :func:`rnnlib.forward`, :func:`loss_from_trace` and :func:`rnnlib.backward`. Computed by
+    :func:`rnnlib.fast.loss_and_grads`; the returned arrays are new: a later call never
+    overwrites them. Argument checks cost a fixed number of numpy calls, whatever T.
     """
     xs, h0 = check_inputs(params, xs, h0, copy=False)
     targets = check_targets(targets, xs.shape, params.n_output, params.dtype, loss, loss_at)
-    T = xs.shape[0]
-    ws = Workspace.recent(T, xs.shape[1:-1], params.n_input, params.n_hidden, params.n_output,
-                          params.dtype)
-    E, dy, g = loss_and_grads_into(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
-                                   targets, ws, loss=loss, loss_at=loss_at,
-                                   histories=histories)
+    E, grads, _ = fast.loss_and_grads(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
+                                      targets, loss_at=loss_at,
+                                      loss_fn=cross_entropy if loss == "cross_entropy" else None)
     # E is inf or NaN if any y_t is; with loss_at="last" a state h_t can overflow while y_T
     # stays finite (a ReLU maps -inf to 0), and then h_t's column of ∂W_hh is not finite
-    if g is None or (np.count_nonzero(np.isfinite(g["dW_hh"])) < g["dW_hh"].size
-                     and not np.isfinite(ws.h).all()):
-        raise overflow_error(ws.h)
-    if not histories:
-        return E, Grads(**g, dx=None, dh=None, dh_hat=None, dy=None)
-    if loss_at == "last":              # the history has a row per step: ∂y_t = 0 for t < T
-        dy_T, dy = dy, np.zeros((T + 1, *dy.shape), dy.dtype)
-        dy[T] = dy_T
-    dh, dh_hat = ws.hand_out_histories()
-    dh_hat += 0.0                      # closed gates gave -0.0 for negative ∂h: print 0
-    return E, Grads(**g, dh=dh, dh_hat=dh_hat, dy=dy)
+    if grads is None or np.count_nonzero(np.isfinite(grads["dW_hh"])) < grads["dW_hh"].size:
+        with np.errstate(all="ignore"):
+            h = forward(params, xs, h0).h          # the states, for the message
+        if grads is None or not np.isfinite(h).all():
+            raise overflow_error(h)
+    return E, Grads(**grads)

@@ -31,18 +31,16 @@ Vectors are the last axis. A batch of vectors ``v`` of shape ``(B, n)`` is a sta
 vectors, so the column-vector product ``W v`` of the notes is computed as ``v @ W.T``;
 :func:`matvec` says so once.
 """
-import math
-import threading
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 import numpy as np
 
+from . import fast
 from .validate import (as_float_array, check_finite, check_option, check_positive_int,
                        check_real, check_shapes, shape_str)
 
 INITS = ("gaussian", "identity", "orthogonal")
-_recent = threading.local()        # each thread's last Workspace: see Workspace.recent
 
 
 # --- the elementary equations -------------------------------------------------------------
@@ -281,146 +279,6 @@ def check_inputs(params, xs, h0, *, copy=True):
     return xs, h0
 
 
-class Workspace:
-    """The arrays of the fast passes for one problem size, with their per-step views built once.
-
-    Workspace(T, batch, D, H, O, dtype), batch = () or (B,). :meth:`for_forward` makes
-    ``h_hat``, ``h`` (T+1, [B,] H) and ``y`` (T+1, [B,] O); :meth:`for_backward` makes ``gate``
-    (T+1, [B,] H) = ReLU'(ĥ_t) as floats, ``dh`` and ``dh_hat`` (T+1, [B,] H) (or, without
-    histories, ``g``). ``*_rows`` are the lists of their rows (``h_rows[t]`` is ``h[t]``):
-    making the list costs about 0.1 µs a row, a lookup a tenth of the 0.3 µs of ``h[t]``, and
-    the loops use each row two or three times. ``zeros`` ([B,] H) is what the ReLU compares
-    with: ``np.maximum`` against a zero array of the same shape is 1.3-3x faster (float32 gains
-    most) than against the scalar 0, which takes a broadcasting loop.
-
-    :func:`forward` makes a fresh Workspace per call and hands its arrays out in the Trace.
-    :func:`rnnlib.loss_and_grads` and :func:`rnnlib.backward` take :meth:`recent`, the calling
-    thread's last Workspace, and hand out only the histories ``dh`` and ``dh_hat``, which
-    :meth:`hand_out_histories` detaches from it; the trainer's
-    :func:`rnnlib.train.batch_gradients` hands out none, so from step to step it writes into
-    the same arrays.
-    """
-
-    KEEP_BYTES = 256 * 2**20
-
-    def __init__(self, T, batch, D, H, O, dtype):
-        self.key = (T, tuple(batch), D, H, O, np.dtype(dtype))
-        self.scratch = np.empty((*batch, H), dtype)     # one step's W_hh h_t or W_hhᵀ ∂ĥ_{t+1}
-        self.h = self.gate = self.dh = self.g = None
-
-    def for_forward(self):
-        """Make the forward arrays, once. Returns self."""
-        if self.h is None:
-            T, batch, _, H, O, dtype = self.key
-            self.h_hat = np.empty((T + 1, *batch, H), dtype)
-            self.h = np.empty_like(self.h_hat)
-            self.y = np.empty((T + 1, *batch, O), dtype)
-            self.h_hat[0], self.y[0] = 0, 0               # ĥ_0, y_0 do not exist; never written
-            self.zeros = np.zeros((*batch, H), dtype)
-            self.h_hat_rows, self.h_rows = list(self.h_hat), list(self.h)
-        return self
-
-    @classmethod
-    def recent(cls, T, batch, D, H, O, dtype):
-        """The Workspace this thread last got from here if it has this size and dtype, else a
-        new one, which replaces it.
-
-        Why: new arrays cost more than their allocation. The system hands out fresh memory
-        page by page on first write, and making the lists of rows costs 0.1 µs a row. With a
-        new Workspace per call, ``loss_and_grads(..., histories=False)`` measured 1.2, 1.7,
-        1.5 and 1.1 times slower at the four batched and unbatched sizes of
-        benchmarks/bench_bptt.py up to (200, 64, 128, 256, 128) (float32). The memory kept is
-        one problem's working set per thread, given back when a call of another size replaces
-        it, and never more than KEEP_BYTES (256 MB): a larger problem gets a new Workspace at
-        every call, so that a laptop does not keep gigabytes after one big run.
-        Callers hand out none of its arrays, except through :meth:`hand_out_histories`: a
-        result never aliases what the next call overwrites.
-        """
-        key = (T, tuple(batch), D, H, O, np.dtype(dtype))
-        ws = getattr(_recent, "workspace", None)
-        if ws is not None and ws.key == key:
-            return ws
-        ws = cls(T, batch, D, H, O, dtype)
-        rows = (T + 1) * math.prod(batch)                 # h_hat, h, gate, dh, dh_hat, y
-        if rows * (5 * H + O) * ws.key[-1].itemsize <= cls.KEEP_BYTES:
-            _recent.workspace = ws
-        return ws
-
-    def for_backward(self, histories=True):
-        """Make the backward arrays, once: ``gate``, and either ``dh`` and
-        ``dh_hat`` (again after they were handed out) or, with ``histories=False``, ``g``
-        (T+1, [B,] H), in which ∂ĥ_t overwrites ∂h_t row by row. Returns self."""
-        T, batch, _, H, _, dtype = self.key
-        if self.gate is None:
-            self.gate = np.empty((T + 1, *batch, H), dtype)
-            self.gate_rows = list(self.gate)
-        if histories and self.dh is None:
-            self.dh, self.dh_hat = np.empty_like(self.gate), np.empty_like(self.gate)
-            self.dh_hat[0] = 0                             # ĥ_0 does not exist; never written
-            self.dh_rows, self.dh_hat_rows = list(self.dh), list(self.dh_hat)
-        if not histories and self.g is None:
-            self.g = np.empty_like(self.gate)
-            self.g_rows = list(self.g)
-        return self
-
-    def hand_out_histories(self):
-        """(dh, dh_hat), for a caller to return, never to be overwritten by a later call.
-
-        Rows of at most 1 kB (one sequence, or a small batch) are copied out: new arrays would
-        also need new lists of row views, 0.1 µs a row, more than the copy. Larger ones are
-        handed out themselves and the Workspace lets go of them (the next backward pass makes
-        new ones): a copy would add its traffic to the fresh memory that both ways pay for.
-        Measured on the default call, each rule against the other: copying is 5-7 % faster at
-        (T, B, D, H, O) = (50, 1, 8, 32, 8) and 3-4 % at (1000, 1, 1, 100, 1); handing out is 6 %
-        faster at (200, 64, 128, 256, 128) float32."""
-        if self.dh[0].nbytes <= 1024:
-            return self.dh.copy(), self.dh_hat.copy()
-        dh, dh_hat = self.dh, self.dh_hat
-        self.dh = self.dh_hat = self.dh_rows = self.dh_hat_rows = None
-        return dh, dh_hat
-
-
-def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
-    """The fast forward pass, unchecked, into the arrays of Workspace ``ws``.
-
-    W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), xs (T, [B,] D), h0 ([B,] H), all of ws's
-    dtype. Fills ws.h and rows 1..T of ws.h_hat and (if ``outputs``) ws.y, whose rows 0 stay
-    zero. The input drive W_hx x_t + b_h does not depend on the state, so it is one matrix
-    product for all t, straight into ĥ; the time loop adds only W_hh h_t and applies the ReLU
-    (3 numpy calls per step, no allocation).
-    ``np.dot`` is used in the loop: it has less call overhead than ``@`` on small operands.
-    """
-    T, H = xs.shape[0], W_hh.shape[0]
-    ws.for_forward()
-    h_hat, h = ws.h_hat, ws.h
-    np.dot(xs.reshape(-1, xs.shape[-1]), W_hx.T, out=h_hat[1:].reshape(-1, H))
-    h_hat[1:] += b_h                              # row t+1 starts as W_hx x_t + b_h
-    h[0] = h0
-    W_hh_T = np.ascontiguousarray(W_hh.T)         # a transposed view slows small products
-    recurrent = ws.scratch                        # W_hh h_t
-    h_rows, h_hat_rows, zeros = ws.h_rows, ws.h_hat_rows, ws.zeros
-    for t in range(T):
-        np.dot(h_rows[t], W_hh_T, out=recurrent)
-        np.add(h_hat_rows[t + 1], recurrent, out=h_hat_rows[t + 1])
-        np.maximum(h_hat_rows[t + 1], zeros, out=h_rows[t + 1])
-    if outputs:
-        np.dot(h[1:].reshape(-1, H), W_yh.T, out=ws.y[1:].reshape(-1, W_yh.shape[0]))
-
-
-def forward(params, xs, h0=None):
-    """Run the RNN over a sequence (or a batch of sequences) and keep every intermediate.
-
-    params: Params; xs: (T, D) or (T, B, D); h0: (H,) / (B, H) or None for zeros.
-    Returns a :class:`Trace` (shapes in its docstring), whose arrays are new.
-    Computed by :func:`forward_into`; :func:`forward_literal` is the same, one equation a line.
-    """
-    xs, h0 = check_inputs(params, xs, h0)
-    ws = Workspace(xs.shape[0], xs.shape[1:-1], params.n_input, params.n_hidden,
-                   params.n_output, params.dtype)
-    forward_into(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0, ws)
-    return Trace(xs=xs, h0=h0, h_hat=ws.h_hat, mask=ws.h_hat > 0, h=ws.h, y=ws.y)
-
-
 def forward_literal(params, xs, h0=None):
     """The forward pass written one equation per line, exactly as in the notes.
 
@@ -437,4 +295,16 @@ def forward_literal(params, xs, h0=None):
         h_hat[t + 1] = pre_activation(W_hh, W_hx, b_h, h[t], xs[t])
         h[t + 1] = relu(h_hat[t + 1])
         y[t + 1] = output(W_yh, h[t + 1])
+    return Trace(xs=xs, h0=h0, h_hat=h_hat, mask=h_hat > 0, h=h, y=y)
+
+
+def forward(params, xs, h0=None):
+    """Run the RNN over a sequence (or a batch of sequences) and keep every intermediate.
+
+    params: Params; xs: (T, D) or (T, B, D); h0: (H,) / (B, H) or None for zeros.
+    Returns a :class:`Trace` (shapes in its docstring), whose arrays are new.
+    The same numbers as :func:`forward_literal`, computed by :func:`rnnlib.fast.forward`.
+    """
+    xs, h0 = check_inputs(params, xs, h0)
+    h_hat, h, y = fast.forward(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0)
     return Trace(xs=xs, h0=h0, h_hat=h_hat, mask=h_hat > 0, h=h, y=y)

@@ -1,6 +1,11 @@
-"""Optimisers and gradient clipping, in plain numpy, on dicts of arrays: keyed like Params
-("W_hh", "W_hx", "b_h", "W_yh"), or any other names. An optimiser keeps its state per name;
-its arithmetic is entry by entry, so the trainer may pass all the weights as one flat vector.
+"""Optimisers and gradient clipping, in plain numpy, on dicts of arrays.
+
+One naming rule, that of :class:`rnnlib.Grads`: the gradient of the weight ``name`` is keyed
+``"d" + name``. An optimiser's ``step(weights, grads)`` updates ``weights[name]`` with
+``grads["d" + name]`` (so ``{"W_hh": ..., "b_h": ...}`` with ``{"dW_hh": ..., "db_h": ...}``)
+and keeps its state per weight name. Its arithmetic is entry by entry, so the trainer may pass
+all the weights as one flat vector. Clipping and the global norm take any dict of arrays and
+keep its keys.
 
 The trainer owns the weight arrays it updates (copies of the caller's Params), so an optimiser
 step may update them in place without ever touching the caller's arrays. Clipping returns new
@@ -11,14 +16,35 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validate import check_real
+from .validate import check_real, shape_str
 
-NAMES = ("W_hh", "W_hx", "b_h", "W_yh")
+
+def check_grads(grads):
+    """Raise TypeError unless ``grads`` is a dict (of arrays, keyed as the caller likes)."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of arrays, e.g. {{'dW_hh': ..., 'db_h': ...}}; "
+                        f"got {type(grads).__name__}")
+
+
+def check_step_args(weights, grads):
+    """Raise a clear error unless ``grads`` has the key "d" + name for every weight and nothing
+    else, each gradient of its weight's shape. Python comparisons only: no numpy call."""
+    check_grads(grads)
+    expected = ["d" + name for name in weights]
+    if sorted(grads) != sorted(expected):
+        raise ValueError(f"grads must have the keys {expected}, \"d\" + each weight's name; "
+                         f"got {list(grads)}")
+    for name, w in weights.items():
+        if grads["d" + name].shape != w.shape:
+            raise ValueError(f"grads['d{name}'] must have the shape of weights['{name}'], "
+                             f"{shape_str(w.shape)}; got {shape_str(grads['d' + name].shape)}")
 
 
 def global_norm(grads):
     """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector.
+    grads: a dict of arrays of any shapes.
     Accumulated in float64: squares of float32 entries above ~1e19 would overflow."""
+    check_grads(grads)
     return float(np.sqrt(sum(float(np.add.reduce(np.square(g, dtype=np.float64), axis=None))
                              for g in grads.values())))       # np.sum, without its wrapper
 
@@ -26,8 +52,11 @@ def global_norm(grads):
 def clip_global_norm(grads, max_norm, *, norm=None):
     """Scale the whole gradient down to length max_norm if it is longer; its direction is kept.
 
+    grads: a dict of arrays of any shapes, keyed as the caller likes; max_norm > 0.
     norm: ``global_norm(grads)`` if the caller has it already (the trainer does), else None.
-    Returns (clipped grads, the norm before clipping)."""
+    Returns (clipped grads, a new dict with the same keys and shapes; the norm before
+    clipping)."""
+    check_grads(grads)
     max_norm = check_real("max_norm", max_norm)
     if max_norm <= 0:
         raise ValueError(f"max_norm must be positive; got {max_norm}")
@@ -37,7 +66,11 @@ def clip_global_norm(grads, max_norm, *, norm=None):
 
 
 def clip_by_value(grads, limit):
-    """Clip every entry to [-limit, limit]: cheap, but it changes the gradient's direction."""
+    """Clip every entry to [-limit, limit]: cheap, but it changes the gradient's direction.
+
+    grads: a dict of arrays of any shapes, keyed as the caller likes; limit > 0. Returns a new
+    dict with the same keys and shapes."""
+    check_grads(grads)
     limit = check_real("limit", limit)
     if limit <= 0:
         raise ValueError(f"limit must be positive; got {limit}")
@@ -52,12 +85,13 @@ class SGD:
     velocity: dict = field(default_factory=dict)
 
     def step(self, weights, grads):
-        """Update ``weights`` (the trainer's own arrays) in place."""
-        for name in grads:
-            v = self.velocity.setdefault(name, np.zeros_like(weights[name]))
+        """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""
+        check_step_args(weights, grads)
+        for name, w in weights.items():
+            v = self.velocity.setdefault(name, np.zeros_like(w))
             v *= self.momentum
-            v += grads[name]
-            weights[name] -= self.lr * v
+            v += grads["d" + name]
+            w -= self.lr * v
 
 
 @dataclass
@@ -74,13 +108,14 @@ class RMSprop:
     v: dict = field(default_factory=dict)
 
     def step(self, weights, grads):
-        """Update ``weights`` (the trainer's own arrays) in place."""
-        for name in grads:
-            g = grads[name].astype(np.float64)
+        """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""
+        check_step_args(weights, grads)
+        for name, w in weights.items():
+            g = grads["d" + name].astype(np.float64)
             v = self.v.setdefault(name, np.zeros(g.shape))
             v *= self.rho
             v += (1 - self.rho) * g * g
-            weights[name] -= (self.lr * g / (np.sqrt(v) + self.eps)).astype(weights[name].dtype)
+            w -= (self.lr * g / (np.sqrt(v) + self.eps)).astype(w.dtype)
 
 
 @dataclass
@@ -107,11 +142,12 @@ class Adam:
     t: int = 0
 
     def step(self, weights, grads):
-        """Update ``weights`` (the trainer's own arrays) in place."""
+        """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""
+        check_step_args(weights, grads)
         self.t += 1
         correction1, correction2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
-        for name in grads:
-            g = grads[name].astype(np.float64)
+        for name, w in weights.items():
+            g = grads["d" + name].astype(np.float64)
             m = self.m.setdefault(name, np.zeros(g.shape))
             v = self.v.setdefault(name, np.zeros(g.shape))
             m *= self.beta1
@@ -119,4 +155,4 @@ class Adam:
             v *= self.beta2
             v += (1 - self.beta2) * g * g
             step = self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
-            weights[name] -= step.astype(weights[name].dtype)
+            w -= step.astype(w.dtype)

@@ -12,11 +12,11 @@ a constant: truncated BPTT over a stream cut into chunks (meaning 2 in
 :mod:`rnnlib.truncation`).
 
 :func:`batch_gradients` runs the passes of :func:`rnnlib.loss_and_grads`
-(:func:`rnnlib.losses.loss_and_grads_into`) without histories or input gradients, on a
-workspace reused from step to step. ``train`` keeps its weights in one flat vector θ (named
-views for the passes), so that the optimiser step is a few numpy calls, not a few per array. A
-non-finite loss or gradient stops training with :class:`TrainingDiverged`, which says what
-exploded and what to try.
+(:func:`rnnlib.fast.loss_and_grads`) without histories or input gradients, on arrays reused
+from step to step. ``train`` keeps its weights in one flat vector θ (named views for the
+passes), so that the optimiser step is a few numpy calls, not a few per array. A non-finite
+loss or gradient stops training with :class:`TrainingDiverged`, which says what exploded and
+what to try.
 """
 import time
 from dataclasses import dataclass, field
@@ -24,10 +24,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .losses import LOSS_AT, LOSSES, check_class_ids, loss_and_grads, loss_and_grads_into
-from .model import Params, Workspace
-from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
+from . import fast
+from .losses import LOSS_AT, LOSSES, check_class_ids, cross_entropy, loss_and_grads
+from .model import Params
+from .optim import Adam, clip_by_value, clip_global_norm, global_norm
 from .validate import as_float_array, check_finite, check_option, shape_str
+
+NAMES = Params.names                              # W_hh, W_hx, b_h, W_yh
+GRAD_NAMES = tuple("d" + name for name in NAMES)  # dW_hh, dW_hx, db_h, dW_yh: Grads' names
 
 
 class TrainingDiverged(FloatingPointError):
@@ -49,9 +53,10 @@ def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
         raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
                          f"got {shape_str(np.shape(xs))}")
     T, B = xs.shape[:2]
-    lead, layout = ((B,), "(B") if loss_at == "last" else ((T, B), "(T, B")
-    expected, layout = ((*lead, O), layout + ", O)") if loss == "squared_error" else \
-        (lead, layout + ("," if loss_at == "last" else "") + ")")
+    if loss == "squared_error":
+        expected, layout = ((B, O), "(B, O)") if loss_at == "last" else ((T, B, O), "(T, B, O)")
+    else:
+        expected, layout = ((B,), "(B,)") if loss_at == "last" else ((T, B), "(T, B)")
     if np.shape(targets) != expected:
         raise ValueError(f"make_batch must return targets of shape {layout} = "
                          f"{shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
@@ -66,7 +71,7 @@ def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
 class BatchGradients(NamedTuple):
     """What :func:`batch_gradients` returns (a tuple: ``loss, grads, measure, h_T = ...``)."""
     loss: float          # the batch-mean E
-    grads: dict          # its gradients, keyed like the weights; None if the outputs overflowed
+    grads: dict          # its gradients dW_hh, dW_hx, db_h, dW_yh; None if the outputs overflowed
     measure: float       # squared error: MSE; cross-entropy: mean loss per output y_t (nats)
     h_T: np.ndarray      # (B, H) the last state, a new array: the next chunk's h_0
 
@@ -78,14 +83,14 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     (T, B, D), converted to the weights' dtype if it has another; targets: for squared error
     (B, O) for loss_at="last", (T, B, O) for "all" (converted like xs); for cross-entropy
     integer class ids, (B,) or (T, B). h0: (B, H), or None for zeros.
-    Returns :class:`BatchGradients` (loss, grads dict keyed like weights, measure, h_T (B, H)):
-    measure is the MSE, the mean of (y − target)², for squared error, and the mean loss per
+    Returns :class:`BatchGradients` (loss, grads, measure, h_T (B, H)): grads is the dict of the
+    parameter gradients, keyed like :class:`rnnlib.Grads` (dW_hh, dW_hx, db_h, dW_yh); measure
+    is the MSE, the mean of (y − target)², for squared error, and the mean loss per
     output y_t, in nats, for cross-entropy. The arrays are new. If the outputs overflowed,
     loss is inf or NaN and grads is None.
 
-    The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.losses.loss_and_grads_into`,
-    on the calling thread's reused :meth:`rnnlib.model.Workspace.recent`), with ∂y divided by B
-    for the batch mean and no input gradients or histories.
+    The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.fast.loss_and_grads`), with ∂y
+    divided by B for the batch mean and no input gradients or histories.
     """
     check_option("loss", loss, LOSSES)
     check_batch(weights, xs, targets, loss_at, loss)
@@ -94,32 +99,29 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     # workspace's passes write into arrays of the weights' dtype
     xs = np.asarray(xs, W_hh.dtype)
     targets = np.asarray(targets, W_hh.dtype if loss == "squared_error" else np.int64)
-    T, B, D = xs.shape
-    H = W_hh.shape[0]
-    ws = Workspace.recent(T, (B,), D, H, W_yh.shape[0], W_hh.dtype)
-    if h0 is None:
-        h0 = ws.for_forward().zeros
-    else:
+    B, H = xs.shape[1], W_hh.shape[0]
+    if h0 is not None:
         h0 = as_float_array("h0", h0, W_hh.dtype)
         if h0.shape != (B, H):
             raise ValueError(f"h0 must have shape (B, H) = {shape_str((B, H))} for xs of shape "
                              f"{shape_str(xs.shape)}; got {shape_str(h0.shape)}")
         check_finite("h0", h0)
-    E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, loss=loss,
-                                  loss_at=loss_at, divide_by=B, histories=False)
-    grads = None if g is None else {name: g["d" + name] for name in NAMES}
+    E, g, h_T = fast.loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, loss_at=loss_at,
+                                    loss_fn=cross_entropy if loss == "cross_entropy" else None,
+                                    divide_by=B, histories=False)
+    grads = None if g is None else {name: g[name] for name in GRAD_NAMES}
     measure = 2.0 * E / targets.size if loss == "squared_error" else E / targets.size
-    return BatchGradients(E / B, grads, measure, ws.h[T].copy())
+    return BatchGradients(E / B, grads, measure, h_T)
 
 
-def flat_weights(params):
+def _flat_weights(params):
     """The trainer's own copy of ``params`` as one flat vector θ, and a dict of named views
     into it: (θ (n,), {"W_hh": (H, H) view, "W_hx": (H, D), "b_h": (H,), "W_yh": (O, H)}).
 
     Why one vector: an optimiser step is then a few numpy calls on θ, not a few per array
-    (about 0.1 ms less per training step at H = 64). The gradient's norm and clipping stay
-    per array, as before: summed in another order, the norm rounds differently, and training
-    runs, chaotic, then end hundreds of steps apart from the counts that notebook 08 quotes."""
+    (about 0.1 ms less per training step at H = 64). The gradient's norm and clipping work per
+    array: summed in another order, the norm would round differently, and training runs,
+    chaotic, would then end hundreds of steps apart from the counts that notebook 08 quotes."""
     arrays = [getattr(params, name) for name in NAMES]
     theta = np.concatenate([a.ravel() for a in arrays])
     ends = np.cumsum([a.size for a in arrays])
@@ -145,7 +147,7 @@ class History:
 
 
 def _divergence_message(step, loss, grads, optimizer, clip_norm, clip_value):
-    bad = [] if grads is None else [n for n in NAMES if not np.all(np.isfinite(grads[n]))]
+    bad = [] if grads is None else [n for n in NAMES if not np.all(np.isfinite(grads["d" + n]))]
     what = (f"the loss is {loss:.3g}" if not np.isfinite(loss) else
             f"the gradient of {', '.join(bad)} is not finite (loss {loss:.3g})" if bad else
             f"the gradient norm is not finite (loss {loss:.3g})")
@@ -169,13 +171,13 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     returns consecutive chunks of B parallel streams (a closure keeps the position), with the
     same B every time.
     optimizer: an object with ``lr`` and ``step(weights, grads)`` (default Adam(lr=1e-3)). It
-    is given all weights as one flat vector θ, ``step({"θ": θ}, {"θ": gradient})``, and updates
+    is given all weights as one flat vector θ, ``step({"θ": θ}, {"dθ": gradient})``, and updates
     θ in place; so its state is keyed "θ" (e.g. ``adam.m["θ"]``), and an optimiser that must
     tell the arrays apart (say, to decay only the W's) is not served by this trainer.
     clip_norm / clip_value: clip the batch-mean gradient by global norm / by value.
     probe: an (xs, targets) batch whose ‖∂h_t‖ profile is recorded at step 0 and every
     ``probe_every`` steps, from h_0 = 0 (a probe of another size than the batches makes the
-    next step allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`).
+    next step allocate its arrays anew: see :meth:`rnnlib.fast.Workspace.recent`).
     stop_below: stop once the mean MSE (or nats) of the last 10 logged steps is below this
     value. callback: a function ``callback(step, history)`` called at every logged step, after
     the step is recorded (a progress bar, samples). Stops with TrainingDiverged if the loss or a
@@ -185,7 +187,7 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
     optimizer = Adam() if optimizer is None else optimizer
-    theta, weights = flat_weights(params)        # weights: named views into θ
+    theta, weights = _flat_weights(params)        # weights: named views into θ
     rng, history, start = np.random.default_rng(seed), History(), time.perf_counter()
     measures = history.mse if loss == "squared_error" else history.nats
     as_targets = (lambda t: t.astype(params.dtype)) if loss == "squared_error" else np.asarray
@@ -220,7 +222,8 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
             grads, _ = clip_global_norm(grads, clip_norm,
                                         norm=None if clip_value is not None else norm)
         # the optimiser's arithmetic is entry by entry: one step on θ is the step of each array
-        optimizer.step({"θ": theta}, {"θ": np.concatenate([grads[n].ravel() for n in NAMES])})
+        optimizer.step({"θ": theta},
+                       {"dθ": np.concatenate([grads[n].ravel() for n in GRAD_NAMES])})
         if step % log_every == 0 or step == steps:
             history.step.append(step)
             history.loss.append(E_mean)

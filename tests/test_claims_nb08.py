@@ -188,7 +188,7 @@ def test_rmsprop_is_described_by_all_that_differs_from_adam():
     moves = []
     for opt in (rms, adam):                       # one step on the same gradient
         w = np.zeros(3)
-        opt.step({"w": w}, {"w": np.array([1e-4, 1.0, -30.0])})
+        opt.step({"w": w}, {"dw": np.array([1e-4, 1.0, -30.0])})
         moves.append(np.abs(w))
     assert np.allclose(moves[0], 10.0, rtol=1e-3) and np.allclose(moves[1], 1.0, rtol=1e-3)
     assert "first step is up to $10\\,\\eta$ against Adam's $\\eta$" in text
@@ -227,7 +227,7 @@ def test_adam_step_sizes_quoted_in_08_and_in_optim():
         adam, w, moves = optim.Adam(lr=1.0), np.zeros(1), []
         for g in gradients:
             before = w.copy()
-            adam.step({"w": w}, {"w": np.array([g])})
+            adam.step({"w": w}, {"dw": np.array([g])})
             moves.append(abs(w[0] - before[0]))
         return np.array(moves)
 

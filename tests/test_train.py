@@ -4,9 +4,10 @@ import pytest
 
 import rnnlib
 from rnnlib import optim, tasks, truncation
-from rnnlib import train as train_module
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
+
+NAMES = rnnlib.Params.names                    # W_hh, W_hx, b_h, W_yh
 
 
 @pytest.mark.parametrize("loss_at", ["last", "all"])
@@ -15,41 +16,14 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
     p, xs, _, _ = make_problem(T=7, B=5, D=3, H=6, O=2, bias=0.2, dtype=dtype)
     rng = np.random.default_rng(3)
     targets = rng.standard_normal((5, 2) if loss_at == "last" else (7, 5, 2)).astype(dtype)
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
     loss, grads, mse, _ = batch_gradients(weights, xs, targets, loss_at)
     E, g = rnnlib.loss_and_grads(p, xs, targets, loss_at=loss_at)
     assert loss == pytest.approx(E / 5, rel=tol)
-    for name in optim.NAMES:
-        assert rel_err(grads[name], getattr(g, "d" + name) / 5) <= tol, name
+    for name in NAMES:
+        assert rel_err(grads["d" + name], getattr(g, "d" + name) / 5) <= tol, name
     y = rnnlib.forward(p, xs).y[-1 if loss_at == "last" else slice(1, None)]
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
-
-
-def test_batch_gradients_returns_new_arrays_though_its_workspace_is_reused():
-    p, xs, _, _ = make_problem(T=5, B=4, D=3, H=6, O=2, bias=0.2)
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
-    rng = np.random.default_rng(0)
-    first = batch_gradients(weights, xs, rng.standard_normal((4, 2)))
-    kept = {n: g.copy() for n, g in first[1].items()}
-    targets = rng.standard_normal((5, 4, 2))
-    second = batch_gradients(weights, -xs, targets, "all")
-    kept_second = {n: g.copy() for n, g in second[1].items()}
-    third = batch_gradients(weights, 2 * xs, targets, "all")
-    for n in optim.NAMES:
-        np.testing.assert_array_equal(first[1][n], kept[n], err_msg=n)   # not overwritten
-        np.testing.assert_array_equal(second[1][n], kept_second[n], err_msg=n)
-        assert not np.array_equal(third[1][n], kept_second[n]), n        # a new result
-
-
-def test_flat_weights_are_named_views_of_one_copy():
-    p = rnnlib.init_params(3, 5, 2, seed=0)
-    theta, weights = train_module.flat_weights(p)
-    assert theta.shape == (5 * 5 + 5 * 3 + 5 + 2 * 5,)
-    for n in optim.NAMES:
-        np.testing.assert_array_equal(weights[n], getattr(p, n), err_msg=n)
-        assert np.shares_memory(weights[n], theta) and weights[n].flags.c_contiguous
-    theta[:] = 0                                          # the views follow θ; Params do not
-    assert not any(weights[n].any() for n in optim.NAMES) and p.W_hh.any()
 
 
 def test_train_names_a_batch_of_the_wrong_shape():
@@ -77,6 +51,8 @@ def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
     assert cosine < 0.99                                   # the direction changed
     with pytest.raises(ValueError, match="max_norm must be positive; got 0.0"):
         optim.clip_global_norm(grads, 0)
+    with pytest.raises(TypeError, match="grads must be a dict of arrays.*; got list"):
+        optim.clip_by_value([np.ones(2)], 1.0)
 
 
 def test_global_norm_does_not_overflow_in_float32():
@@ -87,8 +63,8 @@ def test_global_norm_does_not_overflow_in_float32():
 
 
 def test_adam_keeps_moving_when_float32_gradients_square_to_overflow():
-    w = {n: np.zeros(2, dtype=np.float32) for n in optim.NAMES}
-    g = {n: np.array([1e25, -1e25], dtype=np.float32) for n in optim.NAMES}
+    w = {n: np.zeros(2, dtype=np.float32) for n in NAMES}
+    g = {"d" + n: np.array([1e25, -1e25], dtype=np.float32) for n in NAMES}
     adam = optim.Adam(lr=0.1)
     adam.step(w, g)
     adam.step(w, g)
@@ -97,32 +73,32 @@ def test_adam_keeps_moving_when_float32_gradients_square_to_overflow():
 
 
 def test_sgd_momentum_and_adam_first_steps():
-    w = {n: np.ones(2) for n in optim.NAMES}
-    g = {n: np.array([0.5, -2.0]) for n in optim.NAMES}
+    w = {n: np.ones(2) for n in NAMES}
+    g = {"d" + n: np.array([0.5, -2.0]) for n in NAMES}
     sgd = optim.SGD(lr=0.1, momentum=0.9)
     sgd.step(w, g)
     sgd.step(w, g)                                         # v = g, then 1.9 g
-    np.testing.assert_allclose(w["W_hh"], 1 - 0.1 * (1 + 1.9) * g["W_hh"])
-    w = {n: np.ones(2) for n in optim.NAMES}
+    np.testing.assert_allclose(w["W_hh"], 1 - 0.1 * (1 + 1.9) * g["dW_hh"])
+    w = {n: np.ones(2) for n in NAMES}
     optim.Adam(lr=0.01).step(w, g)                         # first step: lr · sign(g)
-    np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["b_h"]), rtol=1e-6)
+    np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["db_h"]), rtol=1e-6)
 
 
 @pytest.mark.parametrize("magnitude, eps", [(1e-5, 1e-8), (1e-8, 1e-12), (1e10, 1e-8)])
 def test_adam_first_step_is_lr_sign_g_at_any_gradient_scale(magnitude, eps):
     # m̂ = g and v̂ = g² on step 1, so the step is lr · g / (|g| + ε) ≈ lr · sign(g) while
     # |g| ≫ ε. Catches ε inside the root, √(v̂ + ε): at |g| = 1e-5 that step is 0.1 lr.
-    g = {n: np.array([magnitude, -magnitude]) for n in optim.NAMES}
-    w = {n: np.zeros(2) for n in optim.NAMES}
+    g = {"d" + n: np.array([magnitude, -magnitude]) for n in NAMES}
+    w = {n: np.zeros(2) for n in NAMES}
     optim.Adam(lr=0.01, eps=eps).step(w, g)
-    for n in optim.NAMES:
+    for n in NAMES:
         np.testing.assert_allclose(w[n], [-0.01, 0.01], rtol=2e-3)
 
 
 def test_adam_step_with_default_eps_at_gradients_of_its_size():
     # |g| = ε = 1e-8: the step is exactly half of lr, lr · |g| / (|g| + ε).
-    w = {n: np.zeros(1) for n in optim.NAMES}
-    optim.Adam(lr=0.01).step(w, {n: np.array([1e-8]) for n in optim.NAMES})
+    w = {n: np.zeros(1) for n in NAMES}
+    optim.Adam(lr=0.01).step(w, {"d" + n: np.array([1e-8]) for n in NAMES})
     np.testing.assert_allclose(w["W_hh"], [-0.005], rtol=1e-6)
 
 
@@ -179,7 +155,7 @@ def test_history_grad_norm_is_the_norm_before_clipping():
     batch = tasks.adding_problem(4, 6, np.random.default_rng(2))
     _, history = train(params, lambda rng: batch, steps=1, clip_norm=1e-3)
     _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
-    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in optim.NAMES))
+    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in NAMES))
     assert unclipped > 10 * 1e-3                           # so clipping changes the norm
     assert history.grad_norm[0] == pytest.approx(unclipped, rel=1e-12)
 
@@ -191,8 +167,8 @@ def test_first_value_recall_targets_the_first_value():
 
 
 def test_rmsprop_first_step_and_divergence_keeps_the_history():
-    w = {n: np.zeros(2) for n in optim.NAMES}
-    optim.RMSprop(lr=0.01, rho=0.99).step(w, {n: np.array([2.0, -0.5]) for n in optim.NAMES})
+    w = {n: np.zeros(2) for n in NAMES}
+    optim.RMSprop(lr=0.01, rho=0.99).step(w, {"d" + n: np.array([2.0, -0.5]) for n in NAMES})
     np.testing.assert_allclose(w["W_hx"], [-0.1, 0.1], rtol=1e-6)     # lr · sign(g) / √(1 − ρ)
     params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
     with pytest.raises(TrainingDiverged) as caught:
@@ -214,20 +190,20 @@ def test_truncated_backward_equals_runs_started_from_a_constant_state():
     tr = rnnlib.forward(p, xs, h0)
     for k in (1, 3):
         got = truncation.backward_truncated(p, tr, dy, k)
-        expect = {n: np.zeros_like(getattr(p, n)) for n in optim.NAMES}
+        expect = {n: np.zeros_like(getattr(p, n)) for n in NAMES}
         for t in range(1, 9):                  # E_t's gradient, h_{t-k} held constant
             start = max(0, t - k)
             sub = rnnlib.forward(p, xs[start:t], tr.h[start])
             sub_dy = np.zeros_like(sub.y)
             sub_dy[-1] = dy[t]
             g = rnnlib.backward(p, sub, sub_dy)
-            for n in optim.NAMES:
+            for n in NAMES:
                 expect[n] += getattr(g, "d" + n)
-        for n in optim.NAMES:
+        for n in NAMES:
             assert rel_err(got["d" + n], expect[n]) < 1e-12, (k, n)
     full = rnnlib.backward(p, tr, dy)
     untruncated = truncation.backward_truncated(p, tr, dy, 8)
-    for n in optim.NAMES:
+    for n in NAMES:
         assert rel_err(untruncated["d" + n], getattr(full, "d" + n)) < 1e-12
 
 
@@ -269,6 +245,22 @@ def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
     assert all("mse" in r for r in result["runs"])
 
 
+@pytest.mark.parametrize("make_optimizer", [optim.SGD, optim.RMSprop, optim.Adam])
+def test_an_optimiser_pairs_each_weight_with_its_gradient_by_name(make_optimizer):
+    # weights[name] moves against grads["d" + name] only: a gradient that is zero for every
+    # weight but one leaves the others where they were, whatever the order of the dicts.
+    w = {"W_hh": np.ones((2, 2)), "b_h": np.ones(2)}
+    make_optimizer(lr=0.1).step(w, {"db_h": np.array([1.0, -1.0]), "dW_hh": np.zeros((2, 2))})
+    np.testing.assert_array_equal(w["W_hh"], np.ones((2, 2)))
+    assert w["b_h"][0] < 1 < w["b_h"][1]
+    with pytest.raises(ValueError, match=r"grads must have the keys \['dW_hh', 'db_h'\], \"d\" "
+                                         r"\+ each weight's name; got \['W_hh', 'b_h'\]"):
+        make_optimizer().step(w, {"W_hh": np.zeros((2, 2)), "b_h": np.zeros(2)})
+    with pytest.raises(ValueError, match=r"grads\['db_h'\] must have the shape of "
+                                         r"weights\['b_h'\], \(2,\); got \(3,\)"):
+        make_optimizer().step(w, {"dW_hh": np.zeros((2, 2)), "db_h": np.zeros(3)})
+
+
 def test_adam_three_steps_equal_kingma_and_ba_written_out():
     # Adam of Kingma & Ba (moments, bias correction at t = 1, 2, 3), written out here in its
     # own words: equal to the last bit, since the arithmetic per entry is the same.
@@ -280,10 +272,10 @@ def test_adam_three_steps_equal_kingma_and_ba_written_out():
     v = {n: np.zeros(s) for n, s in shapes.items()}
     adam = optim.Adam(lr=0.01)
     for t in range(1, 4):
-        grads = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
+        grads = {"d" + n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
         adam.step(w, grads)
         for n in shapes:
-            g = grads[n].astype(np.float64)
+            g = grads["d" + n].astype(np.float64)
             m[n] = 0.9 * m[n] + (1 - 0.9) * g
             v[n] = 0.999 * v[n] + (1 - 0.999) * g * g
             step = 0.01 * (m[n] / (1 - 0.9 ** t)) / (np.sqrt(v[n] / (1 - 0.999 ** t)) + 1e-8)
@@ -296,14 +288,14 @@ def test_adam_three_steps_equal_kingma_and_ba_written_out():
 
 def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
     params = rnnlib.init_params(2, 8, 1, seed=0, dtype=np.float32)
-    weights = {n: np.array(getattr(params, n)) for n in ("W_hh", "W_hx", "b_h", "W_yh")}
+    weights = {n: np.array(getattr(params, n)) for n in NAMES}
     xs, targets = tasks.adding_problem(4, 6, np.random.default_rng(0))
     loss64, grads64, _, _ = batch_gradients(weights, xs.astype(np.float64),
                                                       targets.astype(np.float64))
     loss32, grads32, _, _ = batch_gradients(weights, xs.astype(np.float32),
                                                       targets.astype(np.float32))
-    assert loss64 == loss32 and grads64["W_hh"].dtype == np.float32
-    np.testing.assert_array_equal(grads64["W_hh"], grads32["W_hh"])
+    assert loss64 == loss32 and grads64["dW_hh"].dtype == np.float32
+    np.testing.assert_array_equal(grads64["dW_hh"], grads32["dW_hh"])
 
 
 @pytest.mark.parametrize("clip_value", [0.5, None])
@@ -318,7 +310,7 @@ def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, cl
     feed = iter(batches)
     trained, _ = train(params, lambda rng: next(feed), steps=6, optimizer=make_optimizer(),
                        clip_value=clip_value, clip_norm=0.3)
-    weights = {n: np.array(getattr(params, n)) for n in optim.NAMES}
+    weights = {n: np.array(getattr(params, n)) for n in NAMES}
     opt = make_optimizer()
     for xs, targets in batches:
         _, grads, _, _ = batch_gradients(weights, xs, targets)
@@ -326,7 +318,7 @@ def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, cl
             grads = optim.clip_by_value(grads, clip_value)
         grads, _ = optim.clip_global_norm(grads, 0.3)
         opt.step(weights, grads)
-    for n in optim.NAMES:                                 # bit for bit: the same arithmetic
+    for n in NAMES:                                 # bit for bit: the same arithmetic
         np.testing.assert_array_equal(getattr(trained, n), weights[n], err_msg=n)
         assert rel_err(getattr(trained, n), getattr(params, n)) > 1e-3, n   # it did move
 
@@ -379,7 +371,7 @@ def test_carried_state_is_the_state_of_one_forward_pass_over_the_stream(loss):
     for k in range(chunks):
         part = slice(k * T, (k + 1) * T)
         E, g = rnnlib.loss_and_grads(params, xs[part], targets[part], h0=h[k * T], loss=loss)
-        norm = np.sqrt(sum(np.sum((getattr(g, "d" + n) / B) ** 2) for n in optim.NAMES))
+        norm = np.sqrt(sum(np.sum((getattr(g, "d" + n) / B) ** 2) for n in NAMES))
         assert history.loss[k] == pytest.approx(E / B, rel=1e-12), k
         assert history.grad_norm[k] == pytest.approx(norm, rel=1e-12), k
     E_zero, _ = rnnlib.loss_and_grads(params, xs[T:2 * T], targets[T:2 * T], loss=loss)
@@ -388,7 +380,7 @@ def test_carried_state_is_the_state_of_one_forward_pass_over_the_stream(loss):
 
 def test_batch_gradients_h0_and_h_T_against_loss_and_grads():
     p, xs, h0, _ = make_problem(T=6, B=3, D=2, H=5, O=3, bias=0.3, seed=4)
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
     rng = np.random.default_rng(6)
     for loss, loss_at, targets in [
             ("squared_error", "all", rng.standard_normal((6, 3, 3))),
@@ -401,8 +393,8 @@ def test_batch_gradients_h0_and_h_T_against_loss_and_grads():
         assert E_mean == pytest.approx(E / 3, rel=1e-12)
         assert measure == pytest.approx(E / np.size(targets) * (2 if loss == "squared_error"
                                                                  else 1), rel=1e-12)
-        for n in optim.NAMES:
-            assert rel_err(grads[n], getattr(g, "d" + n) / 3) < 1e-12, (loss, loss_at, n)
+        for n in NAMES:
+            assert rel_err(grads["d" + n], getattr(g, "d" + n) / 3) < 1e-12, (loss, loss_at, n)
         np.testing.assert_allclose(h_T, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-13)
         zero_start = batch_gradients(weights, xs, targets, loss_at, loss=loss)
         assert zero_start.loss != pytest.approx(E_mean)           # h0 is used
@@ -412,10 +404,10 @@ def test_batch_gradients_with_h0_match_finite_differences():
     # the batch-mean loss as a function of the weights, h0 held fixed: central differences
     p, xs, h0, _ = make_problem(T=4, B=2, D=2, H=3, O=2, bias=0.5, seed=8)
     targets = np.random.default_rng(9).integers(0, 2, (4, 2))
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
     _, grads, _, _ = batch_gradients(weights, xs, targets, "all", loss="cross_entropy", h0=h0)
     eps = 1e-6
-    for n in optim.NAMES:
+    for n in NAMES:
         numeric = np.zeros_like(weights[n])
         for idx in np.ndindex(weights[n].shape):
             values = []
@@ -425,12 +417,12 @@ def test_batch_gradients_with_h0_match_finite_differences():
                 values.append(batch_gradients(shifted, xs, targets, "all",
                                               loss="cross_entropy", h0=h0).loss)
             numeric[idx] = (values[0] - values[1]) / (2 * eps)
-        assert rel_err(grads[n], numeric) < 1e-6, n
+        assert rel_err(grads["d" + n], numeric) < 1e-6, n
 
 
 def test_bad_h0_targets_and_batch_sizes_are_named():
     p, xs, _, _ = make_problem(T=3, B=2, D=2, H=4, O=3)
-    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
     ids = np.zeros((3, 2), dtype=int)
     with pytest.raises(ValueError, match=r"h0 must have shape \(B, H\) = \(2, 4\) for xs of "
                                          r"shape \(3, 2, 2\); got \(4,\)"):
