@@ -2,13 +2,20 @@
 
 The notation is that of the notes the course follows:
 ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h,  h_{t+1} = ReLU(ĥ_{t+1}),  y_t = W_yh h_t,
-with ∂v meaning ∂E/∂v. Modules, lowest first: ``validate``, ``fast`` (the speed layer),
-``model`` (parameters, forward pass), ``bptt`` (gradient equations, literal and fast backward),
-``losses``,
-``gradcheck``, ``bugs``, ``analysis``, and for training ``optim``, ``tasks``, ``train``,
-``truncation``, ``timing``, and ``explore`` (the explorers' numbers) (import them as
-``from rnnlib import tasks``); then, needing matplotlib/ipywidgets: ``plotting``, ``widgets``,
-and ``exercises`` for the notebooks.
+with ∂v meaning ∂E/∂v.
+
+Read it in this order, one module beside each notebook: ``model`` (01: the parameters, the
+forward pass, ``worked_example`` its numbers), ``losses`` (02), ``bptt`` (03-05: one function
+per gradient equation, the step, the literal pass), ``gradcheck`` and ``bugs`` (06),
+``analysis`` (07), ``tasks``, ``optim``, ``train`` and ``truncation`` (08), ``text`` and
+``ngram`` (09). The rest is machinery a student need not open: ``validate`` (argument checks),
+``fast`` (the speed layer behind ``forward``, ``backward``, ``loss_and_grads`` and ``train``),
+``timing``, ``tables``, ``explore`` (the explorers' numbers), ``plotting``, ``blitting``,
+``widgets``, and ``exercises`` / ``solutions`` for the notebooks. docs/architecture.md has
+each module in one line and the layers that keep the imports pointing down.
+
+The names below are the reading path's; import the others by module
+(``from rnnlib import tasks``).
 """
 from .bugs import BUGS, backward_with_bug
 from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,
