@@ -23,13 +23,22 @@ _SQUARE = _rng_inputs_step(np.random.default_rng(99), H=3, D=3)
 
 _SIGN = "A sign error: the pre-activation only adds its three terms."
 
+
+def _one_step(name, equation, reference, *, task, mistakes):
+    """An exercise on one step of the forward pass, ``name(W_hh, W_hx, b_h, h_t, x_t)``: sizes
+    that change from case to case (D = H among them), a message per unit, and the three terms
+    of ĥ_{t+1} isolated in turn when no mistake of the catalogue matches."""
+    return Exercise(name, equation, f"{name}(W_hh, W_hx, b_h, h_t, x_t)", reference,
+                    _rng_inputs_step, task=task, axes=("unit ",), edge_cases=(_SQUARE,),
+                    mistakes=mistakes,
+                    isolations=(("only W_hh h_t (x_t = 0, b_h = 0)", zeroed(2, 4)),
+                                ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),
+                                ("only b_h (h_t = 0, x_t = 0)", zeroed(3, 4))))
+
 EXERCISES = [
-    Exercise(
-        "pre_activation", "ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h",
-        "pre_activation(W_hh, W_hx, b_h, h_t, x_t)",
-        pre_activation, _rng_inputs_step,
+    _one_step(
+        "pre_activation", "ĥ_{t+1} = W_hh h_t + W_hx x_t + b_h", pre_activation,
         task="the pre-activation ĥ_{t+1} of one step, from h_t and x_t (before the ReLU)",
-        axes=("unit ",), edge_cases=(_SQUARE,),
         mistakes=(
             ("b_h is missing.", lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x),
             ("You applied the ReLU: that gives h_{t+1}. ĥ_{t+1} is the value *before* it.",
@@ -42,15 +51,10 @@ EXERCISES = [
             (_SIGN, lambda W_hh, W_hx, b_h, h, x: W_hh @ h + W_hx @ x - b_h),
             (_SIGN, lambda W_hh, W_hx, b_h, h, x: W_hh @ h - W_hx @ x + b_h),
         ),
-        isolations=(("only W_hh h_t (x_t = 0, b_h = 0)", zeroed(2, 4)),
-                    ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),
-                    ("only b_h (h_t = 0, x_t = 0)", zeroed(3, 4)))),
-    Exercise(
-        "rnn_step", "h_{t+1} = ReLU(W_hh h_t + W_hx x_t + b_h)",
-        "rnn_step(W_hh, W_hx, b_h, h_t, x_t)",
-        _rnn_step, _rng_inputs_step,
+        ),
+    _one_step(
+        "rnn_step", "h_{t+1} = ReLU(W_hh h_t + W_hx x_t + b_h)", _rnn_step,
         task="one step of the forward pass: the next hidden state h_{t+1} from h_t and x_t",
-        axes=("unit ",), edge_cases=(_SQUARE,),
         mistakes=(
             ("You returned ĥ_{t+1}: the ReLU is missing (np.maximum(ĥ, 0)).", pre_activation),
             ("You used tanh, as many other courses do; this RNN uses ReLU.",
@@ -67,9 +71,7 @@ EXERCISES = [
             ("You returned the mask 1[ĥ_{t+1} > 0]; the state is the value ReLU(ĥ_{t+1}).",
              lambda *a: (pre_activation(*a) > 0).astype(float)),
         ),
-        isolations=(("only W_hh h_t (x_t = 0, b_h = 0)", zeroed(2, 4)),
-                    ("only W_hx x_t (h_t = 0, b_h = 0)", zeroed(2, 3)),
-                    ("only b_h (h_t = 0, x_t = 0)", zeroed(3, 4)))),
+        ),
 ]
 
 # The notebook's "(Thinking.)" questions, by name; their answers are in rnnlib.solutions.
