@@ -22,6 +22,10 @@ How a diagnosis is made, in order:
    by how much relative to the right size, and what kind of error it looks like (a sign, a
    constant factor, a transpose, a shift by one step); then, where the exercise has them, it
    sets all terms but one to zero and says which terms are right.
+
+Longer than our ~300-line modules because these five steps are one procedure that every
+exercise shares: running on copies and naming writes, the shape checks, the catalogue, and the
+description of a difference read best beside each other, and no part of them is used alone.
 """
 import ast
 import re

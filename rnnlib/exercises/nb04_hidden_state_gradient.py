@@ -4,6 +4,10 @@ Besides the one-array exercises checked by ``core.check_exercise``, two checkers
 ``step_backward`` returns five arrays and is diagnosed output by output, and
 ``check_by_hand_backward`` compares numbers worked out by hand on notebook 01's example, entry
 by entry, in the order the backward pass computes them.
+
+Longer than our ~300-line modules because each notebook keeps its exercises in one module, and
+04 has the most: five exercises, two with checkers of their own, and the catalogue of wrong
+steps that both of those checkers read.
 """
 import numpy as np
 
