@@ -80,7 +80,7 @@ def _gate_after(W_yh, W_hh, dy, mask):
     return dh
 
 
-def _forwards_in_time(h0_last=True):
+def forwards_in_time(h0_last=True):
     """The mistake: the loop runs t = 1 ... T, so each step reads a ∂ĥ_{t+1} not computed yet
     (the one of the previous step instead); ∂h_0 then from the last one, or left at 0."""
     def variant(W_yh, W_hh, dy, mask):
@@ -112,21 +112,23 @@ _GATE_STEP = ("The gate is taken from the wrong step: whatever your loop index i
 _GATE_AFTER = ("The gate is applied to the wrong quantity: it acts on ∂h of its own step before "
                "that goes back through W_hhᵀ, not on the product W_hhᵀ(…), which lives on the "
                "units of the earlier state.")
-_FORWARDS = ("Your loop runs forwards in time: ∂h_t needs ∂ĥ_{t+1}, so the loop must start at "
+FORWARDS = ("Your loop runs forwards in time: ∂h_t needs ∂ĥ_{t+1}, so the loop must start at "
              "t = T and go down to t = 1 (range(T, 0, -1)).")
 _ONLY_OUTPUT = ("Only the output path reaches ∂h_t: h_t also feeds ĥ_{t+1}, so the path through "
                 "∂ĥ_{t+1} belongs in it too. If your loop has that term, does it run forwards in "
                 "time? Then ∂ĥ_{t+1} is still 0 when step t reads it: go from t = T down to 1.")
-_DY_SHIFT = "The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t)."
+DY_SHIFT = "The output gradient is off by one: ∂h_t uses ∂y_t = dy[t] (row t is time t)."
 
 
-# (hint, one row t of ∂h from the student's own row t+1): recognises a mistake at the first row
-# that is wrong, without letting an earlier mistake propagate.
-def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
+def row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
+    """The typical mistakes at one row t of ∂h, as (hint, the row that mistake gives), each
+    computed from the student's own row t+1 (dh_next, (H,)), so that an earlier mistake does not
+    propagate: the first wrong row is named for what went wrong there. W_yh (O, H), W_hh (H, H),
+    dy (T+1, O), mask (T+1, H). Notebook 06's rnn_backward checker reads it too."""
     T = dy.shape[0] - 1
     out = W_yh.T @ dy[t] if t > 0 else np.zeros(W_hh.shape[0])
     if t == T:
-        return [(_DY_SHIFT, W_yh.T @ dy[t - 1]), (_SIGN, -out),
+        return [(DY_SHIFT, W_yh.T @ dy[t - 1]), (_SIGN, -out),
                 ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                  mask[t] * out)]
     gated = relu_gate(mask[t + 1], dh_next)
@@ -147,7 +149,7 @@ def _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
                   mask[1] * (W_hh.T @ gated))]
     else:
         rows += [(_ONLY_OUTPUT, out),
-                 (_DY_SHIFT, W_yh.T @ dy[t - 1] + W_hh.T @ gated),
+                 (DY_SHIFT, W_yh.T @ dy[t - 1] + W_hh.T @ gated),
                  ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                   mask[t] * (out + W_hh.T @ gated))]
     return rows
@@ -163,7 +165,7 @@ def _first_wrong_row(W_yh, W_hh, dy, mask, got):
         right = hidden_grad(W_yh, W_hh, dy[t] if t > 0 else np.zeros_like(dy[t]), dh_hat_next)
         if np.allclose(got[t], right, rtol=RTOL, atol=ATOL):
             continue
-        for hint, row in _row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
+        for hint, row in row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
             if np.allclose(got[t], row, rtol=RTOL, atol=ATOL):
                 return t, hint
         return t, None
@@ -489,11 +491,11 @@ EXERCISES = [
              lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, W_hh.T, dy, mask)),
             ("Rows 1..T hold ∂ĥ_t (after the gate); they should hold ∂h_t, before it.",
              _rows_gated),
-            (_DY_SHIFT, lambda W_yh, W_hh, dy, mask: references.hidden_grads(
+            (DY_SHIFT, lambda W_yh, W_hh, dy, mask: references.hidden_grads(
                 W_yh, W_hh, _shifted(dy, 1), mask)),
             (_GATE_AFTER, _gate_after),
-            (_FORWARDS, _forwards_in_time()),
-            (_FORWARDS, _forwards_in_time(h0_last=False)),
+            (FORWARDS, forwards_in_time()),
+            (FORWARDS, forwards_in_time(h0_last=False)),
             (_ONLY_OUTPUT,
              lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, 0 * W_hh, dy, mask)),
             (_SIGN, lambda W_yh, W_hh, dy, mask: references.hidden_grads(W_yh, -W_hh, dy, mask)),

@@ -24,7 +24,7 @@ from ..gradcheck import check_gradients, random_upstream
 from ..model import forward, init_params, relu_grad
 from .core import (ATOL, NOT_ATTEMPTED, RTOL, CheckResult, Exercise, as_numbers,
                    describe_difference, in_place_message, run_on_copies, AGAIN)
-from .nb04_hidden_state_gradient import _DY_SHIFT, _FORWARDS, _forwards_in_time, _row_candidates
+from .nb04_hidden_state_gradient import DY_SHIFT, FORWARDS, forwards_in_time, row_candidates
 
 
 # --- central_difference ------------------------------------------------------------------------
@@ -172,12 +172,12 @@ def _first_wrong_step(got, ref, params, trace, dy):
     T = trace.T
     mask = trace.mask.astype(float)
     dh, dh_hat = got["dh"], got["dh_hat"]
-    if T > 1 and _close(dh[1:], _forwards_in_time()(params.W_yh, params.W_hh, dy, mask)[1:]):
-        return f"Your ∂h_t are those of a loop run forwards in time. {_FORWARDS}"
+    if T > 1 and _close(dh[1:], forwards_in_time()(params.W_yh, params.W_hh, dy, mask)[1:]):
+        return f"Your ∂h_t are those of a loop run forwards in time. {FORWARDS}"
     for t in range(T, -1, -1):
         if not _close(dh[t], ref.dh[t]):
             dh_next = dh[t + 1] if t < T else np.zeros_like(dh[t])
-            hints = [hint for hint, row in _row_candidates(params.W_yh, params.W_hh, dy, mask,
+            hints = [hint for hint, row in row_candidates(params.W_yh, params.W_hh, dy, mask,
                                                            t, dh_next) if _close(dh[t], row)]
             if not dh[t].any() and ref.dh[t].any():
                 hints = [f"∂h_{t} is 0: at t = T its whole value is the output path (h_T "
@@ -448,7 +448,7 @@ EXERCISES = [
                    "and adds.", _wrong_pass(W_hh=lambda p: -p.W_hh)),
                   ("A sign error on the output path W_yhᵀ ∂y_t: the chain rule only multiplies "
                    "and adds.", _wrong_pass(W_yh=lambda p: -p.W_yh)),
-                  (_DY_SHIFT, _wrong_pass(dy_shift=True))),
+                  (DY_SHIFT, _wrong_pass(dy_shift=True))),
         checker=_check_rnn_backward),
 ]
 
