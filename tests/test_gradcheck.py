@@ -1,6 +1,4 @@
 """The checking tools themselves: compare(), kinks, and that planted bugs are caught."""
-import inspect
-
 import numpy as np
 import pytest
 
@@ -207,11 +205,3 @@ def test_float32_models_are_checked_in_float64():
     assert rnnlib.check_gradients(p, xs, h0=h0, dy=dy).ok
     targets = np.random.default_rng(0).standard_normal((4, 2, 2)).astype(np.float32)
     assert rnnlib.check_loss_gradients(p, xs, targets, h0=h0).ok
-
-
-def test_rnnlib_gradcheck_is_the_module_and_the_checks_have_names_of_their_own():
-    from rnnlib import gradcheck
-    assert inspect.ismodule(gradcheck) and callable(gradcheck.check_gradients)
-    assert not hasattr(rnnlib, "gradcheck_loss")
-    p, xs, h0, dy = make_problem(T=2, H=2)
-    assert gradcheck.check_gradients(p, xs, h0=h0, dy=dy).ok
