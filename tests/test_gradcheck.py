@@ -1,4 +1,7 @@
-"""The checking tools themselves: compare(), kinks, and that planted bugs are caught."""
+"""rnnlib.gradcheck, the checking tools themselves: compare() and the one rule of a report's
+status, finite differences that find ReLU kinks and leave them out, check_gradients and
+check_loss_gradients (float32 models checked in float64), and which planted bugs a random
+upstream gradient catches and a weak one misses."""
 import numpy as np
 import pytest
 
