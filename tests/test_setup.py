@@ -1,7 +1,7 @@
-"""The setup a newcomer relies on: pins that agree everywhere, Binder files, a `make lab` that
-listens on 127.0.0.1 only, behind a token, and a Makefile that refuses, in one clear line, a
-Python the pins do not serve and rebuilds a .venv made by another. (The README's two commands
-and its Binder link: tests/test_readme.py.)"""
+"""The setup a newcomer relies on: pins that agree everywhere, Binder files, the README's
+promises (the two commands and a working Binder link, which a hand-out's README keeps: this
+file is handed out), a `make lab` that listens on 127.0.0.1 only, behind a token, and a
+Makefile that refuses, in one clear line, a Python the pins do not serve."""
 import json
 import os
 import re
@@ -103,6 +103,17 @@ def test_postbuild_installs_the_package_without_touching_dependencies():
     post = REPO / "postBuild"
     assert os.access(post, os.X_OK), "postBuild must be executable for repo2docker"
     assert "python -m pip install --no-deps -e ." in post.read_text()
+
+
+def test_readme_opens_with_the_two_commands_and_a_working_binder_link():
+    text = (REPO / "README.md").read_text()
+    first_block = re.search(r"```\w*\n(.*?)```", text, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()]
+    assert commands == ["make lab", "make test"], commands
+    badge = re.search(r"https://mybinder\.org/v2/gh/[^)\s]+", text)
+    assert badge, "no Binder link in the README"
+    target = re.search(r"urlpath=lab/tree/([^)&\s]+)", badge.group(0)).group(1)
+    assert (REPO / target).is_file(), f"the Binder link opens {target}, which does not exist"
 
 
 def _free_port():
