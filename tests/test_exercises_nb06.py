@@ -22,13 +22,6 @@ NUMERICAL_DB_H = exercises.EXERCISES["numerical_db_h"]
 EPSILONS = (1e-2, 1e-3, 1e-4)
 
 
-@pytest.fixture
-def solutions():
-    """The model solutions; a test that needs them skips, with this reason, in a hand-out copy
-    (which has none): the other tests of this file still run there."""
-    return pytest.importorskip("rnnlib.solutions", reason="a hand-out copy has no solutions")
-
-
 # --- rnn_backward -------------------------------------------------------------------------------
 
 def check_rnn_backward(fn):
