@@ -1,10 +1,14 @@
 """docs/architecture.md's map of rnnlib against the code: every module of rnnlib is in its table of
-layers, and every import inside rnnlib goes to the module's own layer or a lower one."""
+layers, every import inside rnnlib goes to the module's own layer or a lower one, and no name
+that rnnlib exports hides one of its modules."""
 import ast
+import inspect
 import re
 from pathlib import Path
 
 import pytest
+
+import rnnlib
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "rnnlib"
@@ -79,3 +83,11 @@ def test_the_reader_finds_the_parser_working():
     whole package imported by name."""
     assert {"bptt", "model", "worked_example"} <= imported(PACKAGE / "exercises")
     assert layers()["validate"] == 1 and layers()["exercises"] == 5
+
+
+def test_no_name_rnnlib_exports_hides_one_of_its_modules():
+    """`from rnnlib import gradcheck` must give the module: a function of the same name,
+    re-exported by rnnlib/__init__.py, would hide it (and its other functions with it)."""
+    hidden = sorted(name for name in modules()
+                    if hasattr(rnnlib, name) and not inspect.ismodule(getattr(rnnlib, name)))
+    assert not hidden, f"rnnlib exports names that hide its modules: {hidden}"

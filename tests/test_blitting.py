@@ -31,14 +31,14 @@ def full_draw(fig):
 
 
 def render_counting_full_draws(blitter, artists, key, counts):
-    """blitter.render(artists, key), appending to counts how many full draws it made."""
+    """blitter.render(artists, key), appending to counts how many full draws of the figure it
+    made: matplotlib sends a draw_event at the end of each, never for an artist painted alone."""
     calls = []
-    draw = blitter.canvas.draw
-    blitter.canvas.draw = lambda: (calls.append(1), draw())
+    connection = blitter.fig.canvas.mpl_connect("draw_event", lambda event: calls.append(1))
     try:
         return blitter.render(artists, key).copy()
     finally:
-        del blitter.canvas.draw
+        blitter.fig.canvas.mpl_disconnect(connection)
         counts.append(len(calls))
 
 

@@ -245,7 +245,7 @@ def test_a_hanging_cell_fails_naming_notebook_and_cell(page, lab_server):
 
 # --- the explorers at a laptop's screen size, in every state a student can reach -----------
 
-SCREEN = {"width": 1366, "height": 768}          # the lecture laptop
+SCREEN = {"width": 1366, "height": 768}          # a lecture laptop
 # control moves (in order) and what the picture area must then show: a word of the message,
 # or None for a picture. Overflow cannot be reached with the sliders (scale <= 3, T <= 200);
 # tests/test_widgets.py checks what it displays.

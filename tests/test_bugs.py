@@ -1,6 +1,7 @@
 """rnnlib.bugs: each planted bug computes what its description says, checked against the bug's
-own equations written here with whole-sequence numpy (one product over time and batch), and the
-table's words are a mapping of GradCheckReport.status."""
+own equations written here with whole-sequence numpy (one product over time and batch); a buggy
+pass checks its arguments like backward, an unknown bug is refused, and the table's words are a
+mapping of GradCheckReport.status."""
 import numpy as np
 import pytest
 
@@ -92,6 +93,11 @@ def test_a_buggy_pass_validates_its_arguments_like_backward():
     for bug in rnnlib.BUGS:
         with pytest.raises(ValueError, match="dy must have the shape of trace.y"):
             rnnlib.backward_with_bug(bug)(p, tr, dy[1:])
+
+
+def test_an_unknown_bug_is_refused_naming_the_known_ones():
+    with pytest.raises(ValueError, match="bug must be one of 'missing upstream factor'"):
+        rnnlib.backward_with_bug("typo")
 
 
 def test_the_tables_word_is_the_word_of_the_reports_status():

@@ -1,11 +1,13 @@
-"""Notebook 01's worked example as the reader sees it: the equations of its text state the numbers
-that rnnlib.worked_example holds and the notebook's code computes with."""
+"""Notebook 01 as the reader sees it: the equations of its worked example state the numbers that
+rnnlib.worked_example holds and the notebook's code computes with, and what it says of how many
+units are on holds for its printed trace and for other seeds."""
 import re
 from pathlib import Path
 
 import nbformat
 import numpy as np
 
+import rnnlib
 from rnnlib import worked_example
 
 NB = Path(__file__).resolve().parents[1] / "notebooks" / "01_forward_pass.ipynb"
@@ -38,3 +40,23 @@ def test_the_code_computes_with_rnnlib_worked_example():
     code = "\n".join(c.source for c in nbformat.read(NB, as_version=4).cells
                      if c.cell_type == "code")
     assert "worked_example.params()" in code and "rnnlib.Params(W_hh=[[" not in code
+
+
+def test_about_half_the_units_are_on_on_average_not_at_every_step():
+    cells = nbformat.read(NB, as_version=4).cells
+    [printed] = ["".join(o.get("text", "") for o in c.outputs) for c in cells
+                 if c.cell_type == "code" and "long_trace = rnnlib.forward" in c.source]
+    mean, low, high = map(float, re.search(
+        r"on average ([\d.]+); from ([\d.]+) to ([\d.]+) at a single step", printed).groups())
+    assert 0.35 <= mean <= 0.65 and low < mean < high
+    text = re.sub(r"\s+", " ", " ".join(c.source for c in cells if c.cell_type == "markdown"))
+    assert ("On average about half the units are on, but a single step can have far fewer or "
+            "far more") in text
+    assert "at any step" not in text
+    # "about half" on average for other seeds of the same cell too
+    means = []
+    for seed in range(8):
+        net = rnnlib.init_params(n_input=3, n_hidden=10, n_output=1, seed=seed)
+        xs = np.random.default_rng(seed + 1).standard_normal((12, 3))
+        means.append(rnnlib.forward(net, xs).mask[1:].mean())
+    assert 0.3 <= min(means) and max(means) <= 0.7, means

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from IPython.core.formatters import format_display_data
 
 import rnnlib
 from rnnlib import bugs
@@ -62,7 +63,7 @@ def test_a_single_step_check_really_hides_a_through_time_bug_that_the_full_check
 
 
 def test_the_table_displays_as_html_with_words_as_well_as_colours(tables):
-    html = tables[0]._repr_html_()
+    html = format_display_data(tables[0])[0]["text/html"]     # what the notebook displays
     assert html.startswith("<table>") and html.count("<tr>") == 1 + len(rnnlib.BUGS)
     assert 'background:#f3c16b;color:#000;font-weight:bold;text-align:center">MISSED</td>' in html
     assert ">caught</td>" in html and ">inconclusive</td>" in html

@@ -1,6 +1,7 @@
-"""The checking tools themselves: compare(), kinks, and that planted bugs are caught."""
-import inspect
-
+"""rnnlib.gradcheck, the checking tools themselves: compare() and the one rule of a report's
+status, finite differences that find ReLU kinks and leave them out, check_gradients and
+check_loss_gradients (float32 models checked in float64), and which planted bugs a random
+upstream gradient catches and a weak one misses."""
 import numpy as np
 import pytest
 
@@ -138,11 +139,6 @@ def test_in_place_bug_is_named_and_really_writes_into_dy():
     assert "dy" not in [r.name for r in rnnlib.check_gradients(p, xs, h0=h0, dy=dy).rows]
 
 
-def test_unknown_bug_name():
-    with pytest.raises(ValueError, match="bug must be one of 'missing upstream factor'"):
-        rnnlib.backward_with_bug("typo")
-
-
 def test_sum_of_outputs_loss_hides_a_dropped_output_factor():
     # E = Σ y (dy = 1 everywhere, O = 1) cannot see a dropped ∂y factor; a random dy can.
     p, xs, h0, _ = make_problem(T=6, H=4, O=1, bias=0.5)
@@ -174,13 +170,12 @@ def test_report_lookup_and_text():
 
 
 def test_gradients_below_fd_resolution_are_judged_by_absolute_error():
-    # Found by hypothesis: with W_hh ~ 1e-12, the true ∂h_0 = W_hhᵀ ∂ĥ_1 is ~1e-12, below the
-    # ~1e-10 round-off of a central difference; a fixed tiny floor called that a mismatch.
+    # With W_hh ~ 1e-12, the true ∂h_0 = W_hhᵀ ∂ĥ_1 is ~1e-12, below the ~1e-10 round-off of a
+    # central difference: a relative test against a fixed tiny floor would call it a mismatch.
     p, xs, _, dy = make_problem(T=1, D=1, H=1, O=1, scale=1e-12, bias=1.0, with_h0=False)
     g = rnnlib.backward(p, rnnlib.forward(p, xs), dy)
     assert 0 < np.abs(g.dh0).max() < 1e-9
     assert rnnlib.check_gradients(p, xs, dy=dy).ok
-    # ... while an error well above that resolution still fails:
     # ... while an error 100 times the FD resolution (ε_mach·|E|/eps ≈ 2.2e-10 here) fails:
     resolution = np.finfo(float).eps * 1.0 / 1e-6
     floor = fd_floor(1.0, 1, 1e-6, 1e-6)
@@ -213,11 +208,3 @@ def test_float32_models_are_checked_in_float64():
     assert rnnlib.check_gradients(p, xs, h0=h0, dy=dy).ok
     targets = np.random.default_rng(0).standard_normal((4, 2, 2)).astype(np.float32)
     assert rnnlib.check_loss_gradients(p, xs, targets, h0=h0).ok
-
-
-def test_rnnlib_gradcheck_is_the_module_and_the_checks_have_names_of_their_own():
-    from rnnlib import gradcheck
-    assert inspect.ismodule(gradcheck) and callable(gradcheck.check_gradients)
-    assert not hasattr(rnnlib, "gradcheck_loss")
-    p, xs, h0, dy = make_problem(T=2, H=2)
-    assert gradcheck.check_gradients(p, xs, h0=h0, dy=dy).ok

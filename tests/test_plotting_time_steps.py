@@ -70,7 +70,7 @@ def test_dead_units_are_marked_and_counted_once():
 def norms_and_zeros(ax, label=ZERO_LABEL):
     """The data line and the "= 0" markers of a log-scale panel."""
     (zeros,) = [a for a in ax.get_lines() if a.get_label() == label]
-    (line,) = [a for a in ax.get_lines() if a is not zeros and a.get_marker() == "o"]
+    (line,) = [a for a in ax.get_lines() if a.get_label() != label and a.get_marker() == "o"]
     return line, zeros
 
 

@@ -1,5 +1,7 @@
 """The setup a newcomer relies on: pins that agree everywhere, Binder files, the README's
-promises, and a `make lab` that listens on 127.0.0.1 only, behind a token."""
+promises (the two commands and a working Binder link, which a hand-out's README keeps: this
+file is handed out), a `make lab` that listens on 127.0.0.1 only, behind a token, and a
+Makefile that refuses, in one clear line, a Python the pins do not serve."""
 import json
 import os
 import re

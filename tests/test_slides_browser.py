@@ -31,8 +31,12 @@ import slide_decks  # noqa: E402
 import slides  # noqa: E402
 
 # Chromium, the JupyterLab server (127.0.0.1, a token, a copy of notebooks/) and the kernel-idle
-# probe of tests/test_browser.py; `browser` and `lab_server` are its fixtures.
-from test_browser import CHROMIUM, KERNEL_IDLE, browser, lab_server  # noqa: E402,F401
+# probe of tests/test_browser.py. Its fixtures `browser` and `lab_server` serve here too: pytest
+# finds a fixture among a module's names.
+import test_browser  # noqa: E402
+from test_browser import CHROMIUM, KERNEL_IDLE  # noqa: E402
+
+browser, lab_server = test_browser.browser, test_browser.lab_server
 
 NOTEBOOK = "01_forward_pass.ipynb"      # has display equations and several sections
 ASSETS = REPO / "slides" / "_assets"    # the same cache `make slides` fills

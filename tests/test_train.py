@@ -1,9 +1,14 @@
-"""Training: the lean gradient path, optimisers, clipping, tasks, the trainer, truncated BPTT."""
+"""rnnlib.train: minibatch gradients (batch_gradients) against loss_and_grads and finite
+differences, and the trainer: it learns, leaves the caller's parameters alone, takes the steps
+the optimiser and clipping describe, carries the state between chunks, logs, probes and stops
+with a clear message."""
+import re
+
 import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import optim, tasks, truncation
+from rnnlib import optim, tasks
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -26,6 +31,82 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
     assert mse == pytest.approx(np.mean((y - targets) ** 2), rel=tol)
 
 
+def test_batch_gradients_h0_and_h_T_against_loss_and_grads():
+    p, xs, h0, _ = make_problem(T=6, B=3, D=2, H=5, O=3, bias=0.3, seed=4)
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
+    rng = np.random.default_rng(6)
+    for loss, loss_at, targets in [
+            ("squared_error", "all", rng.standard_normal((6, 3, 3))),
+            ("squared_error", "last", rng.standard_normal((3, 3))),
+            ("cross_entropy", "all", rng.integers(0, 3, (6, 3))),
+            ("cross_entropy", "last", rng.integers(0, 3, 3))]:
+        E_mean, grads, measure, h_T = batch_gradients(weights, xs, targets, loss_at, loss=loss,
+                                                      h0=h0)
+        E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
+        assert E_mean == pytest.approx(E / 3, rel=1e-12)
+        assert measure == pytest.approx(E / np.size(targets) * (2 if loss == "squared_error"
+                                                                 else 1), rel=1e-12)
+        for n in NAMES:
+            assert rel_err(grads["d" + n], getattr(g, "d" + n) / 3) < 1e-12, (loss, loss_at, n)
+        np.testing.assert_allclose(h_T, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-13)
+        zero_start = batch_gradients(weights, xs, targets, loss_at, loss=loss)
+        assert zero_start.loss != pytest.approx(E_mean)           # h0 is used
+
+
+def test_batch_gradients_with_h0_match_finite_differences():
+    # the batch-mean loss as a function of the weights, h0 held fixed: central differences
+    p, xs, h0, _ = make_problem(T=4, B=2, D=2, H=3, O=2, bias=0.5, seed=8)
+    targets = np.random.default_rng(9).integers(0, 2, (4, 2))
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
+    _, grads, _, _ = batch_gradients(weights, xs, targets, "all", loss="cross_entropy", h0=h0)
+    eps = 1e-6
+    for n in NAMES:
+        numeric = np.zeros_like(weights[n])
+        for idx in np.ndindex(weights[n].shape):
+            values = []
+            for sign in (1, -1):
+                shifted = {k: v.copy() for k, v in weights.items()}
+                shifted[n][idx] += sign * eps
+                values.append(batch_gradients(shifted, xs, targets, "all",
+                                              loss="cross_entropy", h0=h0).loss)
+            numeric[idx] = (values[0] - values[1]) / (2 * eps)
+        assert rel_err(grads["d" + n], numeric) < 1e-6, n
+
+
+def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
+    params = rnnlib.init_params(2, 8, 1, seed=0, dtype=np.float32)
+    weights = {n: np.array(getattr(params, n)) for n in NAMES}
+    xs, targets = tasks.adding_problem(4, 6, np.random.default_rng(0))
+    loss64, grads64, _, _ = batch_gradients(weights, xs.astype(np.float64),
+                                                      targets.astype(np.float64))
+    loss32, grads32, _, _ = batch_gradients(weights, xs.astype(np.float32),
+                                                      targets.astype(np.float32))
+    assert loss64 == loss32 and grads64["dW_hh"].dtype == np.float32
+    np.testing.assert_array_equal(grads64["dW_hh"], grads32["dW_hh"])
+
+
+def test_bad_h0_targets_and_batch_sizes_are_named():
+    p, xs, _, _ = make_problem(T=3, B=2, D=2, H=4, O=3)
+    weights = {n: np.array(getattr(p, n)) for n in NAMES}
+    ids = np.zeros((3, 2), dtype=int)
+    with pytest.raises(ValueError, match=r"h0 must have shape \(B, H\) = \(2, 4\) for xs of "
+                                         r"shape \(3, 2, 2\); got \(4,\)"):
+        batch_gradients(weights, xs, ids, "all", loss="cross_entropy", h0=np.zeros(4))
+    with pytest.raises(ValueError, match=r"targets of shape \(T, B\) = \(3, 2\) for "
+                                         r"loss_at='all'.*got \(3, 2, 3\)"):
+        batch_gradients(weights, xs, np.zeros((3, 2, 3)), "all", loss="cross_entropy")
+    with pytest.raises(TypeError, match="integer class ids .* got dtype float64"):
+        batch_gradients(weights, xs, np.zeros(2), "last", loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"class ids in \[0, 3\)"):
+        batch_gradients(weights, xs, np.full(2, 3), "last", loss="cross_entropy")
+    sizes = iter([2, 3])
+    batch = lambda B: (np.zeros((3, B, 2)), np.zeros((3, B), int))    # noqa: E731
+    with pytest.raises(ValueError, match=r"the same batch size B every time: the state carried "
+                                         r"is \(2, 4\), but xs has shape \(3, 3, 2\)"):
+        train(p, lambda rng: batch(next(sizes)), steps=2, loss="cross_entropy", loss_at="all",
+              carry_state=True)
+
+
 def test_train_names_a_batch_of_the_wrong_shape():
     params = rnnlib.init_params(2, 4, 1, seed=0)
     xs, targets = tasks.adding_problem(3, 5, np.random.default_rng(1))
@@ -34,85 +115,6 @@ def test_train_names_a_batch_of_the_wrong_shape():
         train(params, lambda rng: (xs, targets[:, 0]), steps=1)
     with pytest.raises(ValueError, match=r"xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"):
         train(params, lambda rng: (xs[..., 0], targets), steps=1)
-
-
-def test_clip_global_norm_keeps_direction_and_clip_by_value_does_not():
-    grads = {"W_hh": np.array([[3.0, 0.1]]), "b_h": np.array([4.0])}
-    clipped, norm = optim.clip_global_norm(grads, 1.0)
-    assert norm == pytest.approx(np.sqrt(9 + 0.01 + 16))
-    assert optim.global_norm(clipped) == pytest.approx(1.0)
-    assert clipped["W_hh"][0, 1] / clipped["W_hh"][0, 0] == pytest.approx(0.1 / 3.0)
-    same, _ = optim.clip_global_norm(grads, 100.0)
-    np.testing.assert_array_equal(same["W_hh"], grads["W_hh"])
-    by_value = optim.clip_by_value(grads, 1.0)
-    assert by_value["W_hh"].tolist() == [[1.0, 0.1]] and by_value["b_h"].tolist() == [1.0]
-    flat = lambda g: np.concatenate([a.ravel() for a in g.values()])  # noqa: E731
-    cosine = flat(by_value) @ flat(grads) / (np.linalg.norm(flat(by_value)) * np.linalg.norm(flat(grads)))
-    assert cosine < 0.99                                   # the direction changed
-    with pytest.raises(ValueError, match="max_norm must be positive; got 0.0"):
-        optim.clip_global_norm(grads, 0)
-    with pytest.raises(TypeError, match="grads must be a dict of arrays.*; got list"):
-        optim.clip_by_value([np.ones(2)], 1.0)
-
-
-def test_global_norm_does_not_overflow_in_float32():
-    huge = {"W_hh": np.full((2, 2), 1e20, dtype=np.float32)}
-    assert optim.global_norm(huge) == pytest.approx(2e20, rel=1e-6)
-    clipped, _ = optim.clip_global_norm(huge, 1.0)
-    assert optim.global_norm(clipped) == pytest.approx(1.0, rel=1e-6)
-
-
-def test_adam_keeps_moving_when_float32_gradients_square_to_overflow():
-    w = {n: np.zeros(2, dtype=np.float32) for n in NAMES}
-    g = {"d" + n: np.array([1e25, -1e25], dtype=np.float32) for n in NAMES}
-    adam = optim.Adam(lr=0.1)
-    adam.step(w, g)
-    adam.step(w, g)
-    np.testing.assert_allclose(w["W_hh"], [-0.2, 0.2], rtol=1e-5)
-    assert w["W_hh"].dtype == np.float32
-
-
-def test_sgd_momentum_and_adam_first_steps():
-    w = {n: np.ones(2) for n in NAMES}
-    g = {"d" + n: np.array([0.5, -2.0]) for n in NAMES}
-    sgd = optim.SGD(lr=0.1, momentum=0.9)
-    sgd.step(w, g)
-    sgd.step(w, g)                                         # v = g, then 1.9 g
-    np.testing.assert_allclose(w["W_hh"], 1 - 0.1 * (1 + 1.9) * g["dW_hh"])
-    w = {n: np.ones(2) for n in NAMES}
-    optim.Adam(lr=0.01).step(w, g)                         # first step: lr · sign(g)
-    np.testing.assert_allclose(w["b_h"], 1 - 0.01 * np.sign(g["db_h"]), rtol=1e-6)
-
-
-@pytest.mark.parametrize("magnitude, eps", [(1e-5, 1e-8), (1e-8, 1e-12), (1e10, 1e-8)])
-def test_adam_first_step_is_lr_sign_g_at_any_gradient_scale(magnitude, eps):
-    # m̂ = g and v̂ = g² on step 1, so the step is lr · g / (|g| + ε) ≈ lr · sign(g) while
-    # |g| ≫ ε. Catches ε inside the root, √(v̂ + ε): at |g| = 1e-5 that step is 0.1 lr.
-    g = {"d" + n: np.array([magnitude, -magnitude]) for n in NAMES}
-    w = {n: np.zeros(2) for n in NAMES}
-    optim.Adam(lr=0.01, eps=eps).step(w, g)
-    for n in NAMES:
-        np.testing.assert_allclose(w[n], [-0.01, 0.01], rtol=2e-3)
-
-
-def test_adam_step_with_default_eps_at_gradients_of_its_size():
-    # |g| = ε = 1e-8: the step is exactly half of lr, lr · |g| / (|g| + ε).
-    w = {n: np.zeros(1) for n in NAMES}
-    optim.Adam(lr=0.01).step(w, {"d" + n: np.array([1e-8]) for n in NAMES})
-    np.testing.assert_allclose(w["W_hh"], [-0.005], rtol=1e-6)
-
-
-def test_adding_problem_and_its_baseline():
-    xs, targets = tasks.adding_problem(2000, 10, np.random.default_rng(0))
-    assert xs.shape == (10, 2000, 2) and targets.shape == (2000, 1)
-    markers = xs[..., 1]
-    assert np.all(markers.sum(axis=0) == 2)
-    assert np.all(markers[:5].sum(axis=0) == 1) and np.all(markers[5:].sum(axis=0) == 1)
-    np.testing.assert_allclose(targets[:, 0], (xs[..., 0] * markers).sum(axis=0))
-    _, many = tasks.adding_problem(200_000, 10, np.random.default_rng(1))
-    assert tasks.constant_mse(many, 1.0) == pytest.approx(1 / 6, rel=0.01)   # Var(u1 + u2)
-    _, recall = tasks.first_value_recall(200_000, 5, np.random.default_rng(2))
-    assert tasks.constant_mse(recall, 0.5) == pytest.approx(1 / 12, rel=0.01)
 
 
 def test_training_learns_the_adding_problem_and_leaves_the_caller_params_alone():
@@ -126,176 +128,6 @@ def test_training_learns_the_adding_problem_and_leaves_the_caller_params_alone()
     assert not np.array_equal(trained.W_hh, before)
     assert np.mean(history.mse[-10:]) < 0.1 * (1 / 6)     # 10x better than the baseline
     assert history.step[-1] == 1200 and len(history.mse) == 120
-
-
-def test_probe_records_the_gradient_through_time():
-    params = rnnlib.init_params(2, 8, 1, seed=0)
-    probe = tasks.adding_problem(4, 6, np.random.default_rng(9))
-    _, history = train(params, lambda rng: tasks.adding_problem(4, 6, rng), steps=4, probe=probe,
-                       probe_every=2)
-    assert sorted(history.dh_norms) == [0, 2, 4]
-    _, g = rnnlib.loss_and_grads(params, *probe, loss_at="last")
-    np.testing.assert_allclose(history.dh_norms[0], np.linalg.norm(g.dh.reshape(7, -1), axis=1))
-
-
-def test_clip_value_inside_train_and_stop_below():
-    params = rnnlib.init_params(2, 4, 1, seed=0)
-    batch = tasks.adding_problem(3, 5, np.random.default_rng(1))
-    trained, _ = train(params, lambda rng: batch, steps=1, optimizer=optim.SGD(lr=0.1, momentum=0.0),
-                       clip_value=0.01)
-    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
-    expected = params.W_hh - 0.1 * np.clip(g.dW_hh / 3, -0.01, 0.01)
-    np.testing.assert_allclose(trained.W_hh, expected, rtol=1e-12)
-    _, history = train(params, lambda rng: batch, steps=100, stop_below=1e9)
-    assert history.step[-1] == 10                          # stops once 10 steps are logged
-
-
-def test_history_grad_norm_is_the_norm_before_clipping():
-    params = rnnlib.init_params(2, 8, 1, seed=0)
-    batch = tasks.adding_problem(4, 6, np.random.default_rng(2))
-    _, history = train(params, lambda rng: batch, steps=1, clip_norm=1e-3)
-    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
-    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in NAMES))
-    assert unclipped > 10 * 1e-3                           # so clipping changes the norm
-    assert history.grad_norm[0] == pytest.approx(unclipped, rel=1e-12)
-
-
-def test_first_value_recall_targets_the_first_value():
-    xs, targets = tasks.first_value_recall(50, 7, np.random.default_rng(0))
-    np.testing.assert_array_equal(targets[:, 0], xs[0, :, 0])
-    assert np.all(xs[0, :, 1] == 1) and not xs[1:, :, 1].any()
-
-
-def test_rmsprop_first_step_and_divergence_keeps_the_history():
-    w = {n: np.zeros(2) for n in NAMES}
-    optim.RMSprop(lr=0.01, rho=0.99).step(w, {"d" + n: np.array([2.0, -0.5]) for n in NAMES})
-    np.testing.assert_allclose(w["W_hx"], [-0.1, 0.1], rtol=1e-6)     # lr · sign(g) / √(1 − ρ)
-    params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
-    with pytest.raises(TrainingDiverged) as caught:
-        train(params, lambda rng: tasks.adding_problem(8, 200, rng), steps=50,
-              optimizer=optim.SGD(lr=10.0))
-    assert caught.value.history is not None
-
-
-def test_exploding_training_stops_with_a_clear_message():
-    params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
-    with pytest.raises(TrainingDiverged, match=r"training stopped at step \d+: .* the gradient "
-                                               r"exploded. Try to clip the gradient \(clip_norm=1.0\)"):
-        train(params, lambda rng: tasks.adding_problem(8, 200, rng), steps=50,
-              optimizer=optim.SGD(lr=10.0))
-
-
-def test_truncated_backward_equals_runs_started_from_a_constant_state():
-    p, xs, h0, dy = make_problem(T=8, B=2, D=3, H=4, O=2, bias=0.3)
-    tr = rnnlib.forward(p, xs, h0)
-    for k in (1, 3):
-        got = truncation.backward_truncated(p, tr, dy, k)
-        expect = {n: np.zeros_like(getattr(p, n)) for n in NAMES}
-        for t in range(1, 9):                  # E_t's gradient, h_{t-k} held constant
-            start = max(0, t - k)
-            sub = rnnlib.forward(p, xs[start:t], tr.h[start])
-            sub_dy = np.zeros_like(sub.y)
-            sub_dy[-1] = dy[t]
-            g = rnnlib.backward(p, sub, sub_dy)
-            for n in NAMES:
-                expect[n] += getattr(g, "d" + n)
-        for n in NAMES:
-            assert rel_err(got["d" + n], expect[n]) < 1e-12, (k, n)
-    full = rnnlib.backward(p, tr, dy)
-    untruncated = truncation.backward_truncated(p, tr, dy, 8)
-    for n in NAMES:
-        assert rel_err(untruncated["d" + n], getattr(full, "d" + n)) < 1e-12
-
-
-def test_chunks_carry_the_state_and_stop_the_gradient():
-    p, xs, h0, _ = make_problem(T=9, B=2, D=3, H=4, O=2, bias=0.3)
-    targets = np.random.default_rng(5).standard_normal((9, 2, 2))
-    results, h_end = truncation.chunked_gradients(p, xs, targets, 4, h0)
-    assert len(results) == 3                                # 4 + 4 + 1
-    np.testing.assert_allclose(h_end, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-12)
-    whole, _ = truncation.chunked_gradients(p, xs, targets, [9], h0)
-    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0)
-    assert whole[0][0] == pytest.approx(E) and rel_err(whole[0][1].dW_hh, g.dW_hh) < 1e-12
-    assert sum(e for e, _ in results) == pytest.approx(E)  # the losses add up; the gradients not
-    assert rel_err(sum(gr.dW_hh for _, gr in results), g.dW_hh) > 1e-3
-    with pytest.raises(ValueError, match="lengths must be positive and sum to T = 9"):
-        truncation.chunked_gradients(p, xs, targets, [4, 4], h0)
-
-
-def test_random_chunk_lengths():
-    a = truncation.random_chunk_lengths(100, 10, np.random.default_rng(0))
-    b = truncation.random_chunk_lengths(100, 10, np.random.default_rng(0))
-    assert a == b and sum(a) == 100 and min(a) >= 1 and max(a) <= 19
-    assert a != truncation.random_chunk_lengths(100, 10, np.random.default_rng(1))
-
-
-def test_the_experiment_script_runs_and_writes_its_results(tmp_path):
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-    script = Path(__file__).resolve().parents[1] / "experiments" / "adding_problem.py"
-    out = tmp_path / "quick.json"
-    subprocess.run([sys.executable, str(script), "--quick", "--out", str(out)], check=True,
-                   capture_output=True, timeout=120)
-    result = json.loads(out.read_text())
-    assert result["baseline_mse"] == pytest.approx(1 / 6, rel=0.02)
-    # quick: 2 inits x (adam, sgd: clipped and not; 3 others clipped) + 2 inits x 2 optimisers at "long"
-    assert len(result["runs"]) == 2 * (2 * 2 + 3) + 2 * 2
-    assert all("mse" in r for r in result["runs"])
-
-
-@pytest.mark.parametrize("make_optimizer", [optim.SGD, optim.RMSprop, optim.Adam])
-def test_an_optimiser_pairs_each_weight_with_its_gradient_by_name(make_optimizer):
-    # weights[name] moves against grads["d" + name] only: a gradient that is zero for every
-    # weight but one leaves the others where they were, whatever the order of the dicts.
-    w = {"W_hh": np.ones((2, 2)), "b_h": np.ones(2)}
-    make_optimizer(lr=0.1).step(w, {"db_h": np.array([1.0, -1.0]), "dW_hh": np.zeros((2, 2))})
-    np.testing.assert_array_equal(w["W_hh"], np.ones((2, 2)))
-    assert w["b_h"][0] < 1 < w["b_h"][1]
-    with pytest.raises(ValueError, match=r"grads must have the keys \['dW_hh', 'db_h'\], \"d\" "
-                                         r"\+ each weight's name; got \['W_hh', 'b_h'\]"):
-        make_optimizer().step(w, {"W_hh": np.zeros((2, 2)), "b_h": np.zeros(2)})
-    with pytest.raises(ValueError, match=r"grads\['db_h'\] must have the shape of "
-                                         r"weights\['b_h'\], \(2,\); got \(3,\)"):
-        make_optimizer().step(w, {"dW_hh": np.zeros((2, 2)), "db_h": np.zeros(3)})
-
-
-def test_adam_three_steps_equal_kingma_and_ba_written_out():
-    # Adam of Kingma & Ba (moments, bias correction at t = 1, 2, 3), written out here in its
-    # own words: equal to the last bit, since the arithmetic per entry is the same.
-    rng = np.random.default_rng(0)
-    shapes = {"W_hh": (3, 3), "W_hx": (3, 2), "b_h": (3,), "W_yh": (1, 3)}
-    w = {n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
-    w_ref = {n: a.copy() for n, a in w.items()}
-    m = {n: np.zeros(s) for n, s in shapes.items()}
-    v = {n: np.zeros(s) for n, s in shapes.items()}
-    adam = optim.Adam(lr=0.01)
-    for t in range(1, 4):
-        grads = {"d" + n: rng.standard_normal(s).astype(np.float32) for n, s in shapes.items()}
-        adam.step(w, grads)
-        for n in shapes:
-            g = grads["d" + n].astype(np.float64)
-            m[n] = 0.9 * m[n] + (1 - 0.9) * g
-            v[n] = 0.999 * v[n] + (1 - 0.999) * g * g
-            step = 0.01 * (m[n] / (1 - 0.9 ** t)) / (np.sqrt(v[n] / (1 - 0.999 ** t)) + 1e-8)
-            w_ref[n] -= step.astype(np.float32)
-    for n in shapes:
-        np.testing.assert_array_equal(w[n], w_ref[n], err_msg=n)
-        np.testing.assert_array_equal(adam.m[n], m[n], err_msg=n)
-        assert w[n].dtype == np.float32
-
-
-def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
-    params = rnnlib.init_params(2, 8, 1, seed=0, dtype=np.float32)
-    weights = {n: np.array(getattr(params, n)) for n in NAMES}
-    xs, targets = tasks.adding_problem(4, 6, np.random.default_rng(0))
-    loss64, grads64, _, _ = batch_gradients(weights, xs.astype(np.float64),
-                                                      targets.astype(np.float64))
-    loss32, grads32, _, _ = batch_gradients(weights, xs.astype(np.float32),
-                                                      targets.astype(np.float32))
-    assert loss64 == loss32 and grads64["dW_hh"].dtype == np.float32
-    np.testing.assert_array_equal(grads64["dW_hh"], grads32["dW_hh"])
 
 
 @pytest.mark.parametrize("clip_value", [0.5, None])
@@ -321,6 +153,57 @@ def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, cl
     for n in NAMES:                                 # bit for bit: the same arithmetic
         np.testing.assert_array_equal(getattr(trained, n), weights[n], err_msg=n)
         assert rel_err(getattr(trained, n), getattr(params, n)) > 1e-3, n   # it did move
+
+
+def test_clip_value_inside_train_and_stop_below():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    batch = tasks.adding_problem(3, 5, np.random.default_rng(1))
+    trained, _ = train(params, lambda rng: batch, steps=1, optimizer=optim.SGD(lr=0.1, momentum=0.0),
+                       clip_value=0.01)
+    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
+    expected = params.W_hh - 0.1 * np.clip(g.dW_hh / 3, -0.01, 0.01)
+    np.testing.assert_allclose(trained.W_hh, expected, rtol=1e-12)
+    _, history = train(params, lambda rng: batch, steps=100, stop_below=1e9)
+    assert history.step[-1] == 10                          # stops once 10 steps are logged
+
+
+def test_history_grad_norm_is_the_norm_before_clipping():
+    params = rnnlib.init_params(2, 8, 1, seed=0)
+    batch = tasks.adding_problem(4, 6, np.random.default_rng(2))
+    _, history = train(params, lambda rng: batch, steps=1, clip_norm=1e-3)
+    _, g = rnnlib.loss_and_grads(params, *batch, loss_at="last")
+    unclipped = np.sqrt(sum(np.sum((getattr(g, "d" + n) / 4) ** 2) for n in NAMES))
+    assert unclipped > 10 * 1e-3                           # so clipping changes the norm
+    assert history.grad_norm[0] == pytest.approx(unclipped, rel=1e-12)
+
+
+def test_probe_records_the_gradient_through_time():
+    params = rnnlib.init_params(2, 8, 1, seed=0)
+    probe = tasks.adding_problem(4, 6, np.random.default_rng(9))
+    _, history = train(params, lambda rng: tasks.adding_problem(4, 6, rng), steps=4, probe=probe,
+                       probe_every=2)
+    assert sorted(history.dh_norms) == [0, 2, 4]
+    _, g = rnnlib.loss_and_grads(params, *probe, loss_at="last")
+    np.testing.assert_allclose(history.dh_norms[0], np.linalg.norm(g.dh.reshape(7, -1), axis=1))
+
+
+def test_callback_sees_every_logged_step():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    seen = []
+    _, history = train(params, lambda rng: tasks.adding_problem(3, 5, rng), steps=7, log_every=3,
+                       callback=lambda step, h: seen.append((step, len(h.loss), h.mse[-1])))
+    assert seen == [(3, 1, history.mse[0]), (6, 2, history.mse[1]), (7, 3, history.mse[2])]
+
+
+def test_exploding_training_stops_with_a_clear_message_and_keeps_the_history():
+    params = rnnlib.init_params(2, 16, 1, init="identity", scale=1.5, seed=0)
+    with pytest.raises(TrainingDiverged, match=r"training stopped at step \d+: .* the gradient "
+                                               r"exploded. Try to clip the gradient \(clip_norm=1.0\)"
+                       ) as caught:
+        train(params, lambda rng: tasks.adding_problem(8, 200, rng), steps=50,
+              optimizer=optim.SGD(lr=10.0))
+    stopped = int(re.search(r"stopped at step (\d+)", str(caught.value)).group(1))
+    assert caught.value.history.step == list(range(1, stopped))   # every step logged before
 
 
 def cyclic_stream(B, T, steps, period=3, seed=0):
@@ -376,75 +259,3 @@ def test_carried_state_is_the_state_of_one_forward_pass_over_the_stream(loss):
         assert history.grad_norm[k] == pytest.approx(norm, rel=1e-12), k
     E_zero, _ = rnnlib.loss_and_grads(params, xs[T:2 * T], targets[T:2 * T], loss=loss)
     assert history.loss[1] != pytest.approx(E_zero / B)   # so the carried state mattered
-
-
-def test_batch_gradients_h0_and_h_T_against_loss_and_grads():
-    p, xs, h0, _ = make_problem(T=6, B=3, D=2, H=5, O=3, bias=0.3, seed=4)
-    weights = {n: np.array(getattr(p, n)) for n in NAMES}
-    rng = np.random.default_rng(6)
-    for loss, loss_at, targets in [
-            ("squared_error", "all", rng.standard_normal((6, 3, 3))),
-            ("squared_error", "last", rng.standard_normal((3, 3))),
-            ("cross_entropy", "all", rng.integers(0, 3, (6, 3))),
-            ("cross_entropy", "last", rng.integers(0, 3, 3))]:
-        E_mean, grads, measure, h_T = batch_gradients(weights, xs, targets, loss_at, loss=loss,
-                                                      h0=h0)
-        E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
-        assert E_mean == pytest.approx(E / 3, rel=1e-12)
-        assert measure == pytest.approx(E / np.size(targets) * (2 if loss == "squared_error"
-                                                                 else 1), rel=1e-12)
-        for n in NAMES:
-            assert rel_err(grads["d" + n], getattr(g, "d" + n) / 3) < 1e-12, (loss, loss_at, n)
-        np.testing.assert_allclose(h_T, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-13)
-        zero_start = batch_gradients(weights, xs, targets, loss_at, loss=loss)
-        assert zero_start.loss != pytest.approx(E_mean)           # h0 is used
-
-
-def test_batch_gradients_with_h0_match_finite_differences():
-    # the batch-mean loss as a function of the weights, h0 held fixed: central differences
-    p, xs, h0, _ = make_problem(T=4, B=2, D=2, H=3, O=2, bias=0.5, seed=8)
-    targets = np.random.default_rng(9).integers(0, 2, (4, 2))
-    weights = {n: np.array(getattr(p, n)) for n in NAMES}
-    _, grads, _, _ = batch_gradients(weights, xs, targets, "all", loss="cross_entropy", h0=h0)
-    eps = 1e-6
-    for n in NAMES:
-        numeric = np.zeros_like(weights[n])
-        for idx in np.ndindex(weights[n].shape):
-            values = []
-            for sign in (1, -1):
-                shifted = {k: v.copy() for k, v in weights.items()}
-                shifted[n][idx] += sign * eps
-                values.append(batch_gradients(shifted, xs, targets, "all",
-                                              loss="cross_entropy", h0=h0).loss)
-            numeric[idx] = (values[0] - values[1]) / (2 * eps)
-        assert rel_err(grads["d" + n], numeric) < 1e-6, n
-
-
-def test_bad_h0_targets_and_batch_sizes_are_named():
-    p, xs, _, _ = make_problem(T=3, B=2, D=2, H=4, O=3)
-    weights = {n: np.array(getattr(p, n)) for n in NAMES}
-    ids = np.zeros((3, 2), dtype=int)
-    with pytest.raises(ValueError, match=r"h0 must have shape \(B, H\) = \(2, 4\) for xs of "
-                                         r"shape \(3, 2, 2\); got \(4,\)"):
-        batch_gradients(weights, xs, ids, "all", loss="cross_entropy", h0=np.zeros(4))
-    with pytest.raises(ValueError, match=r"targets of shape \(T, B\) = \(3, 2\) for "
-                                         r"loss_at='all'.*got \(3, 2, 3\)"):
-        batch_gradients(weights, xs, np.zeros((3, 2, 3)), "all", loss="cross_entropy")
-    with pytest.raises(TypeError, match="integer class ids .* got dtype float64"):
-        batch_gradients(weights, xs, np.zeros(2), "last", loss="cross_entropy")
-    with pytest.raises(ValueError, match=r"class ids in \[0, 3\)"):
-        batch_gradients(weights, xs, np.full(2, 3), "last", loss="cross_entropy")
-    sizes = iter([2, 3])
-    batch = lambda B: (np.zeros((3, B, 2)), np.zeros((3, B), int))    # noqa: E731
-    with pytest.raises(ValueError, match=r"the same batch size B every time: the state carried "
-                                         r"is \(2, 4\), but xs has shape \(3, 3, 2\)"):
-        train(p, lambda rng: batch(next(sizes)), steps=2, loss="cross_entropy", loss_at="all",
-              carry_state=True)
-
-
-def test_callback_sees_every_logged_step():
-    params = rnnlib.init_params(2, 4, 1, seed=0)
-    seen = []
-    _, history = train(params, lambda rng: tasks.adding_problem(3, 5, rng), steps=7, log_every=3,
-                       callback=lambda step, h: seen.append((step, len(h.loss), h.mse[-1])))
-    assert seen == [(3, 1, history.mse[0]), (6, 2, history.mse[1]), (7, 3, history.mse[2])]

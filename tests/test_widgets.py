@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from IPython.core.formatters import format_display_data  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from rnnlib import plotting, widgets  # noqa: E402
@@ -122,21 +123,19 @@ def test_updating_in_place_draws_what_a_new_figure_draws(make):
 
 def full_draws_per_move(explorer, moves):
     """How many full draws of the figure each move made (0: the update was painted over the
-    kept background)."""
+    kept background); matplotlib sends a draw_event at the end of each full draw."""
     counts = []
-    draw = explorer.blitter.canvas.draw
 
-    def counting_draw():
+    def count(event):
         counts[-1] += 1
-        draw()
 
-    explorer.blitter.canvas.draw = counting_draw
+    connection = explorer.fig.canvas.mpl_connect("draw_event", count)
     try:
         for move in moves:
             counts.append(0)
             set_controls(explorer, **move)
     finally:
-        del explorer.blitter.canvas.draw
+        explorer.fig.canvas.mpl_disconnect(connection)
     return counts
 
 
@@ -249,14 +248,14 @@ def test_explorers_have_labelled_explained_controls_in_a_flexible_grid(make, n_c
 
 @pytest.mark.parametrize("make", [widgets.mask_explorer, widgets.gradient_flow_explorer])
 def test_before_the_cell_runs_the_explorer_reads_as_an_instruction(make):
-    bundle = make()._repr_mimebundle_()
+    bundle, _ = format_display_data(make())        # what a notebook stores and displays
     assert bundle["text/plain"] == widgets.PLAIN_TEXT
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
 def test_static_copy_is_folded_with_the_picture_inside():
     fig = plotting.mask_explorer_figure()
-    bundle = widgets.static_copy(fig)._repr_mimebundle_()
+    bundle, _ = format_display_data(widgets.static_copy(fig))
     assert bundle["text/html"].startswith(f"<details><summary>{widgets.STATIC_SUMMARY}</summary>")
     png = bundle["text/html"].split("data:image/png;base64,")[1].split('"')[0]
     assert base64.b64decode(png).startswith(b"\x89PNG")

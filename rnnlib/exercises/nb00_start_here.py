@@ -7,7 +7,7 @@ This file is handed out to students, so it does not hold the answers in clear: o
 of each answer's spelling-free key (``core._symbol_key``). That keeps the answer out of sight of
 a student who opens the file, not out of reach of one who tries every short symbol; the checker
 is for learning, not for grading. To change an answer, replace its digest by
-``_digest(_symbol_key("the new answer"))``.
+``answer_digest("the new answer")``.
 """
 import hashlib
 
@@ -18,9 +18,13 @@ HS_T_DIGEST = "354b3c1ec02722eb0b7f29b8400e758e2b2cfbfa7c19baf7cd9d65e3ac9e372b"
 HS_MINUS_1_DIGEST = "db87cee52504ca5732bad49ddb1d5b8551c011c1891996d58aacae47f66585ed"
 
 
-def _digest(key):
-    """The sha256 (hex) of a spelling-free key."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def answer_digest(answer):
+    """The sha256 (hex) of the spelling-free key of ``answer``, a symbol such as "y_{t-1}":
+    every spelling of one symbol has the same digest."""
+    if not isinstance(answer, str):
+        raise TypeError(f"answer must be a str, such as \"y_{{t-1}}\"; "
+                        f"got {type(answer).__name__}")
+    return hashlib.sha256(_symbol_key(answer).encode("utf-8")).hexdigest()
 
 
 def check_hashed_symbol(name, answer, digest, *, hint=""):
@@ -33,7 +37,7 @@ def check_hashed_symbol(name, answer, digest, *, hint=""):
     it is wrong, with ``hint``); None and non-strings reach check_symbol's own messages.
     """
     if isinstance(answer, str):
-        right = _digest(_symbol_key(answer)) == digest
+        right = answer_digest(answer) == digest
         truth = answer if right else answer + "?"      # "?" is kept by _symbol_key: keys differ
     else:
         truth = "?"                                     # unused: not attempted, or not a string
