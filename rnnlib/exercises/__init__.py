@@ -8,8 +8,9 @@ wrong, not just that something is.
 
 Layout, for a teacher who adds an exercise:
 - ``core.py``: what an exercise is (:class:`Exercise`) and how a function is checked against
-  it; also ``check_prediction`` for predict-then-reveal cells, and ``check_symbol`` for an
-  answer written as a symbol ("h_{t+1}", in any spelling).
+  it.
+- ``predictions.py``: ``check_prediction`` for predict-then-reveal cells, and ``check_symbol``
+  for an answer written as a symbol ("h_{t+1}", in any spelling).
 - ``nb01_forward_pass.py`` ... ``nb08_training_memory.py``: one module per notebook, each with
   its ``EXERCISES`` list and the ``QUESTIONS`` (thinking questions) whose answers
   ``show_solution`` can print. Add an exercise to its notebook's module, and its model
@@ -30,8 +31,9 @@ import numpy as np
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
                nb07_vanishing_exploding, nb08_training_memory)
-from . import core
-from .core import CheckResult, Exercise, check_exercise, check_symbol
+from . import core, predictions
+from .core import CheckResult, Exercise, check_exercise
+from .predictions import check_symbol
 
 NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
@@ -66,13 +68,13 @@ def check(name, fn, *, n_cases=3):
 
 
 def check_prediction(name, prediction, truth, *, why=None):
-    """Compare a prediction with the computed truth (see :func:`core.check_prediction`).
+    """Compare a prediction with the computed truth (see :func:`predictions.check_prediction`).
 
     After a wrong prediction the message explains the truth with ``why``, by default the
     explanation kept for ``name`` in ``PREDICTIONS``: not in the notebook cell, where the
     student would read it before predicting.
     """
-    return core.check_prediction(name, prediction, truth,
+    return predictions.check_prediction(name, prediction, truth,
                                  why=PREDICTIONS.get(name, "") if why is None else why)
 
 

@@ -4,14 +4,14 @@ Its exercises are answers written as symbols, checked whatever their spelling; i
 to write, so it has no ``EXERCISES`` list and is not in ``NOTEBOOKS``.
 
 This file is handed out to students, so it does not hold the answers in clear: only the sha256
-of each answer's spelling-free key (``core._symbol_key``). That keeps the answer out of sight of
+of each answer's spelling-free key (``predictions.symbol_key``). That keeps the answer out of sight of
 a student who opens the file, not out of reach of one who tries every short symbol; the checker
 is for learning, not for grading. To change an answer, replace its digest by
 ``answer_digest("the new answer")``.
 """
 import hashlib
 
-from .core import _symbol_key, check_symbol
+from .predictions import check_symbol, symbol_key
 
 # sha256 of the spelling-free key of the right answer, per question
 HS_T_DIGEST = "354b3c1ec02722eb0b7f29b8400e758e2b2cfbfa7c19baf7cd9d65e3ac9e372b"
@@ -24,11 +24,11 @@ def answer_digest(answer):
     if not isinstance(answer, str):
         raise TypeError(f"answer must be a str, such as \"y_{{t-1}}\"; "
                         f"got {type(answer).__name__}")
-    return hashlib.sha256(_symbol_key(answer).encode("utf-8")).hexdigest()
+    return hashlib.sha256(symbol_key(answer).encode("utf-8")).hexdigest()
 
 
 def check_hashed_symbol(name, answer, digest, *, hint=""):
-    """:func:`core.check_symbol` for an answer known only by ``digest``, the sha256 of its
+    """:func:`predictions.check_symbol` for an answer known only by ``digest``, the sha256 of its
     spelling-free key: the same spellings count as the same answer, and the messages are
     check_symbol's own.
 
@@ -38,7 +38,7 @@ def check_hashed_symbol(name, answer, digest, *, hint=""):
     """
     if isinstance(answer, str):
         right = answer_digest(answer) == digest
-        truth = answer if right else answer + "?"      # "?" is kept by _symbol_key: keys differ
+        truth = answer if right else answer + "?"      # "?" is kept by symbol_key: keys differ
     else:
         truth = "?"                                     # unused: not attempted, or not a string
     return check_symbol(name, answer, truth, hint=hint)
