@@ -1,8 +1,15 @@
 """Training a ReLU RNN: a lean gradient path for minibatches, and the trainer loop.
 
-The loss is the **batch mean** of E = Σ_t ½‖y_t − target_t‖² (over the steps that carry a loss),
-so the gradients here are those of :func:`rnnlib.loss_and_grads` divided by the batch size B,
-and clipping thresholds refer to them. The reported MSE is the plain mean of (y − target)².
+The loss is the **batch mean** of E (squared error Σ_t ½‖y_t − target_t‖², or cross-entropy
+Σ_t −log softmax(y_t)[c_t], over the steps that carry a loss), so the gradients here are those
+of :func:`rnnlib.loss_and_grads` divided by the batch size B, and clipping thresholds refer to
+them. Beside it the trainer reports, for squared error, the MSE, the plain mean of
+(y − target)², and for cross-entropy the mean loss per output y_t in nats (per character, for a
+language model).
+
+With ``carry_state=True`` each batch starts from the last state h_T of the batch before, held as
+a constant: truncated BPTT over a stream cut into chunks (meaning 2 in
+:mod:`rnnlib.truncation`).
 
 :func:`batch_gradients` runs the passes of :func:`rnnlib.loss_and_grads`
 (:func:`rnnlib.losses.loss_and_grads_into`) without histories or input gradients, on a
@@ -13,13 +20,14 @@ exploded and what to try.
 """
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
-from .losses import LOSS_AT, loss_and_grads, loss_and_grads_into
+from .losses import LOSS_AT, LOSSES, check_class_ids, loss_and_grads, loss_and_grads_into
 from .model import Params, Workspace
 from .optim import NAMES, Adam, clip_by_value, clip_global_norm, global_norm
-from .validate import check_option, shape_str
+from .validate import as_float_array, check_finite, check_option, shape_str
 
 
 class TrainingDiverged(FloatingPointError):
@@ -31,46 +39,77 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
-def check_batch(weights, xs, targets, loss_at):
-    """Raise a clear error unless xs is (T, B, D) and targets (B, O) for loss_at="last" or
-    (T, B, O) for "all", with D and O of the weights. Python comparisons only: no numpy call."""
+def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
+    """Raise a clear error unless xs is (T, B, D) with D of the weights, and targets are, for
+    squared error, (B, O) for loss_at="last" or (T, B, O) for "all", with O of the weights; for
+    cross-entropy, integer class ids in [0, O) of shape (B,) or (T, B). For squared error Python
+    comparisons only: no numpy call."""
     D, O = weights["W_hx"].shape[1], weights["W_yh"].shape[0]
     if getattr(xs, "ndim", None) != 3 or xs.shape[2] != D:
         raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
                          f"got {shape_str(np.shape(xs))}")
     T, B = xs.shape[:2]
-    expected = (B, O) if loss_at == "last" else (T, B, O)
+    lead, layout = ((B,), "(B") if loss_at == "last" else ((T, B), "(T, B")
+    expected, layout = ((*lead, O), layout + ", O)") if loss == "squared_error" else \
+        (lead, layout + ("," if loss_at == "last" else "") + ")")
     if np.shape(targets) != expected:
-        layout = "(B, O)" if loss_at == "last" else "(T, B, O)"
         raise ValueError(f"make_batch must return targets of shape {layout} = "
                          f"{shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
                          f"{shape_str(xs.shape)}; got {shape_str(np.shape(targets))}")
+    if loss == "cross_entropy":
+        if np.asarray(targets).dtype.kind not in "iu":
+            raise TypeError(f"make_batch must return integer class ids as targets for "
+                            f"loss='cross_entropy'; got dtype {np.asarray(targets).dtype}")
+        check_class_ids("targets", np.asarray(targets), O)
 
 
-def batch_gradients(weights, xs, targets, loss_at="last"):
-    """Batch-mean loss, its gradients and the MSE for squared error, on one minibatch.
+class BatchGradients(NamedTuple):
+    """What :func:`batch_gradients` returns (a tuple: ``loss, grads, measure, h_T = ...``)."""
+    loss: float          # the batch-mean E
+    grads: dict          # its gradients, keyed like the weights; None if the outputs overflowed
+    measure: float       # squared error: MSE; cross-entropy: mean loss per output y_t (nats)
+    h_T: np.ndarray      # (B, H) the last state, a new array: the next chunk's h_0
 
-    weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype;
-    xs: (T, B, D) and targets: (B, O) for loss_at="last", (T, B, O) for "all", converted to the
-    weights' dtype if they have another; h_0 = 0. Returns (loss, grads dict keyed like weights,
-    mse); the gradient arrays are new. If the outputs overflowed, loss is inf or NaN and grads
-    is None.
+
+def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error", h0=None):
+    """Batch-mean loss, its gradients, a per-output measure and the last state, on one minibatch.
+
+    weights: dict W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H), one float dtype; xs:
+    (T, B, D), converted to the weights' dtype if it has another; targets: for squared error
+    (B, O) for loss_at="last", (T, B, O) for "all" (converted like xs); for cross-entropy
+    integer class ids, (B,) or (T, B). h0: (B, H), or None for zeros.
+    Returns :class:`BatchGradients` (loss, grads dict keyed like weights, measure, h_T (B, H)):
+    measure is the MSE, the mean of (y − target)², for squared error, and the mean loss per
+    output y_t, in nats, for cross-entropy. The arrays are new. If the outputs overflowed,
+    loss is inf or NaN and grads is None.
 
     The passes of :func:`rnnlib.loss_and_grads` (:func:`rnnlib.losses.loss_and_grads_into`,
     on the calling thread's reused :meth:`rnnlib.model.Workspace.recent`), with ∂y divided by B
     for the batch mean and no input gradients or histories.
     """
-    check_batch(weights, xs, targets, loss_at)
+    check_option("loss", loss, LOSSES)
+    check_batch(weights, xs, targets, loss_at, loss)
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
     # a batch in another float dtype (float64 data, float32 weights) is converted once, as the
     # workspace's passes write into arrays of the weights' dtype
-    xs, targets = np.asarray(xs, W_hh.dtype), np.asarray(targets, W_hh.dtype)
+    xs = np.asarray(xs, W_hh.dtype)
+    targets = np.asarray(targets, W_hh.dtype if loss == "squared_error" else np.int64)
     T, B, D = xs.shape
-    ws = Workspace.recent(T, (B,), D, W_hh.shape[0], W_yh.shape[0], W_hh.dtype)
-    E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, ws.for_forward().zeros, targets,
-                                  ws, loss_at=loss_at, divide_by=B, histories=False)
+    H = W_hh.shape[0]
+    ws = Workspace.recent(T, (B,), D, H, W_yh.shape[0], W_hh.dtype)
+    if h0 is None:
+        h0 = ws.for_forward().zeros
+    else:
+        h0 = as_float_array("h0", h0, W_hh.dtype)
+        if h0.shape != (B, H):
+            raise ValueError(f"h0 must have shape (B, H) = {shape_str((B, H))} for xs of shape "
+                             f"{shape_str(xs.shape)}; got {shape_str(h0.shape)}")
+        check_finite("h0", h0)
+    E, _, g = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, loss=loss,
+                                  loss_at=loss_at, divide_by=B, histories=False)
     grads = None if g is None else {name: g["d" + name] for name in NAMES}
-    return E / B, grads, 2.0 * E / targets.size
+    measure = 2.0 * E / targets.size if loss == "squared_error" else E / targets.size
+    return BatchGradients(E / B, grads, measure, ws.h[T].copy())
 
 
 def flat_weights(params):
@@ -91,10 +130,15 @@ def flat_weights(params):
 
 @dataclass
 class History:
-    """What happened during training: one entry per logged step, plus ‖∂h_t‖ snapshots."""
+    """What happened during training: one entry per logged step, plus ‖∂h_t‖ snapshots.
+
+    ``loss`` is the batch-mean E, summed over the steps that carry a loss. Squared error
+    fills ``mse``; cross-entropy fills ``nats``, the batch-mean loss per output y_t (per
+    character, for a language model), E / (B · number of outputs with a loss)."""
     step: list = field(default_factory=list)
     loss: list = field(default_factory=list)        # batch-mean E
-    mse: list = field(default_factory=list)         # mean of (y − target)²
+    mse: list = field(default_factory=list)         # squared error: mean of (y − target)²
+    nats: list = field(default_factory=list)        # cross-entropy: mean loss per output y_t
     grad_norm: list = field(default_factory=list)   # global norm before clipping
     seconds: list = field(default_factory=list)     # wall time since the start
     dh_norms: dict = field(default_factory=dict)    # step -> (T+1,) ‖∂h_t‖ on the probe batch
@@ -112,44 +156,64 @@ def _divergence_message(step, loss, grads, optimizer, clip_norm, clip_value):
 
 
 def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_value=None,
-          loss_at="last", seed=0, log_every=1, probe=None, probe_every=None, stop_below=None):
+          loss="squared_error", loss_at="last", carry_state=False, seed=0, log_every=1,
+          probe=None, probe_every=None, stop_below=None, callback=None):
     """Train ``params`` on minibatches; returns (trained Params, History).
 
     make_batch(rng) -> (xs (T, B, D), targets): e.g. lambda rng: tasks.adding_problem(32, 100, rng).
+    loss: "squared_error" (float targets (B, O) for loss_at="last", (T, B, O) for "all") or
+    "cross_entropy" (integer class ids (B,) or (T, B)). History records the MSE or, for
+    cross-entropy, the loss per output in nats (see :class:`History`).
+    carry_state: if True, each batch starts from the last state h_T of the batch before, held
+    as a constant (no gradient crosses a batch boundary), the first from zeros; make_batch then
+    returns consecutive chunks of B parallel streams (a closure keeps the position), with the
+    same B every time.
     optimizer: an object with ``lr`` and ``step(weights, grads)`` (default Adam(lr=1e-3)). It
     is given all weights as one flat vector θ, ``step({"θ": θ}, {"θ": gradient})``, and updates
     θ in place; so its state is keyed "θ" (e.g. ``adam.m["θ"]``), and an optimiser that must
     tell the arrays apart (say, to decay only the W's) is not served by this trainer.
     clip_norm / clip_value: clip the batch-mean gradient by global norm / by value.
     probe: an (xs, targets) batch whose ‖∂h_t‖ profile is recorded at step 0 and every
-    ``probe_every`` steps (a probe of another size than the batches makes the next step
-    allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`). stop_below: stop
-    once the mean MSE of the last 10 logged steps is below this value. Stops with
-    TrainingDiverged if the loss or a gradient is not finite.
+    ``probe_every`` steps, from h_0 = 0 (a probe of another size than the batches makes the
+    next step allocate its arrays anew: see :meth:`rnnlib.model.Workspace.recent`).
+    stop_below: stop once the mean MSE (or nats) of the last 10 logged steps is below this
+    value. callback: a function ``callback(step, history)`` called at every logged step, after
+    the step is recorded (a progress bar, samples). Stops with TrainingDiverged if the loss or a
+    gradient is not finite.
     The caller's params are never modified: the trainer works on its own copies.
     """
+    check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
     optimizer = Adam() if optimizer is None else optimizer
     theta, weights = flat_weights(params)        # weights: named views into θ
     rng, history, start = np.random.default_rng(seed), History(), time.perf_counter()
+    measures = history.mse if loss == "squared_error" else history.nats
+    as_targets = (lambda t: t.astype(params.dtype)) if loss == "squared_error" else np.asarray
 
     def record_probe(step):
         if probe is not None:
             xs, targets = probe
             _, g = loss_and_grads(Params(*(weights[n] for n in NAMES)), xs.astype(params.dtype),
-                                  targets.astype(params.dtype), loss_at=loss_at)
+                                  as_targets(targets), loss=loss, loss_at=loss_at)
             history.dh_norms[step] = np.linalg.norm(g.dh.reshape(g.dh.shape[0], -1), axis=1)
 
     record_probe(0)
+    h = None                                     # the carried state; None: zeros
     for step in range(1, steps + 1):
         xs, targets = make_batch(rng)
+        if h is not None and np.shape(xs)[1:2] != h.shape[:1]:
+            raise ValueError(f"with carry_state=True make_batch must return the same batch size "
+                             f"B every time: the state carried is {shape_str(h.shape)}, but xs "
+                             f"has shape {shape_str(np.shape(xs))}")
         with np.errstate(all="ignore"):
-            loss, grads, mse = batch_gradients(weights, xs.astype(params.dtype),
-                                               targets.astype(params.dtype), loss_at)
+            E_mean, grads, measure, h_T = batch_gradients(
+                weights, xs.astype(params.dtype), as_targets(targets), loss_at, loss=loss, h0=h)
             norm = np.nan if grads is None else global_norm(grads)
-        if not (np.isfinite(loss) and np.isfinite(norm)):
-            raise TrainingDiverged(_divergence_message(step, loss, grads, optimizer, clip_norm,
+        if not (np.isfinite(E_mean) and np.isfinite(norm)):
+            raise TrainingDiverged(_divergence_message(step, E_mean, grads, optimizer, clip_norm,
                                                        clip_value), history)
+        if carry_state:
+            h = h_T
         if clip_value is not None:
             grads = clip_by_value(grads, clip_value)
         if clip_norm is not None:              # the norm is still that of grads, unless clipped
@@ -159,13 +223,15 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
         optimizer.step({"θ": theta}, {"θ": np.concatenate([grads[n].ravel() for n in NAMES])})
         if step % log_every == 0 or step == steps:
             history.step.append(step)
-            history.loss.append(loss)
-            history.mse.append(mse)
+            history.loss.append(E_mean)
+            measures.append(measure)
             history.grad_norm.append(norm)
             history.seconds.append(time.perf_counter() - start)
+            if callback is not None:
+                callback(step, history)
         if probe_every and step % probe_every == 0:
             record_probe(step)
-        if stop_below is not None and len(history.mse) >= 10 and \
-                np.mean(history.mse[-10:]) < stop_below:
+        if stop_below is not None and len(measures) >= 10 and \
+                np.mean(measures[-10:]) < stop_below:
             break
     return Params(*(weights[n] for n in NAMES)), history

@@ -150,7 +150,7 @@ def test_loss_and_grads_and_the_trainer_close_the_gate_at_exact_zero(loss, loss_
 
     if loss == "squared_error":                    # the trainer: the batch mean, squared error
         weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
-        mean_E, grads, _ = batch_gradients(weights, xs, targets, loss_at)
+        mean_E, grads, _, _ = batch_gradients(weights, xs, targets, loss_at)
         assert mean_E == pytest.approx(E_literal / B, rel=1e-13)
         for name in optim.NAMES:
             assert rel_err(grads[name], getattr(literal, "d" + name) / B) < 1e-13, name

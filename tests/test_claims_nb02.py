@@ -31,6 +31,6 @@ def test_loss_functions_sum_and_the_trainer_averages_over_the_batch():
                for b in range(4)]
     assert np.isclose(E_sum, sum(singles))                         # the loss function sums
     weights = {n: getattr(params, n) for n in ("W_hh", "W_hx", "b_h", "W_yh")}
-    E_mean, mean_grads, _ = train.batch_gradients(weights, xs, targets, loss_at="last")
+    E_mean, mean_grads, _, _ = train.batch_gradients(weights, xs, targets, loss_at="last")
     assert np.isclose(E_mean, E_sum / 4)                           # the trainer averages
     assert np.allclose(mean_grads["W_hh"], grads.dW_hh / 4)

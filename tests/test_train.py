@@ -16,7 +16,7 @@ def test_batch_gradients_are_loss_and_grads_over_B(loss_at, dtype, tol):
     rng = np.random.default_rng(3)
     targets = rng.standard_normal((5, 2) if loss_at == "last" else (7, 5, 2)).astype(dtype)
     weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
-    loss, grads, mse = batch_gradients(weights, xs, targets, loss_at)
+    loss, grads, mse, _ = batch_gradients(weights, xs, targets, loss_at)
     E, g = rnnlib.loss_and_grads(p, xs, targets, loss_at=loss_at)
     assert loss == pytest.approx(E / 5, rel=tol)
     for name in optim.NAMES:
@@ -298,9 +298,9 @@ def test_a_float64_batch_with_float32_weights_is_converted_not_refused():
     params = rnnlib.init_params(2, 8, 1, seed=0, dtype=np.float32)
     weights = {n: np.array(getattr(params, n)) for n in ("W_hh", "W_hx", "b_h", "W_yh")}
     xs, targets = tasks.adding_problem(4, 6, np.random.default_rng(0))
-    loss64, grads64, _ = batch_gradients(weights, xs.astype(np.float64),
+    loss64, grads64, _, _ = batch_gradients(weights, xs.astype(np.float64),
                                                       targets.astype(np.float64))
-    loss32, grads32, _ = batch_gradients(weights, xs.astype(np.float32),
+    loss32, grads32, _, _ = batch_gradients(weights, xs.astype(np.float32),
                                                       targets.astype(np.float32))
     assert loss64 == loss32 and grads64["W_hh"].dtype == np.float32
     np.testing.assert_array_equal(grads64["W_hh"], grads32["W_hh"])
@@ -321,7 +321,7 @@ def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, cl
     weights = {n: np.array(getattr(params, n)) for n in optim.NAMES}
     opt = make_optimizer()
     for xs, targets in batches:
-        _, grads, _ = batch_gradients(weights, xs, targets)
+        _, grads, _, _ = batch_gradients(weights, xs, targets)
         if clip_value is not None:
             grads = optim.clip_by_value(grads, clip_value)
         grads, _ = optim.clip_global_norm(grads, 0.3)
@@ -329,3 +329,130 @@ def test_train_equals_the_steps_written_out_with_named_arrays(make_optimizer, cl
     for n in optim.NAMES:                                 # bit for bit: the same arithmetic
         np.testing.assert_array_equal(getattr(trained, n), weights[n], err_msg=n)
         assert rel_err(getattr(trained, n), getattr(params, n)) > 1e-3, n   # it did move
+
+
+def cyclic_stream(B, T, steps, period=3, seed=0):
+    """make_batch for ``steps`` consecutive chunks of B parallel streams of a repeating
+    sequence of ``period`` symbols (each stream at its own phase), one-hot inputs and the next
+    symbol as the target: xs (T, B, period), targets (T, B) int. Also returns the whole
+    streams, (steps·T, B, period) and (steps·T, B)."""
+    phase = np.random.default_rng(seed).integers(0, period, B)
+    symbols = (phase + np.arange(steps * T + 1)[:, None]) % period          # (steps·T + 1, B)
+    xs = np.eye(period)[symbols[:-1]]
+    targets = symbols[1:]
+    position = [0]
+
+    def make_batch(rng):
+        start = position[0]
+        position[0] += T
+        return xs[start:start + T], targets[start:start + T]
+    return make_batch, xs, targets
+
+
+def test_cross_entropy_training_learns_a_cyclic_stream_with_carried_state():
+    params = rnnlib.init_params(3, 16, 3, seed=0)
+    make_batch, _, _ = cyclic_stream(B=4, T=5, steps=150)
+    _, history = train(params, make_batch, steps=150, optimizer=optim.Adam(lr=0.02),
+                       loss="cross_entropy", loss_at="all", carry_state=True)
+    assert history.mse == [] and len(history.nats) == 150
+    assert history.nats[0] == pytest.approx(history.loss[0] / 5)   # E / B, per output: / T
+    assert history.nats[0] > 0.5 * np.log(3)          # near chance at the start
+    assert np.mean(history.nats[-10:]) < 0.05         # the next symbol is known at the end
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+def test_carried_state_is_the_state_of_one_forward_pass_over_the_stream(loss):
+    # With lr = 0 the weights stay put: each chunk's loss and gradient norm must be those of a
+    # run started from the state that one forward pass over the whole stream reaches there,
+    # held as a constant (the gradient stops at the chunk boundary).
+    params = rnnlib.init_params(3, 6, 3, seed=1).replace(b_h=np.full(6, 0.2))
+    T, B, chunks = 4, 2, 3
+    make_ids, xs, ids = cyclic_stream(B, T, chunks, seed=2)
+    if loss == "cross_entropy":
+        make_batch, targets = make_ids, ids
+    else:                                              # the next symbol, one-hot, as a vector
+        make_batch = lambda rng: (lambda x, c: (x, np.eye(3)[c]))(*make_ids(rng))  # noqa: E731
+        targets = np.eye(3)[ids]
+    _, history = train(params, make_batch, steps=chunks, optimizer=optim.SGD(lr=0.0),
+                       loss=loss, loss_at="all", carry_state=True)
+    h = rnnlib.forward(params, xs).h                   # h[k T] starts chunk k
+    for k in range(chunks):
+        part = slice(k * T, (k + 1) * T)
+        E, g = rnnlib.loss_and_grads(params, xs[part], targets[part], h0=h[k * T], loss=loss)
+        norm = np.sqrt(sum(np.sum((getattr(g, "d" + n) / B) ** 2) for n in optim.NAMES))
+        assert history.loss[k] == pytest.approx(E / B, rel=1e-12), k
+        assert history.grad_norm[k] == pytest.approx(norm, rel=1e-12), k
+    E_zero, _ = rnnlib.loss_and_grads(params, xs[T:2 * T], targets[T:2 * T], loss=loss)
+    assert history.loss[1] != pytest.approx(E_zero / B)   # so the carried state mattered
+
+
+def test_batch_gradients_h0_and_h_T_against_loss_and_grads():
+    p, xs, h0, _ = make_problem(T=6, B=3, D=2, H=5, O=3, bias=0.3, seed=4)
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    rng = np.random.default_rng(6)
+    for loss, loss_at, targets in [
+            ("squared_error", "all", rng.standard_normal((6, 3, 3))),
+            ("squared_error", "last", rng.standard_normal((3, 3))),
+            ("cross_entropy", "all", rng.integers(0, 3, (6, 3))),
+            ("cross_entropy", "last", rng.integers(0, 3, 3))]:
+        E_mean, grads, measure, h_T = batch_gradients(weights, xs, targets, loss_at, loss=loss,
+                                                      h0=h0)
+        E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
+        assert E_mean == pytest.approx(E / 3, rel=1e-12)
+        assert measure == pytest.approx(E / np.size(targets) * (2 if loss == "squared_error"
+                                                                 else 1), rel=1e-12)
+        for n in optim.NAMES:
+            assert rel_err(grads[n], getattr(g, "d" + n) / 3) < 1e-12, (loss, loss_at, n)
+        np.testing.assert_allclose(h_T, rnnlib.forward(p, xs, h0).h[-1], rtol=1e-13)
+        zero_start = batch_gradients(weights, xs, targets, loss_at, loss=loss)
+        assert zero_start.loss != pytest.approx(E_mean)           # h0 is used
+
+
+def test_batch_gradients_with_h0_match_finite_differences():
+    # the batch-mean loss as a function of the weights, h0 held fixed: central differences
+    p, xs, h0, _ = make_problem(T=4, B=2, D=2, H=3, O=2, bias=0.5, seed=8)
+    targets = np.random.default_rng(9).integers(0, 2, (4, 2))
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    _, grads, _, _ = batch_gradients(weights, xs, targets, "all", loss="cross_entropy", h0=h0)
+    eps = 1e-6
+    for n in optim.NAMES:
+        numeric = np.zeros_like(weights[n])
+        for idx in np.ndindex(weights[n].shape):
+            values = []
+            for sign in (1, -1):
+                shifted = {k: v.copy() for k, v in weights.items()}
+                shifted[n][idx] += sign * eps
+                values.append(batch_gradients(shifted, xs, targets, "all",
+                                              loss="cross_entropy", h0=h0).loss)
+            numeric[idx] = (values[0] - values[1]) / (2 * eps)
+        assert rel_err(grads[n], numeric) < 1e-6, n
+
+
+def test_bad_h0_targets_and_batch_sizes_are_named():
+    p, xs, _, _ = make_problem(T=3, B=2, D=2, H=4, O=3)
+    weights = {n: np.array(getattr(p, n)) for n in optim.NAMES}
+    ids = np.zeros((3, 2), dtype=int)
+    with pytest.raises(ValueError, match=r"h0 must have shape \(B, H\) = \(2, 4\) for xs of "
+                                         r"shape \(3, 2, 2\); got \(4,\)"):
+        batch_gradients(weights, xs, ids, "all", loss="cross_entropy", h0=np.zeros(4))
+    with pytest.raises(ValueError, match=r"targets of shape \(T, B\) = \(3, 2\) for "
+                                         r"loss_at='all'.*got \(3, 2, 3\)"):
+        batch_gradients(weights, xs, np.zeros((3, 2, 3)), "all", loss="cross_entropy")
+    with pytest.raises(TypeError, match="integer class ids .* got dtype float64"):
+        batch_gradients(weights, xs, np.zeros(2), "last", loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"class ids in \[0, 3\)"):
+        batch_gradients(weights, xs, np.full(2, 3), "last", loss="cross_entropy")
+    sizes = iter([2, 3])
+    batch = lambda B: (np.zeros((3, B, 2)), np.zeros((3, B), int))    # noqa: E731
+    with pytest.raises(ValueError, match=r"the same batch size B every time: the state carried "
+                                         r"is \(2, 4\), but xs has shape \(3, 3, 2\)"):
+        train(p, lambda rng: batch(next(sizes)), steps=2, loss="cross_entropy", loss_at="all",
+              carry_state=True)
+
+
+def test_callback_sees_every_logged_step():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    seen = []
+    _, history = train(params, lambda rng: tasks.adding_problem(3, 5, rng), steps=7, log_every=3,
+                       callback=lambda step, h: seen.append((step, len(h.loss), h.mse[-1])))
+    assert seen == [(3, 1, history.mse[0]), (6, 2, history.mse[1]), (7, 3, history.mse[2])]
