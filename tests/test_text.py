@@ -1,5 +1,8 @@
 """rnnlib.text: the vocabulary, the split, chunked batches, sampling, the validation loss, the
-stored model."""
+stored model and its experiment (experiments/char_lm.py)."""
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -7,6 +10,8 @@ import rnnlib
 from rnnlib import text
 from rnnlib.text import Vocabulary
 
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "experiments" / "results"
 SMALL = "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n"
 
 
@@ -177,3 +182,36 @@ def test_a_saved_model_loads_without_pickle(tmp_path, vocab):
 def test_bad_input_is_named(vocab, call, error, message):
     with pytest.raises(error, match=message):
         call(vocab, small_model(vocab))
+
+
+# --- the stored experiment ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def stored():
+    result = json.loads((RESULTS / "char_lm.json").read_text())
+    params, vocab, settings = text.load_model(RESULTS / "char_lm.npz")
+    return result, params, vocab, settings
+
+
+def test_the_stored_model_loads_with_its_vocabulary_and_settings(stored):
+    result, params, vocab, settings = stored
+    assert len(vocab) == 65 and params.n_input == params.n_output == 65
+    assert params.n_hidden == settings["H"] == result["settings"]["H"]
+    assert settings["train_fraction"] == 0.9
+
+
+def test_the_stored_validation_loss_is_what_validation_loss_computes(stored):
+    result, params, vocab, settings = stored
+    _, val_ids = text.split(vocab.encode(text.load_text()), settings["train_fraction"])
+    check = result["check"]                   # the loss on a prefix, recomputed here
+    prefix = val_ids[:check["characters"]]
+    assert text.validation_loss(params, prefix, streams=check["streams"]) == \
+        pytest.approx(check["nats"], rel=1e-6)
+
+
+def test_the_stored_model_beats_the_trigram_baseline(stored):
+    result = stored[0]
+    final = result["curve"]["val_nats"][-1]
+    assert final == pytest.approx(result["final"]["val_nats"])
+    assert final < result["baselines"]["3-gram"]["nats"]
+    assert result["baselines"]["uniform"]["nats"] == pytest.approx(np.log(65))
