@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import text
+from rnnlib import optim, text
 from rnnlib.text import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def test_batches_feed_the_trainer_with_the_state_carried(vocab):
     params = small_model(vocab, dtype=np.float32)
     make_batch = text.chunk_batches(vocab.encode(SMALL * 4), vocab, batch=4, T=10)
     trained, history = train(params, make_batch, steps=30, loss="cross_entropy", loss_at="all",
-                             carry_state=True, clip_norm=1.0, optimizer=rnnlib.optim.Adam(1e-2))
+                             carry_state=True, clip_norm=1.0, optimizer=optim.Adam(1e-2))
     assert history.nats[-1] < history.nats[0]
 
 
