@@ -128,3 +128,11 @@ slides: install
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+
+# The stored experiment behind notebook 09: a character-level ReLU RNN trained on Tiny
+# Shakespeare for 20 minutes on one BLAS thread, with its n-gram baselines and a throughput
+# measurement; writes experiments/results/char_lm.npz and .json (experiments/char_lm.py).
+# The throughput alone: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_char_lm.py
+.PHONY: char-lm
+char-lm: install
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) experiments/char_lm.py
