@@ -66,6 +66,16 @@ def test_every_module_is_in_the_table_of_layers():
     assert not missing, f"docs/architecture.md's table of layers lacks {missing}"
 
 
+def test_the_map_names_only_modules_that_exist():
+    """The tables of modules and of layers, and the package docstring's reading order, name no
+    module that rnnlib does not have."""
+    named = set(layers()) | set(re.findall(r"^\| `(\w+)/?` \|", MAP, re.M))
+    named |= {name for name in re.findall(r"``(\w+)``", rnnlib.__doc__)
+              if not callable(getattr(rnnlib, name, None))}     # rnnlib.forward is a function
+    unknown = sorted(named - set(modules()))
+    assert not unknown, f"docs/architecture.md or rnnlib's docstring names {unknown}, not modules"
+
+
 @pytest.mark.parametrize("name", sorted(modules()))
 def test_imports_go_to_the_same_layer_or_below(name):
     table = layers()
