@@ -114,18 +114,17 @@ BAD = {
     "loss_at unknown": (sq(loss_at="first"), ValueError,
                         r"loss_at must be one of 'all', 'last'; got 'first'"),
     "targets shape all": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((5, 2))), ValueError,
-                          r"targets must have shape \(T, O\) = \(4, 2\) for "
-                          r"loss='squared_error', loss_at='all' and xs of shape \(4, 3\); "
-                          r"got \(5, 2\)"),
+                          r"loss='squared_error' takes targets of shape \(T, O\) = \(4, 2\) "
+                          r"for loss_at='all' and xs of shape \(4, 3\); got \(5, 2\)"),
     "targets shape last batched": (lambda: rnnlib.loss_and_grads(PB, XSB, np.zeros((4, 2, 2)),
                                                                  loss_at="last"), ValueError,
-                                   r"targets must have shape \(B, O\) = \(2, 2\) .* got \(4, 2, 2\)"),
+                                   r"targets of shape \(B, O\) = \(2, 2\) .* got \(4, 2, 2\)"),
     "class ids shape": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2), int),
                                                       loss="cross_entropy"), ValueError,
-                        r"targets must have shape \(T,\) = \(4,\) for loss='cross_entropy'"),
+                        r"loss='cross_entropy' takes targets of shape \(T,\) = \(4,\)"),
     "class ids last": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(1, int), loss_at="last",
                                                      loss="cross_entropy"), ValueError,
-                       r"targets must have shape \(\) = \(\) .* got \(1,\)"),
+                       r"targets of shape \(\) = \(\) .* got \(1,\)"),
     "class ids float": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(4), loss="cross_entropy"),
                         TypeError, r"targets must be integer class ids for "
                                    r"loss='cross_entropy'; got dtype float64"),
@@ -188,7 +187,7 @@ BAD = {
         TypeError, r"xs must be an array of numbers; got list"),
     "check_loss_gradients targets": (
         lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((3, 2))), ValueError,
-        r"targets must have shape \(T, O\) = \(4, 2\)"),
+        r"targets of shape \(T, O\) = \(4, 2\)"),
     "backward_step t": (lambda: rnnlib.bptt.backward_step(P, TR, 0, DY[1], np.zeros(5)),
                         ValueError, r"t must be a time step 1 ... T = 4; got 0"),
     "backward_step dh_hat_next": (lambda: rnnlib.bptt.backward_step(P, TR, 4, DY[4], np.zeros(4)),
@@ -211,12 +210,12 @@ BAD = {
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
     "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
-                             r"trace must be an rnnlib.Trace; got ndarray"),
+                             r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
     "compare skip shape": (lambda: rnnlib.compare("d", np.zeros(3), np.zeros(3),
                                                   skip=np.zeros(2, bool)), ValueError,
                            r"skip must have the shape of ours, \(3,\); got \(2,\)"),
     "loss_from_trace type": (lambda: rnnlib.loss_from_trace(XS, np.zeros((4, 2))), TypeError,
-                             r"trace must be an rnnlib.Trace; got ndarray"),
+                             r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
 }
 
 
