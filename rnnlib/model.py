@@ -242,8 +242,8 @@ class Trace:
 
     xs: (T, [B,] D) the inputs (a copy), h0: ([B,] H) the initial state,
     h: (T+1, [B,] H) with h[t] = h_t, h_hat: (T+1, [B,] H) with h_hat[t] = ĥ_t (row 0 zero),
-    mask: (T+1, [B,] H) bool, mask[t] = 1[ĥ_t > 0] = ReLU'(ĥ_t) from :func:`relu_grad` (row 0
-    False): the gate of the backward pass, ∂ĥ_t = mask[t] ⊙ ∂h_t,
+    mask: (T+1, [B,] H) bool, mask[t] = 1[ĥ_t > 0] = ReLU'(ĥ_t) from :func:`relu_grad`, 0 or 1
+    (row 0 False): the gate of the backward pass, ∂ĥ_t = mask[t] ⊙ ∂h_t,
     y: (T+1, [B,] O) with y[t] = y_t (row 0 zero).
     """
     xs: np.ndarray
@@ -281,9 +281,9 @@ def check_inputs(params, xs, h0, *, copy=True):
     """Validate forward's arguments; return (xs, h0) converted to params' dtype.
 
     xs: (T, D) or (T, B, D) with T >= 1; h0: None, (H,) for unbatched xs, (B, H) for batched.
-    They are copies. ``copy=False`` is for the callers of :mod:`rnnlib.fast` that keep neither
-    (xs is then the caller's array when it already has the right dtype: the fast passes only
-    read it).
+    They are copies, except xs with ``copy=False``: that is for the callers of :mod:`rnnlib.fast`,
+    which keep no xs (xs is then the caller's array when it already has the right dtype: the
+    fast passes only read it).
     """
     check_params(params)
     D, H = params.n_input, params.n_hidden
