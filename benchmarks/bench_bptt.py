@@ -175,7 +175,9 @@ def bench(size, dtype, seconds):
     p, xs, targets = problem(size, dtype)
     arrays = (p.W_hh, p.W_hx, p.b_h, p.W_yh, xs, targets)
     runs = {"fast": lambda: rnnlib.loss_and_grads(p, xs, targets),
-            "lean": lambda: fast.loss_and_grads(*arrays[:4], xs, None, targets, histories=False),
+            "lean": lambda: fast.loss_and_grads(*arrays[:4], xs, None, targets,
+                                                loss_into=fast.squared_error_into,
+                                                relu_grad=rnnlib.relu_grad, histories=False),
             "numpy": lambda: lean_numpy(*arrays), "np+dx": lambda: lean_numpy(*arrays, dx=True)}
     # the yardstick must compute the same numbers as the library
     E, g = runs["fast"]()

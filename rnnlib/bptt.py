@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import fast
-from .model import Params, Trace, matvec
-from .validate import as_float_array, check_finite, check_shapes, shape_str
+from .model import check_params, check_trace, matvec, relu_grad
+from .validate import as_float_array, check_finite, check_function, check_shapes, shape_str
 
 
 # --- one function per equation ------------------------------------------------------------
@@ -61,13 +61,16 @@ def hidden_grad(W_yh, W_hh, dy_t, dh_hat_next):
 def relu_gate(h_hat_t, dh_t):
     """∂ĥ_t = ReLU'(ĥ_t) ⊙ ∂h_t: the gradient passes where the unit was active, else stops.
 
-    h_hat_t, dh_t: (H,) or (B, H). Returns ∂ĥ_t of the same shape. ReLU'(0) = 0.
+    h_hat_t, dh_t: (H,) or (B, H). Returns ∂ĥ_t of the same shape. ReLU' is
+    :func:`rnnlib.relu_grad`.
     """
     h_hat_t, dh_t = check_shapes("h_hat_t: *H, dh_t: *H", h_hat_t, dh_t)
     if h_hat_t.shape != dh_t.shape:
         raise ValueError(f"h_hat_t and dh_t must have one shape; got {shape_str(h_hat_t.shape)} "
                          f"and {shape_str(dh_t.shape)}")
-    return np.where(h_hat_t > 0, dh_t, 0.0)      # where, not a product: no -0.0 entries
+    gate = relu_grad(h_hat_t)
+    # where, not the bare product: a closed gate gives exactly 0, never -0.0 or 0 · inf = NaN
+    return np.where(gate != 0, gate * dh_t, 0.0)
 
 
 def dW_yh_term(dy_t, h_t):
@@ -119,16 +122,21 @@ class Grads:
     dy: np.ndarray
 
 
+def check_grads(grads):
+    """Raise TypeError unless ``grads`` is an rnnlib.Grads; return it."""
+    if not isinstance(grads, Grads):
+        raise TypeError(f"grads must be an rnnlib.Grads (from rnnlib.backward); "
+                        f"got {type(grads).__name__}")
+    return grads
+
+
 def check_backward_args(params, trace, dy):
     """Validate backward's arguments; return dy as an array of params' dtype.
 
     dy must have trace.y's shape (T+1, [B,] O), be finite, and have dy[0] = 0.
     """
-    if not isinstance(params, Params):
-        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
-                        f"got {type(trace).__name__}")
+    check_params(params)
+    check_trace(trace)
     H, D, O = params.n_hidden, params.n_input, params.n_output
     if trace.h.shape[-1] != H or trace.xs.shape[-1] != D or trace.y.shape[-1] != O:
         raise ValueError(
@@ -158,9 +166,8 @@ def backward_step(params, trace, t, dy_t, dh_hat_next):
     "dh" = ∂h_t and "dh_hat" = ∂ĥ_t ([B,] H), "dx" = ∂x_{t-1} ([B,] D), and the step-t terms
     of the parameter gradients, "dW_hh" (H, H), "dW_hx" (H, D), "db_h" (H,), "dW_yh" (O, H).
     """
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
-                        f"got {type(trace).__name__}")
+    check_params(params)
+    check_trace(trace)
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 1 <= t <= trace.T:
         raise ValueError(f"t must be a time step 1 ... T = {trace.T}; got {t!r}")
     h, h_hat, xs = trace.h, trace.h_hat, trace.xs
@@ -183,9 +190,7 @@ def backward_with_step(params, trace, dy, step):
     :mod:`rnnlib.bugs`, passes variants of it). Returns :class:`Grads`.
     """
     dy = check_backward_args(params, trace, dy)
-    if not callable(step):
-        raise TypeError(f"step must be a function like rnnlib.bptt.backward_step; "
-                        f"got {type(step).__name__}")
+    check_function("step", step, "a function like rnnlib.bptt.backward_step")
     h, T = trace.h, trace.T
     sums = {name: np.zeros_like(getattr(params, name[1:]))
             for name in ("dW_hh", "dW_hx", "db_h", "dW_yh")}
@@ -194,13 +199,34 @@ def backward_with_step(params, trace, dy, step):
     dx = np.zeros_like(trace.xs)
 
     for t in range(T, 0, -1):
-        terms = step(params, trace, t, dy[t], dh_hat[t + 1])
+        terms = check_step_terms(step, t, step(params, trace, t, dy[t], dh_hat[t + 1]),
+                                 params, trace)
         dh[t], dh_hat[t], dx[t - 1] = terms["dh"], terms["dh_hat"], terms["dx"]
         for name in sums:
             sums[name] += terms[name]                # += : the weights are shared by every step
     dh[0] = hidden_grad(params.W_yh, params.W_hh, np.zeros_like(dy[0]), dh_hat[1])  # no y_0
 
     return Grads(**sums, dh0=dh[0].copy(), dx=dx, dh=dh, dh_hat=dh_hat[:T + 1], dy=dy.copy())
+
+
+def check_step_terms(step, t, terms, params, trace):
+    """Raise unless what ``step`` returned at step t is a dict of the terms of
+    :func:`backward_step`, each of its shape; return it."""
+    h_row, x_row = trace.h.shape[1:], trace.xs.shape[1:]      # ([B,] H), ([B,] D)
+    shapes = {"dh": h_row, "dh_hat": h_row, "dx": x_row,
+              **{name: getattr(params, name[1:]).shape
+                 for name in ("dW_hh", "dW_hx", "db_h", "dW_yh")}}
+    name = getattr(step, "__name__", type(step).__name__)
+    if not isinstance(terms, dict) or set(terms) != set(shapes):
+        got = sorted(terms) if isinstance(terms, dict) else type(terms).__name__
+        raise TypeError(f"the step function {name} must return a dict with the keys "
+                        f"{sorted(shapes)}, like rnnlib.bptt.backward_step; got {got} at t = {t}")
+    for key, shape in shapes.items():
+        if np.shape(terms[key]) != shape:
+            raise ValueError(f"the step function {name} returned {key!r} of shape "
+                             f"{shape_str(np.shape(terms[key]))} at t = {t}; it must have shape "
+                             f"{shape_str(shape)}")
+    return terms
 
 
 def backward_literal(params, trace, dy):
@@ -217,8 +243,8 @@ def backward_literal(params, trace, dy):
 def backward(params, trace, dy):
     """BPTT, fast: same arguments and result as :func:`backward_literal`.
 
-    Computed by :func:`rnnlib.fast.backward`. Argument checks cost a fixed number of numpy
-    calls, whatever T. The returned arrays are new: a later call never overwrites them.
+    Computed by :func:`rnnlib.fast.backward`, whose gate is the trace's mask. The returned
+    arrays are new: a later call never overwrites them.
     """
     dy = check_backward_args(params, trace, dy)
     grads = fast.backward(params.W_hh, params.W_hx, params.W_yh, trace.xs, trace.h, trace.mask,

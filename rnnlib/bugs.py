@@ -8,32 +8,21 @@ wraps the whole pass.
 ``which_checks_catch(params, xs, h0)`` runs :func:`rnnlib.check_gradients` on each bug under
 each setup of :data:`SETUPS` (the full check and weaker ones) and returns a table of verdicts
 that displays as an HTML table in a notebook (notebook 06).
+
+:data:`BUGS` (after the passes) is the one list of the bugs: name -> :class:`Bug`, what the bug
+does and the pass that makes it.
 """
 from dataclasses import dataclass, replace
 from html import escape
+from typing import Callable
 
 import numpy as np
 
 from .bptt import (backward_literal, backward_step, backward_with_step, db_h_term, dW_hh_term,
                    dW_hx_term, dW_yh_term)
-from .gradcheck import check_gradients, random_upstream
+from .gradcheck import GradCheckReport, check_gradients, random_upstream
 from .model import Params, check_inputs, forward, relu_grad
 from .validate import check_option
-
-BUGS = {
-    "missing upstream factor":
-        "the notes' erratum: ∂W_hh += ReLU'(ĥ_t) h_{t-1}ᵀ (likewise ∂W_hx, ∂b_h), without ∂h_t",
-    "mask at the wrong step":
-        "the gate of ∂ĥ_t uses ReLU'(ĥ_{t-1}) instead of ReLU'(ĥ_t)",
-    "= instead of +=":
-        "∂W_hh = ∂ĥ_t h_{t-1}ᵀ overwrites at every step, so only the last one computed (t = 1) stays",
-    "dropped through-time term":
-        "∂h_t = W_yhᵀ ∂y_t only: the path W_hhᵀ ∂ĥ_{t+1} through the next state is forgotten",
-    "output factor dropped":
-        "∂W_yh += h_tᵀ (a row of h_t per output), without the factor ∂y_t",
-    "upstream gradient modified in place":
-        "the pass zeroes each ∂y_t of the caller's dy after using it (a buffer reused to save memory)",
-}
 
 
 # --- the bugs: each a small change to one step, to the sum, or around the pass --------------
@@ -88,12 +77,36 @@ def _with_step(step):
     return lambda params, trace, dy: backward_with_step(params, trace, dy, step)
 
 
-_PASSES = {"missing upstream factor": _with_step(_step_without_upstream_factor),
-           "mask at the wrong step": _with_step(_step_gated_one_step_early),
-           "= instead of +=": _pass_overwriting_dW_hh,
-           "dropped through-time term": _with_step(_step_without_through_time_term),
-           "output factor dropped": _with_step(_step_without_output_factor),
-           "upstream gradient modified in place": _pass_zeroing_dy}
+@dataclass(frozen=True)
+class Bug:
+    """One planted bug: what it does, in the notation of the notes, and the backward pass
+    (params, trace, dy) -> Grads that makes it."""
+    description: str
+    backward: Callable
+
+
+BUGS = {
+    "missing upstream factor": Bug(
+        "the notes' erratum: ∂W_hh += ReLU'(ĥ_t) h_{t-1}ᵀ (likewise ∂W_hx, ∂b_h), without ∂h_t",
+        _with_step(_step_without_upstream_factor)),
+    "mask at the wrong step": Bug(
+        "the gate of ∂ĥ_t uses ReLU'(ĥ_{t-1}) instead of ReLU'(ĥ_t)",
+        _with_step(_step_gated_one_step_early)),
+    "= instead of +=": Bug(
+        "∂W_hh = ∂ĥ_t h_{t-1}ᵀ overwrites at every step, so only the last one computed (t = 1) "
+        "stays",
+        _pass_overwriting_dW_hh),
+    "dropped through-time term": Bug(
+        "∂h_t = W_yhᵀ ∂y_t only: the path W_hhᵀ ∂ĥ_{t+1} through the next state is forgotten",
+        _with_step(_step_without_through_time_term)),
+    "output factor dropped": Bug(
+        "∂W_yh += h_tᵀ (a row of h_t per output), without the factor ∂y_t",
+        _with_step(_step_without_output_factor)),
+    "upstream gradient modified in place": Bug(
+        "the pass zeroes each ∂y_t of the caller's dy after using it (a buffer reused to save "
+        "memory)",
+        _pass_zeroing_dy),
+}
 
 
 def backward_with_bug(bug):
@@ -102,12 +115,12 @@ def backward_with_bug(bug):
     bug: a key of :data:`BUGS`. Shapes as for :func:`rnnlib.backward`.
     """
     check_option("bug", bug, tuple(BUGS))
-    planted = _PASSES[bug]
+    planted = BUGS[bug].backward
 
     def backward(params, trace, dy):
         return planted(params, trace, dy)
     backward.__name__ = "backward_with_" + bug.replace(" ", "_").replace("=", "eq").replace("+", "plus")
-    backward.__doc__ = f"rnnlib.backward_literal with a planted bug: {BUGS[bug]}."
+    backward.__doc__ = f"rnnlib.backward_literal with a planted bug: {BUGS[bug].description}."
     return backward
 
 
@@ -151,6 +164,9 @@ def setup_problem(setup, params, xs, h0=None, *, seed=0):
 def verdict(report):
     """The table's word for a check of a pass known to be wrong: ``VERDICTS[report.status]``
     ("caught", "MISSED" or "inconclusive"). report: a :class:`rnnlib.GradCheckReport`."""
+    if not isinstance(report, GradCheckReport):
+        raise TypeError(f"report must be an rnnlib.GradCheckReport (from "
+                        f"rnnlib.check_gradients); got {type(report).__name__}")
     return VERDICTS[report.status]
 
 
@@ -191,19 +207,20 @@ class CatchTable:
                 f"<thead><tr><th>bug</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
-def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), bugs=tuple(BUGS), seed=0):
+def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), which=tuple(BUGS), seed=0):
     """Run :func:`rnnlib.check_gradients` on every planted bug under every check setup.
 
     params: Params; xs: (T, D) one sequence; h0: (H,) or None; setups: keys of :data:`SETUPS`;
-    bugs: keys of :data:`BUGS`; seed: for the random ∂y. Returns a :class:`CatchTable`.
+    which: the bugs, keys of :data:`BUGS`; seed: for the random ∂y. Returns a
+    :class:`CatchTable`.
     """
     for s in setups:
         check_option("setup", s, tuple(SETUPS))
-    for b in bugs:
+    for b in which:
         check_option("bug", b, tuple(BUGS))
     problems = {s: setup_problem(s, params, xs, h0, seed=seed) for s in setups}
     rows = {}
-    for bug in bugs:
+    for bug in which:
         backward = backward_with_bug(bug)
         rows[bug] = {}
         for s, (p, x, h, dy) in problems.items():

@@ -14,21 +14,14 @@ from typing import NamedTuple
 import numpy as np
 
 from . import analysis
-from .bptt import Grads, backward
+from .bptt import Grads, backward, check_grads
 from .gradcheck import random_upstream
-from .model import INITS, Params, Trace, forward, init_params
-from .validate import check_option, check_positive_int, check_real
+from .model import INITS, check_params, check_trace, forward, init_params
+from .validate import check_option, check_positive_int, check_real, check_seed
 
 DEFAULTS = dict(init="gaussian", scale=1.0, bias=0.0, input_amplitude=1.0, T=50, seed=0)
 N_INPUT, N_HIDDEN = 4, 32
 LOSS_AT = ("all", "last")
-
-
-def _check_seed(seed):
-    """Raise unless ``seed`` is an int >= 0 (numpy ints included, bools excluded)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    return int(seed)
 
 
 def random_network(init="gaussian", scale=1.0, bias=0.0, seed=0, n_hidden=N_HIDDEN):
@@ -40,7 +33,7 @@ def random_network(init="gaussian", scale=1.0, bias=0.0, seed=0, n_hidden=N_HIDD
     """
     check_option("init", init, INITS)
     scale, bias = check_real("scale", scale), check_real("bias", bias)
-    seed, H = _check_seed(seed), check_positive_int("n_hidden", n_hidden)
+    seed, H = check_seed("seed", seed), check_positive_int("n_hidden", n_hidden)
     with np.errstate(all="ignore"):
         try:
             params = init_params(N_INPUT, H, 1, init=init, scale=scale, seed=seed)
@@ -52,7 +45,7 @@ def random_network(init="gaussian", scale=1.0, bias=0.0, seed=0, n_hidden=N_HIDD
 def random_inputs(T=50, input_amplitude=1.0, seed=0):
     """x_0 … x_{T−1}: input_amplitude × standard normal, from the stream [seed, 1] (apart from
     the weights' streams). Returns xs (T, 4)."""
-    T, seed = check_positive_int("T", T), _check_seed(seed)
+    T, seed = check_positive_int("T", T), check_seed("seed", seed)
     amplitude = check_real("input_amplitude", input_amplitude)
     return amplitude * np.random.default_rng([seed, 1]).standard_normal((T, N_INPUT))
 
@@ -99,9 +92,8 @@ def gradient_flow(params, trace, loss_at="all", seed=0):
     Jacobian product grows beyond the largest float.
     """
     check_option("loss_at", loss_at, LOSS_AT)
-    if not isinstance(params, Params):
-        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
-    dy = random_upstream(trace, seed=_check_seed(seed))
+    check_params(params)
+    dy = random_upstream(trace, seed=check_seed("seed", seed))
     if loss_at == "last":
         dy[:-1] = 0
     with np.errstate(all="ignore"):
@@ -117,8 +109,7 @@ def reaches_back(grads):
     """Whether any gradient reaches a state before h_T, from grads.dh (T+1, H): False when
     every gate on the way back is closed or W_hh is zero (then ∂h_0 … ∂h_{T−1} are exactly 0).
     T = 1 counts as True: there is no earlier state to reach."""
-    if not isinstance(grads, Grads):
-        raise TypeError(f"grads must be an rnnlib.Grads; got {type(grads).__name__}")
+    check_grads(grads)
     return len(grads.dh) <= 2 or bool(np.any(grads.dh[:-1]))
 
 
@@ -137,9 +128,9 @@ class Summary(NamedTuple):
 
 def summary(params, trace):
     """The :class:`Summary` of a network (W_hh (H, H)) and its trace (mask (T+1, H))."""
-    if not isinstance(trace, Trace) or trace.batched:
-        got = "a batched Trace" if isinstance(trace, Trace) else type(trace).__name__
-        raise TypeError(f"trace must be an rnnlib.Trace of one sequence; got {got}")
+    check_params(params)
+    if check_trace(trace).batched:
+        raise TypeError("trace must be an rnnlib.Trace of one sequence; got a batched Trace")
     active = trace.mask[1:]
     return Summary(analysis.spectral_radius(params.W_hh),
                    analysis.largest_singular_value(params.W_hh), float(active.mean()),

@@ -5,7 +5,8 @@ arguments and then call :func:`forward`, :func:`backward` and :func:`loss_and_gr
 :func:`rnnlib.train.batch_gradients` calls :func:`loss_and_grads` without histories. They
 compute the equations of the notes, which :func:`rnnlib.forward_literal` and
 :func:`rnnlib.backward_literal` write one per line, and the tests hold both to the same numbers.
-Nothing here checks its arguments: the callers have.
+Nothing here checks its arguments: the callers have, at a cost of a fixed number of numpy calls
+whatever T. What is checked here is the result: whether the forward pass overflowed.
 
 Why each trick is there (each measured to help; benchmarks/bench_bptt.py times the result
 against an independent lean implementation):
@@ -26,9 +27,15 @@ against an independent lean implementation):
 - ∂b_h is ``sum(axis=0)`` of the stacked ∂ĥ's, not a row of ones times them, which would be
   3-5x faster but rounds differently: training runs, chaotic, would then end hundreds of steps
   apart from the step counts that notebook 08 and its solutions quote.
+- Squared error in place (:func:`squared_error_into`): ∂y = y − target written straight into
+  the ∂y array, and E from ``np.vdot`` of it. For the same reason as ∂b_h it stays: the loss of
+  :func:`rnnlib.squared_error` (``np.sum``) rounds differently, and the trainer's losses, and
+  so when it stops, would change.
 
 Layering: model, bptt and losses import this module, so it imports nothing of rnnlib. What it
-needs from above, a loss other than squared error, is passed in as a function (``loss_fn``).
+needs from above is passed in as functions: the loss (``loss_into``, from the table
+:data:`rnnlib.LOSSES`), ReLU' (``relu_grad``, :func:`rnnlib.relu_grad`, the one rule for the
+gate), and the error to raise when the forward pass overflowed.
 
 Arrays are those of :mod:`rnnlib.model` and :mod:`rnnlib.bptt`: xs (T, [B,] D); h, h_hat,
 dh, dh_hat (T+1, [B,] H) with row t for time t; y, dy (T+1, [B,] O), row 0 zero.
@@ -134,6 +141,24 @@ class Workspace:
         return dh, dh_hat
 
 
+# --- losses, writing ∂y into a given array -----------------------------------------------------
+
+def squared_error_into(y, targets, dy):
+    """E = ½ Σ ‖y − target‖², with ∂y = y − target written into ``dy`` (y's shape)."""
+    np.subtract(y, targets, out=dy)
+    return 0.5 * float(np.vdot(dy, dy))
+
+
+def into(loss_fn):
+    """The loss ``loss_fn`` (y, targets) -> (E, ∂y) as (y, targets, dy) -> E, ∂y copied into dy."""
+    def loss_into(y, targets, dy):
+        with np.errstate(invalid="ignore", over="ignore"):   # overflow: E is not finite
+            E, dy[...] = loss_fn(y, targets)
+        return E
+    loss_into.__name__ = f"{loss_fn.__name__}_into"
+    return loss_into
+
+
 # --- the passes, into a Workspace -----------------------------------------------------------
 
 def forward_into(W_hh, W_hx, b_h, W_yh, xs, h0, ws, *, outputs=True):
@@ -207,14 +232,15 @@ def backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws, *, last_only=False, histories
     return grads
 
 
-def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss_fn=None,
+def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss_into, relu_grad,
                         loss_at="all", divide_by=1, histories=True):
     """Forward pass, loss, ∂y and BPTT on the arrays of Workspace ``ws``.
 
     Arrays as for :func:`forward_into`; targets in the layout of :mod:`rnnlib.losses`.
-    loss_fn: None for squared error, computed here with ∂y_t = y_t − target_t written in
-    place; or a function (y, targets) -> (E, ∂y) such as :func:`rnnlib.cross_entropy`.
-    divide_by: ∂y is divided by it (the trainer passes B, for the batch-mean loss).
+    loss_into: (y, targets, dy) -> E writing ∂y into dy, e.g. :func:`squared_error_into` or
+    ``into(rnnlib.cross_entropy)``. relu_grad: ReLU', :func:`rnnlib.relu_grad`, called as
+    ``relu_grad(h_hat, out=gate)``: its values at ĥ_t are the gate. divide_by: ∂y is divided by
+    it (the trainer passes B, for the batch-mean loss).
     Returns (E, dy, grads): E the loss (not divided) as a float; dy (T+1, [B,] O) = ∂y_t with
     row 0 zero, or for ``loss_at="last"`` ([B,] O) = ∂y_T alone; grads the dict of
     :func:`backward_into`. If the outputs overflowed, E is inf or NaN and grads is None: the
@@ -232,17 +258,12 @@ def loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws, *, loss_fn=N
         y = ws.y[1:]
         dy = np.zeros_like(ws.y)                       # row 0 stays zero: y_0 does not exist
         dy_rows = dy[1:]
-    if loss_fn is None:
-        np.subtract(y, targets, out=dy_rows)           # ∂y_t = y_t − target_t
-        E = 0.5 * float(np.vdot(dy_rows, dy_rows))
-    else:
-        with np.errstate(invalid="ignore", over="ignore"):   # overflow: E is not finite
-            E, dy_rows[...] = loss_fn(y, targets)
+    E = loss_into(y, targets, dy_rows)
     if not math.isfinite(E):                           # inf or NaN in some y_t
         return E, dy, None
     if divide_by != 1:
         dy_rows /= divide_by
-    np.greater(ws.h, 0, out=ws.for_backward(histories).gate)   # ReLU'(ĥ_t) = 1[h_t > 0]
+    relu_grad(ws.h_hat, out=ws.for_backward(histories).gate)         # ReLU'(ĥ_t)
     grads = backward_into(W_hh, W_hx, W_yh, xs, ws.h, dy, ws, last_only=last,
                           histories=histories)
     return E, dy, grads
@@ -259,35 +280,44 @@ def forward(W_hh, W_hx, b_h, W_yh, xs, h0):
     return ws.h_hat, ws.h, ws.y
 
 
-def backward(W_hh, W_hx, W_yh, xs, h, mask, dy):
-    """BPTT from the forward pass's h and mask = 1[ĥ_t > 0] (T+1, [B,] H), and dy
-    (T+1, [B,] O). Returns a dict of new arrays: dW_hh, dW_hx, db_h, dW_yh, dh0, dx, dh, dh_hat
-    (the fields of :class:`rnnlib.Grads` but dy)."""
+def backward(W_hh, W_hx, W_yh, xs, h, gate, dy):
+    """BPTT from the forward pass's h and gate = ReLU'(ĥ_t) (T+1, [B,] H), the Trace's mask,
+    and dy (T+1, [B,] O). Returns a dict of new arrays: dW_hh, dW_hx, db_h, dW_yh, dh0, dx, dh,
+    dh_hat (the fields of :class:`rnnlib.Grads` but dy)."""
     ws = Workspace.recent(xs.shape[0], xs.shape[1:-1], W_hx.shape[1], W_hh.shape[0],
                           W_yh.shape[0], W_hh.dtype)
-    np.copyto(ws.for_backward().gate, mask)          # ReLU'(ĥ_t), ReLU'(0) = 0
+    np.copyto(ws.for_backward().gate, gate)
     grads = backward_into(W_hh, W_hx, W_yh, xs, h, dy, ws)
     grads["dh"], grads["dh_hat"] = ws.hand_out_histories()
     return grads
 
 
-def loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, *, loss_fn=None, loss_at="all",
-                   divide_by=1, histories=True):
+def loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, *, loss_into, relu_grad,
+                   loss_at="all", divide_by=1, histories=True, overflow_error=None):
     """Forward pass, loss and BPTT on the calling thread's :meth:`Workspace.recent`.
 
-    Arrays as for :func:`forward_into`, h0 ([B,] H) or None for zeros; loss_fn, loss_at and
-    divide_by as for :func:`loss_and_grads_into`. Returns (E, grads, h_T): E the loss (not
-    divided) as a float; grads a dict of new arrays, dW_hh, dW_hx, db_h, dW_yh, dh0 and, with
-    ``histories``, dx, dh, dh_hat and dy (T+1, [B,] O) (the fields of :class:`rnnlib.Grads`),
-    or None if the outputs overflowed; h_T ([B,] H) the last state, a new array.
+    Arrays as for :func:`forward_into`, h0 ([B,] H) or None for zeros; loss_into, relu_grad,
+    loss_at and divide_by as for :func:`loss_and_grads_into`. Returns (E, grads, h_T): E the
+    loss (not divided) as a float; grads a dict of new arrays, dW_hh, dW_hx, db_h, dW_yh, dh0
+    and, with ``histories``, dx, dh, dh_hat and dy (T+1, [B,] O) (the fields of
+    :class:`rnnlib.Grads`), or None if the outputs overflowed; h_T ([B,] H) the last state, a
+    new array. With ``overflow_error``, a forward pass that overflowed (a state or an output not
+    finite) raises ``overflow_error(h)``, h the states (T+1, [B,] H), instead.
     """
     T = xs.shape[0]
     ws = Workspace.recent(T, xs.shape[1:-1], W_hx.shape[1], W_hh.shape[0], W_yh.shape[0],
                           W_hh.dtype)
     h0 = ws.for_forward().zeros if h0 is None else h0
     E, dy, grads = loss_and_grads_into(W_hh, W_hx, b_h, W_yh, xs, h0, targets, ws,
-                                       loss_fn=loss_fn, loss_at=loss_at, divide_by=divide_by,
+                                       loss_into=loss_into, relu_grad=relu_grad,
+                                       loss_at=loss_at, divide_by=divide_by,
                                        histories=histories)
+    # E is inf or NaN if any y_t is; with loss_at="last" a state h_t can overflow while y_T
+    # stays finite (a ReLU maps -inf to 0), and then h_t's column of ∂W_hh is not finite
+    if overflow_error is not None and (grads is None or (
+            np.count_nonzero(np.isfinite(grads["dW_hh"])) < grads["dW_hh"].size
+            and np.count_nonzero(np.isfinite(ws.h)) < ws.h.size)):
+        raise overflow_error(ws.h)
     if grads is not None and histories:
         if loss_at == "last":          # the history has a row per step: ∂y_t = 0 for t < T
             dy_T, dy = dy, np.zeros((T + 1, *dy.shape), dy.dtype)

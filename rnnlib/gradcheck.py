@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .bptt import backward, check_backward_args
-from .losses import check_targets, loss_and_grads, loss_from_trace
-from .model import Params, Trace, check_inputs, forward
-from .validate import as_float_array, shape_str
+from .losses import check_targets, convert_targets, loss_and_grads, loss_from_trace
+from .model import Params, check_inputs, check_trace, forward
+from .validate import as_float_array, as_generator, check_function, check_positive, shape_str
 
 # What numerical_gradients differentiates (arguments of forward), and the name of each gradient
 WRT = {"W_hh": "dW_hh", "W_hx": "dW_hx", "b_h": "db_h", "W_yh": "dW_yh", "h0": "dh0", "xs": "dx"}
@@ -70,6 +70,7 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
     ``close`` means rel_error <= tol; if ``skip`` leaves nothing to compare, ``close`` is
     (vacuously) True with ``n_compared == 0`` and a note saying so. Returns a :class:`Comparison`.
     """
+    tol, floor = check_positive("tol", tol), check_positive("floor", floor)
     ours, reference = np.asarray(ours), np.asarray(reference)
     if ours.shape != reference.shape:   # a result, not an error: the pass under test is wrong
         return Comparison(name, False, False, False, np.inf, np.inf, 0,
@@ -168,8 +169,8 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
     ±eps forward passes changed any ReLU mask.
     Costs two forward passes per entry: for small models only.
     """
-    if not callable(objective):
-        raise TypeError(f"objective must be a function of a Trace; got {type(objective).__name__}")
+    check_function("objective", objective, "a function of a Trace")
+    eps = check_positive("eps", eps)
     p, xs, h0 = _to_float64(params, xs, h0)
     base_mask = forward(p, xs, h0).mask
     args = {**{n: getattr(p, n).copy() for n in Params.names}, "h0": h0, "xs": xs}
@@ -222,11 +223,13 @@ def _report(grads, numeric, scale, eps, tol):
 
 
 def random_upstream(trace, seed=0):
-    """A random ∂y of trace.y's shape, standard normal, with row 0 zero (y_0 does not exist)."""
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
+    """A random ∂y of trace.y's shape, standard normal, with row 0 zero (y_0 does not exist).
+
+    seed: an int >= 0 or a ``np.random.Generator``."""
+    check_trace(trace)
+    rng = as_generator("seed", seed)
     dy = np.zeros_like(trace.y)
-    dy[1:] = np.random.default_rng(seed).standard_normal(dy[1:].shape)
+    dy[1:] = rng.standard_normal(dy[1:].shape)
     return dy
 
 
@@ -241,6 +244,8 @@ def check_gradients(params, xs, *, h0=None, dy=None, seed=0, backward=backward, 
     comparing dW_hh, dW_hx, db_h, dW_yh, dh0 and dx, each with the floor :func:`fd_floor`,
     plus a failing row ``dy`` if ``backward`` wrote into the ``dy`` it was given.
     """
+    check_function("backward", backward, "a backward pass (params, trace, dy) -> rnnlib.Grads")
+    eps, tol = check_positive("eps", eps), check_positive("tol", tol)
     p, xs, h0 = _to_float64(params, xs, h0)
     trace = forward(p, xs, h0)
     if dy is None:
@@ -266,11 +271,11 @@ def check_loss_gradients(params, xs, targets, *, h0=None, loss="squared_error", 
 
     Arguments as for loss_and_grads. Returns a :class:`GradCheckReport`.
     """
+    eps, tol = check_positive("eps", eps), check_positive("tol", tol)
     p, xs, h0 = _to_float64(params, xs, h0)
     # targets follow the caller's dtype
-    targets = check_targets(targets, xs.shape, params.n_output, params.dtype, loss, loss_at)
-    if loss == "squared_error":
-        targets = targets.astype(np.float64)
+    targets = convert_targets(check_targets(targets, xs.shape, params.n_output, params.dtype,
+                                            loss, loss_at), loss, np.float64)
     E, grads = loss_and_grads(p, xs, targets, h0=h0, loss=loss, loss_at=loss_at)
 
     def objective(trace):

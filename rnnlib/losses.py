@@ -19,15 +19,19 @@ loss_at             squared_error (float)        cross_entropy (int class ids)
 "all"               (T, O) or (T, B, O)          (T,) or (T, B)
 "last"              (O,) or (B, O)               () or (B,)
 ==================  ===========================  =============================
+
+:data:`LOSSES`, after the two losses, is the one table of them: what every function here, the
+gradient checks and the trainer know about each.
 """
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 from . import fast
 from .bptt import Grads
-from .model import Trace, check_inputs, forward
+from .model import check_inputs, check_trace, relu_grad
 from .validate import as_float_array, check_finite, check_option, shape_str
 
-LOSSES = ("squared_error", "cross_entropy")
 LOSS_AT = ("all", "last")
 
 
@@ -75,6 +79,23 @@ def cross_entropy(y, target):
     return 0.0 - float(np.sum(log_p_target)), dy        # 0.0 - : no "-0.0" for E = 0
 
 
+class Loss(NamedTuple):
+    """What rnnlib knows about one loss: an entry of :data:`LOSSES`."""
+    function: Callable     # (y, target) -> (E, ∂y), as squared_error and cross_entropy
+    targets: str           # "values": floats of y's shape; "class ids": ints, y.shape[:-1]
+    measure: str           # what the trainer records per step, a list of rnnlib.train.History
+    measure_scale: float   # ... which is measure_scale · E / (the number of target entries)
+    into: Callable         # the speed layer's (y, target, dy) -> E, writing ∂y into dy
+
+
+LOSSES = {
+    # E = ½ Σ (y − target)², so the mean of (y − target)², the MSE, is 2 E / entries
+    "squared_error": Loss(squared_error, "values", "mse", 2.0, fast.squared_error_into),
+    # E per output y_t, in nats (per character, for a language model)
+    "cross_entropy": Loss(cross_entropy, "class ids", "nats", 1.0, fast.into(cross_entropy)),
+}
+
+
 def check_class_ids(name, ids, O):
     """Raise ValueError unless every id is in [0, O), naming the first that is not."""
     bad = (ids < 0) | (ids >= O)
@@ -84,35 +105,41 @@ def check_class_ids(name, ids, O):
                          f"{ids[first]} at index {first}")
 
 
-def check_targets(targets, xs_shape, O, dtype, loss, loss_at):
+def check_targets(targets, xs_shape, O, dtype, loss, loss_at, *, who=None):
     """Validate ``targets`` for inputs of shape ``xs_shape`` (T, [B,] D) and O outputs (shapes
-    in the module docstring); return them as float arrays of ``dtype`` (squared error) or
-    int64 class ids (cross entropy)."""
+    in the module docstring); return them as float arrays of ``dtype`` (a loss that takes
+    values) or int64 class ids. ``who`` starts the message about a wrong shape (the trainer's
+    is "make_batch must return"; by default "loss='...' takes")."""
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
+    values = LOSSES[loss].targets == "values"
     batch = tuple(xs_shape[1:-1])
     lead = ((xs_shape[0],) if loss_at == "all" else ()) + batch
-    if loss == "squared_error":
-        targets = as_float_array("targets", targets, dtype)
-        expected = (*lead, O)
-    else:
-        targets = np.asarray(targets)
-        if targets.dtype.kind not in "iu":
-            raise TypeError(f"targets must be integer class ids for loss='cross_entropy'; "
-                            f"got dtype {targets.dtype}")
-        expected = lead
+    targets = as_float_array("targets", targets, dtype) if values else np.asarray(targets)
+    expected = (*lead, O) if values else lead
     if targets.shape != expected:
         names = (["T"] if loss_at == "all" else []) + (["B"] if batch else []) \
-            + (["O"] if loss == "squared_error" else [])
-        layout = shape_str(names)
-        raise ValueError(f"targets must have shape {layout} = {shape_str(expected)} for "
-                         f"loss={loss!r}, loss_at={loss_at!r} and xs of shape "
+            + (["O"] if values else [])
+        raise ValueError(f"{who or f'loss={loss!r} takes'} targets of shape {shape_str(names)} "
+                         f"= {shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
                          f"{shape_str(xs_shape)}; got {shape_str(targets.shape)}")
-    if loss == "squared_error":
+    if values:
         check_finite("targets", targets)
         return targets
+    if targets.dtype.kind not in "iu":
+        raise TypeError(f"targets must be integer class ids for loss={loss!r}; "
+                        f"got dtype {targets.dtype}")
     check_class_ids("targets", targets, O)
     return targets.astype(np.int64)
+
+
+def convert_targets(targets, loss, dtype):
+    """``targets`` in ``dtype`` if ``loss`` takes values; class ids as they are. For callers
+    that compute in a dtype of their own: the trainer (its weights') and the gradient checks
+    (float64)."""
+    if LOSSES[loss].targets == "values":
+        return as_float_array("targets", targets).astype(dtype, copy=False)
+    return np.asarray(targets)
 
 
 def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
@@ -122,13 +149,12 @@ def loss_from_trace(trace, targets, *, loss="squared_error", loss_at="all"):
     Returns (E as a float, dy of shape (T+1, [B,] O)) with dy[t] = ∂E/∂y_t, zero at t = 0
     and, for ``loss_at="last"``, everywhere but t = T.
     """
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be an rnnlib.Trace; got {type(trace).__name__}")
+    check_trace(trace)
     targets = check_targets(targets, trace.xs.shape, trace.y.shape[-1], trace.y.dtype, loss,
                             loss_at)
     if not np.all(np.isfinite(trace.y)):
         raise overflow_error(trace.h)
-    loss_fn = squared_error if loss == "squared_error" else cross_entropy
+    loss_fn = LOSSES[loss].function
     dy = np.zeros_like(trace.y)
     if loss_at == "all":
         E, dy[1:] = loss_fn(trace.y[1:], targets)
@@ -150,18 +176,12 @@ def loss_and_grads(params, xs, targets, *, h0=None, loss="squared_error", loss_a
     Returns (E as a float, :class:`rnnlib.Grads`), the same numbers, to rounding, as
     :func:`rnnlib.forward`, :func:`loss_from_trace` and :func:`rnnlib.backward`. Computed by
     :func:`rnnlib.fast.loss_and_grads`; the returned arrays are new: a later call never
-    overwrites them. Argument checks cost a fixed number of numpy calls, whatever T.
+    overwrites them. Raises :func:`overflow_error` if the forward pass overflowed.
     """
     xs, h0 = check_inputs(params, xs, h0, copy=False)
     targets = check_targets(targets, xs.shape, params.n_output, params.dtype, loss, loss_at)
     E, grads, _ = fast.loss_and_grads(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0,
-                                      targets, loss_at=loss_at,
-                                      loss_fn=cross_entropy if loss == "cross_entropy" else None)
-    # E is inf or NaN if any y_t is; with loss_at="last" a state h_t can overflow while y_T
-    # stays finite (a ReLU maps -inf to 0), and then h_t's column of ∂W_hh is not finite
-    if grads is None or np.count_nonzero(np.isfinite(grads["dW_hh"])) < grads["dW_hh"].size:
-        with np.errstate(all="ignore"):
-            h = forward(params, xs, h0).h          # the states, for the message
-        if grads is None or not np.isfinite(h).all():
-            raise overflow_error(h)
+                                      targets, loss_into=LOSSES[loss].into, loss_at=loss_at,
+                                      relu_grad=relu_grad, overflow_error=overflow_error)
     return E, Grads(**grads)
+

@@ -37,8 +37,8 @@ from typing import ClassVar
 import numpy as np
 
 from . import fast
-from .validate import (as_float_array, check_finite, check_option, check_positive_int,
-                       check_real, check_shapes, shape_str)
+from .validate import (as_float_array, as_real_array, check_finite, check_h0, check_option,
+                       check_positive_int, check_real, check_shapes, shape_str)
 
 INITS = ("gaussian", "identity", "orthogonal")
 
@@ -47,18 +47,24 @@ INITS = ("gaussian", "identity", "orthogonal")
 
 def relu(z):
     """ReLU(z) = max(z, 0), element-wise. Any shape."""
-    return np.maximum(np.asarray(z), 0)
+    return np.maximum(as_real_array("z", z), 0)
 
 
-def relu_grad(z):
+def relu_grad(z, *, out=None):
     """ReLU'(z): 1 where z > 0, else 0, element-wise, in z's dtype. Any shape.
 
     The notes leave ReLU'(0) undefined. We use ReLU'(0) = 0, the gradient that ``torch.relu``
     and ``jax.nn.relu`` give at 0 (``jnp.maximum(z, 0)`` gives ½ there): a unit sitting
     exactly at zero passes no gradient.
+
+    This is the one place that rule is written: the Trace's mask, the gate of the backward
+    passes (:func:`rnnlib.relu_gate`, :func:`rnnlib.backward`, :func:`rnnlib.loss_and_grads`)
+    and the trainer all take ReLU' from here. ``out``: a float array of z's shape to write
+    ReLU'(z) into, for the speed layer (:mod:`rnnlib.fast`), which reuses its arrays.
     """
-    z = np.asarray(z)
-    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
+    z = as_real_array("z", z)
+    gate = np.greater(z, 0, out=out)
+    return gate if out is not None else gate.astype(z.dtype if z.dtype.kind == "f" else np.float64)
 
 
 def matvec(W, v):
@@ -170,6 +176,13 @@ class Params:
         return replace(self, **arrays)
 
 
+def check_params(params):
+    """Raise TypeError unless ``params`` is an rnnlib.Params; return it."""
+    if not isinstance(params, Params):
+        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
+    return params
+
+
 def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
                 input_scale=1.0, output_scale=1.0, seed=None, dtype=np.float64):
     """Random parameters for an RNN with D = n_input, H = n_hidden, O = n_output.
@@ -229,7 +242,8 @@ class Trace:
 
     xs: (T, [B,] D) the inputs (a copy), h0: ([B,] H) the initial state,
     h: (T+1, [B,] H) with h[t] = h_t, h_hat: (T+1, [B,] H) with h_hat[t] = ĥ_t (row 0 zero),
-    mask: (T+1, [B,] H) bool, mask[t] = 1[ĥ_t > 0] (row 0 False),
+    mask: (T+1, [B,] H) bool, mask[t] = 1[ĥ_t > 0] = ReLU'(ĥ_t) from :func:`relu_grad`, 0 or 1
+    (row 0 False): the gate of the backward pass, ∂ĥ_t = mask[t] ⊙ ∂h_t,
     y: (T+1, [B,] O) with y[t] = y_t (row 0 zero).
     """
     xs: np.ndarray
@@ -249,16 +263,29 @@ class Trace:
         """True for (T, B, D) inputs."""
         return self.xs.ndim == 3
 
+    @classmethod
+    def of_pass(cls, xs, h0, h_hat, h, y):
+        """The Trace of a forward pass, its mask ReLU'(ĥ_t) computed by :func:`relu_grad`."""
+        return cls(xs=xs, h0=h0, h_hat=h_hat, mask=relu_grad(h_hat).astype(bool), h=h, y=y)
+
+
+def check_trace(trace):
+    """Raise TypeError unless ``trace`` is an rnnlib.Trace; return it."""
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
+                        f"got {type(trace).__name__}")
+    return trace
+
 
 def check_inputs(params, xs, h0, *, copy=True):
     """Validate forward's arguments; return (xs, h0) converted to params' dtype.
 
     xs: (T, D) or (T, B, D) with T >= 1; h0: None, (H,) for unbatched xs, (B, H) for batched.
-    They are copies unless ``copy=False``, for callers that do not keep them (xs is then the
-    caller's array when it already has the right dtype; the fast passes only read it).
+    They are copies, except xs with ``copy=False``: that is for the callers of :mod:`rnnlib.fast`,
+    which keep no xs (xs is then the caller's array when it already has the right dtype: the
+    fast passes only read it).
     """
-    if not isinstance(params, Params):
-        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
+    check_params(params)
     D, H = params.n_input, params.n_hidden
     xs = np.array(as_float_array("xs", xs, params.dtype), copy=copy or None)
     if xs.ndim not in (2, 3) or xs.shape[-1] != D or xs.shape[0] == 0:
@@ -267,16 +294,9 @@ def check_inputs(params, xs, h0, *, copy=True):
     if xs.ndim == 3 and xs.shape[1] == 0:
         raise ValueError(f"xs must have a batch size B >= 1; got {shape_str(xs.shape)}")
     check_finite("xs", xs)
-    batch = xs.shape[1:-1]
     if h0 is None:
-        return xs, np.zeros((*batch, H), dtype=params.dtype)
-    h0 = np.array(as_float_array("h0", h0, params.dtype), copy=True)
-    if h0.shape != (*batch, H):
-        expected = f"(B, H) = {shape_str((*batch, H))}" if batch else f"(H,) = ({H},)"
-        raise ValueError(f"h0 must have shape {expected} for xs of shape "
-                         f"{shape_str(xs.shape)}; got {shape_str(h0.shape)}")
-    check_finite("h0", h0)
-    return xs, h0
+        return xs, np.zeros((*xs.shape[1:-1], H), dtype=params.dtype)
+    return xs, np.array(check_h0(h0, xs.shape, H, params.dtype), copy=True)
 
 
 def forward_literal(params, xs, h0=None):
@@ -295,7 +315,7 @@ def forward_literal(params, xs, h0=None):
         h_hat[t + 1] = pre_activation(W_hh, W_hx, b_h, h[t], xs[t])
         h[t + 1] = relu(h_hat[t + 1])
         y[t + 1] = output(W_yh, h[t + 1])
-    return Trace(xs=xs, h0=h0, h_hat=h_hat, mask=h_hat > 0, h=h, y=y)
+    return Trace.of_pass(xs, h0, h_hat, h, y)
 
 
 def forward(params, xs, h0=None):
@@ -307,4 +327,4 @@ def forward(params, xs, h0=None):
     """
     xs, h0 = check_inputs(params, xs, h0)
     h_hat, h, y = fast.forward(params.W_hh, params.W_hx, params.b_h, params.W_yh, xs, h0)
-    return Trace(xs=xs, h0=h0, h_hat=h_hat, mask=h_hat > 0, h=h, y=y)
+    return Trace.of_pass(xs, h0, h_hat, h, y)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validate import check_real, shape_str
+from .validate import check_positive, check_real, shape_str
 
 
 def check_grads(grads):
@@ -57,9 +57,7 @@ def clip_global_norm(grads, max_norm, *, norm=None):
     Returns (clipped grads, a new dict with the same keys and shapes; the norm before
     clipping)."""
     check_grads(grads)
-    max_norm = check_real("max_norm", max_norm)
-    if max_norm <= 0:
-        raise ValueError(f"max_norm must be positive; got {max_norm}")
+    max_norm = check_positive("max_norm", max_norm)
     norm = global_norm(grads) if norm is None else norm
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: g * scale for name, g in grads.items()}, norm
@@ -71,14 +69,30 @@ def clip_by_value(grads, limit):
     grads: a dict of arrays of any shapes, keyed as the caller likes; limit > 0. Returns a new
     dict with the same keys and shapes."""
     check_grads(grads)
-    limit = check_real("limit", limit)
-    if limit <= 0:
-        raise ValueError(f"limit must be positive; got {limit}")
+    limit = check_positive("limit", limit)
     return {name: np.clip(g, -limit, limit) for name, g in grads.items()}
 
 
+def check_optimizer(optimizer):
+    """Raise TypeError unless ``optimizer`` has a learning rate ``lr`` and a method
+    ``step(weights, grads)``, as :class:`SGD`, :class:`RMSprop` and :class:`Adam`; return it."""
+    if not hasattr(optimizer, "lr") or not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have lr and step(weights, grads), like "
+                        f"rnnlib.optim.Adam(); got {type(optimizer).__name__}")
+    return optimizer
+
+
+class Optimizer:
+    """What every optimiser here checks when it is made: its learning rate, a number >= 0
+    (0 keeps the weights as they are: a run that measures a network without changing it)."""
+
+    def __post_init__(self):
+        if check_real("lr", self.lr) < 0:
+            raise ValueError(f"lr must be a number >= 0; got {self.lr!r}")
+
+
 @dataclass
-class SGD:
+class SGD(Optimizer):
     """Gradient descent with (heavy-ball) momentum: v ← μ v + g,  w ← w − lr · v."""
     lr: float = 0.01
     momentum: float = 0.9
@@ -95,7 +109,7 @@ class SGD:
 
 
 @dataclass
-class RMSprop:
+class RMSprop(Optimizer):
     """RMSprop (Tieleman & Hinton 2012): w ← w − lr · g / (√v + ε), v a running mean of g².
 
     A per-parameter scaling like Adam's, with three differences: no momentum (the step uses g
@@ -119,7 +133,7 @@ class RMSprop:
 
 
 @dataclass
-class Adam:
+class Adam(Optimizer):
     """Adam (Kingma & Ba 2015): per-parameter steps lr · m̂ / (√v̂ + ε), with bias correction.
 
     The exact property is invariance to the gradient's scale: multiplying every gradient by

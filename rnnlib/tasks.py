@@ -9,10 +9,13 @@
 The baseline that ignores the inputs predicts a constant: 1 for the adding problem
 (MSE = Var(u₁ + u₂) = 1/6), 0.5 for recall (MSE = 1/12). :func:`constant_mse` computes such
 baselines from data.
+
+``rng`` is a ``np.random.Generator`` (the trainer passes its own) or an int seed >= 0, which
+gives the batch of ``np.random.default_rng(seed)``: the same batch at every call.
 """
 import numpy as np
 
-from .validate import check_positive_int
+from .validate import as_generator, check_positive_int
 
 
 def adding_problem(batch, T, rng):
@@ -23,6 +26,7 @@ def adding_problem(batch, T, rng):
     batch, T = check_positive_int("batch", batch), check_positive_int("T", T)
     if T < 2:
         raise ValueError(f"T must be at least 2 (one marker in each half); got {T}")
+    rng = as_generator("rng", rng)
     values = rng.random((T, batch))
     markers = np.zeros((T, batch))
     first = rng.integers(0, T // 2, size=batch)
@@ -37,6 +41,7 @@ def adding_problem(batch, T, rng):
 def first_value_recall(batch, T, rng):
     """A batch of first-value recall. Returns xs: (T, batch, 2), targets: (batch, 1)."""
     batch, T = check_positive_int("batch", batch), check_positive_int("T", T)
+    rng = as_generator("rng", rng)
     values = rng.random((T, batch))
     markers = np.zeros((T, batch))
     markers[0] = 1.0

@@ -25,10 +25,11 @@ from typing import NamedTuple
 import numpy as np
 
 from . import fast
-from .losses import LOSS_AT, LOSSES, check_class_ids, cross_entropy, loss_and_grads
-from .model import Params
-from .optim import Adam, clip_by_value, clip_global_norm, global_norm
-from .validate import as_float_array, check_finite, check_option, shape_str
+from .losses import LOSS_AT, LOSSES, check_targets, convert_targets, loss_and_grads
+from .model import Params, check_params, relu_grad
+from .optim import Adam, check_optimizer, clip_by_value, clip_global_norm, global_norm
+from .validate import (check_function, check_h0, check_option, check_positive_int, check_real,
+                       shape_str)
 
 NAMES = Params.names                              # W_hh, W_hx, b_h, W_yh
 GRAD_NAMES = tuple("d" + name for name in NAMES)  # dW_hh, dW_hx, db_h, dW_yh: Grads' names
@@ -43,36 +44,24 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
-def check_batch(weights, xs, targets, loss_at, loss="squared_error"):
-    """Raise a clear error unless xs is (T, B, D) with D of the weights, and targets are, for
-    squared error, (B, O) for loss_at="last" or (T, B, O) for "all", with O of the weights; for
-    cross-entropy, integer class ids in [0, O) of shape (B,) or (T, B). For squared error Python
-    comparisons only: no numpy call."""
-    D, O = weights["W_hx"].shape[1], weights["W_yh"].shape[0]
-    if getattr(xs, "ndim", None) != 3 or xs.shape[2] != D:
-        raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
-                         f"got {shape_str(np.shape(xs))}")
-    T, B = xs.shape[:2]
-    if loss == "squared_error":
-        expected, layout = ((B, O), "(B, O)") if loss_at == "last" else ((T, B, O), "(T, B, O)")
-    else:
-        expected, layout = ((B,), "(B,)") if loss_at == "last" else ((T, B), "(T, B)")
-    if np.shape(targets) != expected:
-        raise ValueError(f"make_batch must return targets of shape {layout} = "
-                         f"{shape_str(expected)} for loss_at={loss_at!r} and xs of shape "
-                         f"{shape_str(xs.shape)}; got {shape_str(np.shape(targets))}")
-    if loss == "cross_entropy":
-        if np.asarray(targets).dtype.kind not in "iu":
-            raise TypeError(f"make_batch must return integer class ids as targets for "
-                            f"loss='cross_entropy'; got dtype {np.asarray(targets).dtype}")
-        check_class_ids("targets", np.asarray(targets), O)
+def check_batch(batch, must="make_batch must return"):
+    """Raise TypeError unless ``batch`` (what make_batch returned, or the probe: ``must`` is
+    then "probe must be") is a pair of numpy arrays (xs, targets); return the pair. Their
+    shapes are :func:`batch_gradients`' to check."""
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise TypeError(f"{must} a pair (xs, targets); got {type(batch).__name__}")
+    for name, a in zip(("xs", "targets"), batch):
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"{must} a pair of numpy arrays (xs, targets); got {name} as "
+                            f"{type(a).__name__}")
+    return batch
 
 
 class BatchGradients(NamedTuple):
     """What :func:`batch_gradients` returns (a tuple: ``loss, grads, measure, h_T = ...``)."""
     loss: float          # the batch-mean E
     grads: dict          # its gradients dW_hh, dW_hx, db_h, dW_yh; None if the outputs overflowed
-    measure: float       # squared error: MSE; cross-entropy: mean loss per output y_t (nats)
+    measure: float       # LOSSES[loss].measure: the MSE, or the mean loss per output y_t (nats)
     h_T: np.ndarray      # (B, H) the last state, a new array: the next chunk's h_0
 
 
@@ -93,24 +82,23 @@ def batch_gradients(weights, xs, targets, loss_at="last", *, loss="squared_error
     divided by B for the batch mean and no input gradients or histories.
     """
     check_option("loss", loss, LOSSES)
-    check_batch(weights, xs, targets, loss_at, loss)
     W_hh, W_hx, b_h, W_yh = (weights[n] for n in NAMES)
+    D = W_hx.shape[1]
+    if getattr(xs, "ndim", None) != 3 or xs.shape[2] != D:
+        raise ValueError(f"make_batch must return xs of shape (T, B, D) with D = {D}; "
+                         f"got {shape_str(np.shape(xs))}")
     # a batch in another float dtype (float64 data, float32 weights) is converted once, as the
     # workspace's passes write into arrays of the weights' dtype
-    xs = np.asarray(xs, W_hh.dtype)
-    targets = np.asarray(targets, W_hh.dtype if loss == "squared_error" else np.int64)
-    B, H = xs.shape[1], W_hh.shape[0]
+    xs, B = np.asarray(xs, W_hh.dtype), xs.shape[1]
+    targets = check_targets(convert_targets(targets, loss, W_hh.dtype), xs.shape, W_yh.shape[0],
+                            W_hh.dtype, loss, loss_at, who="make_batch must return")
     if h0 is not None:
-        h0 = as_float_array("h0", h0, W_hh.dtype)
-        if h0.shape != (B, H):
-            raise ValueError(f"h0 must have shape (B, H) = {shape_str((B, H))} for xs of shape "
-                             f"{shape_str(xs.shape)}; got {shape_str(h0.shape)}")
-        check_finite("h0", h0)
-    E, g, h_T = fast.loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets, loss_at=loss_at,
-                                    loss_fn=cross_entropy if loss == "cross_entropy" else None,
-                                    divide_by=B, histories=False)
+        h0 = check_h0(h0, xs.shape, W_hh.shape[0], W_hh.dtype)
+    E, g, h_T = fast.loss_and_grads(W_hh, W_hx, b_h, W_yh, xs, h0, targets,
+                                    loss_into=LOSSES[loss].into, relu_grad=relu_grad,
+                                    loss_at=loss_at, divide_by=B, histories=False)
     grads = None if g is None else {name: g[name] for name in GRAD_NAMES}
-    measure = 2.0 * E / targets.size if loss == "squared_error" else E / targets.size
+    measure = LOSSES[loss].measure_scale * E / targets.size
     return BatchGradients(E / B, grads, measure, h_T)
 
 
@@ -184,32 +172,44 @@ def train(params, make_batch, *, steps, optimizer=None, clip_norm=None, clip_val
     gradient is not finite.
     The caller's params are never modified: the trainer works on its own copies.
     """
+    check_params(params)
+    check_function("make_batch", make_batch, "a function rng -> (xs, targets)")
+    steps = check_positive_int("steps", steps)
+    log_every = check_positive_int("log_every", log_every)
     check_option("loss", loss, LOSSES)
     check_option("loss_at", loss_at, LOSS_AT)
-    optimizer = Adam() if optimizer is None else optimizer
+    optimizer = Adam() if optimizer is None else check_optimizer(optimizer)
+    if probe is not None:
+        check_batch(probe, "probe must be")
+    if probe_every is not None:
+        check_positive_int("probe_every", probe_every)
+    if stop_below is not None:
+        check_real("stop_below", stop_below)
+    if callback is not None:
+        check_function("callback", callback, "a function callback(step, history)")
     theta, weights = _flat_weights(params)        # weights: named views into θ
     rng, history, start = np.random.default_rng(seed), History(), time.perf_counter()
-    measures = history.mse if loss == "squared_error" else history.nats
-    as_targets = (lambda t: t.astype(params.dtype)) if loss == "squared_error" else np.asarray
+    measures = getattr(history, LOSSES[loss].measure)
 
     def record_probe(step):
         if probe is not None:
             xs, targets = probe
             _, g = loss_and_grads(Params(*(weights[n] for n in NAMES)), xs.astype(params.dtype),
-                                  as_targets(targets), loss=loss, loss_at=loss_at)
+                                  convert_targets(targets, loss, params.dtype), loss=loss,
+                                  loss_at=loss_at)
             history.dh_norms[step] = np.linalg.norm(g.dh.reshape(g.dh.shape[0], -1), axis=1)
 
     record_probe(0)
     h = None                                     # the carried state; None: zeros
     for step in range(1, steps + 1):
-        xs, targets = make_batch(rng)
+        xs, targets = check_batch(make_batch(rng))
         if h is not None and np.shape(xs)[1:2] != h.shape[:1]:
             raise ValueError(f"with carry_state=True make_batch must return the same batch size "
                              f"B every time: the state carried is {shape_str(h.shape)}, but xs "
                              f"has shape {shape_str(np.shape(xs))}")
         with np.errstate(all="ignore"):
-            E_mean, grads, measure, h_T = batch_gradients(
-                weights, xs.astype(params.dtype), as_targets(targets), loss_at, loss=loss, h0=h)
+            E_mean, grads, measure, h_T = batch_gradients(weights, xs, targets, loss_at,
+                                                          loss=loss, h0=h)
             norm = np.nan if grads is None else global_norm(grads)
         if not (np.isfinite(E_mean) and np.isfinite(norm)):
             raise TrainingDiverged(_divergence_message(step, E_mean, grads, optimizer, clip_norm,

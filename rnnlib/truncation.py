@@ -16,7 +16,7 @@ from .analysis import backward_by_output
 from .bptt import backward
 from .losses import loss_from_trace
 from .model import forward
-from .validate import check_positive_int
+from .validate import as_generator, check_positive_int
 
 
 def backward_truncated(params, trace, dy, k):
@@ -52,8 +52,12 @@ def chunked_gradients(params, xs, targets, lengths, h0=None):
     if isinstance(lengths, (int, np.integer)):
         k = check_positive_int("lengths", lengths)
         lengths = [k] * (T // k) + ([T % k] if T % k else [])
-    if sum(lengths) != T or min(lengths) < 1:
-        raise ValueError(f"lengths must be positive and sum to T = {T}; got {list(lengths)}")
+    if not isinstance(lengths, (list, tuple, np.ndarray)):
+        raise TypeError(f"lengths must be an int or a list of ints summing to T = {T}; "
+                        f"got {type(lengths).__name__}")
+    lengths = [check_positive_int(f"lengths[{i}]", k) for i, k in enumerate(lengths)]
+    if sum(lengths) != T:
+        raise ValueError(f"lengths must be positive and sum to T = {T}; got {lengths}")
     results, start, h = [], 0, h0
     for length in lengths:
         trace = forward(params, xs[start:start + length], h)
@@ -68,6 +72,7 @@ def random_chunk_lengths(T, mean_length, rng):
     to T (the last one cut to fit): random chunk boundaries (meaning 3). No reweighting, so the
     gradient is biased (not Tallec & Ollivier's unbiased randomized truncation)."""
     T, mean_length = check_positive_int("T", T), check_positive_int("mean_length", mean_length)
+    rng = as_generator("rng", rng)
     lengths = []
     while sum(lengths) < T:
         lengths.append(int(rng.integers(1, 2 * mean_length)))

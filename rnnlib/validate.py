@@ -12,6 +12,20 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def as_real_array(name, value):
+    """Return ``value`` as a numpy array of booleans, integers or floats, unconverted.
+
+    Strings, complex numbers, objects and ragged nested lists raise TypeError.
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
+    return arr
+
+
 def as_float_array(name, value, dtype=None):
     """Return ``value`` as a float32/float64 array.
 
@@ -19,16 +33,10 @@ def as_float_array(name, value, dtype=None):
     (float64 when ``dtype`` is None). A numpy float array must already have ``dtype``: mixing
     float32 and float64 arrays is an error rather than a silent up- or down-cast.
     """
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:  # e.g. ragged nested lists
-        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
-    kind = arr.dtype.kind
+    arr = as_real_array(name, value)
     untyped = not isinstance(value, (np.ndarray, np.generic))   # lists, Python floats
-    if kind in "biu" or (untyped and kind == "f"):
+    if arr.dtype.kind in "biu" or untyped:
         return arr.astype(dtype if dtype is not None else np.float64)
-    if kind != "f":
-        raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
     if arr.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be float32 or float64; got {arr.dtype}")
     if dtype is not None and arr.dtype != np.dtype(dtype):
@@ -78,6 +86,55 @@ def check_real(name, value):
     return float(value)
 
 
+def check_positive(name, value):
+    """Raise unless ``value`` is a finite real number > 0; return it as a float."""
+    value = check_real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive; got {value}")
+    return value
+
+
+def check_seed(name, seed):
+    """Raise unless ``seed`` is an int >= 0 (numpy ints included, bools excluded); return it."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer; got {seed!r}")
+    return int(seed)
+
+
+def as_generator(name, rng):
+    """``rng`` if it is a ``np.random.Generator``; ``np.random.default_rng(rng)`` for an int seed
+    >= 0. Anything else, None included (randomness is explicit), raises TypeError."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    expected = f"{name} must be a np.random.Generator or an int seed >= 0"
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
+        raise TypeError(f"{expected}; got {type(rng).__name__}")
+    if rng < 0:
+        raise ValueError(f"{expected}; got {rng}")
+    return np.random.default_rng(rng)
+
+
+def check_function(name, value, expected):
+    """Raise TypeError unless ``value`` is callable; ``expected`` says what it must be, e.g.
+    "a function of a Trace"."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {expected}; got {type(value).__name__}")
+    return value
+
+
+def check_h0(h0, xs_shape, H, dtype):
+    """Return the initial state ``h0`` as an array of ``dtype``, or raise unless it is finite and
+    ``([B,] H)`` for inputs of shape ``xs_shape`` = (T, [B,] D)."""
+    batch = tuple(xs_shape[1:-1])
+    h0 = as_float_array("h0", h0, dtype)
+    if h0.shape != (*batch, H):
+        expected = f"(B, H) = {shape_str((*batch, H))}" if batch else f"(H,) = ({H},)"
+        raise ValueError(f"h0 must have shape {expected} for xs of shape "
+                         f"{shape_str(xs_shape)}; got {shape_str(h0.shape)}")
+    check_finite("h0", h0)
+    return h0
+
+
 @lru_cache(maxsize=None)
 def _parse_spec(spec):
     """ "W_yh: O H, dy_t: *O" -> (("W_yh", False, ("O", "H")), ("dy_t", True, ("O",)))."""
@@ -98,9 +155,7 @@ def check_shapes(spec, *arrays):
     """
     sizes, source, out = {}, {}, []
     for (name, batchable, dims), value in zip(_parse_spec(spec), arrays):
-        arr = np.asarray(value)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
+        arr = as_real_array(name, value)
         arr = arr if arr.dtype.kind == "f" else arr.astype(np.float64)
         shape = arr.shape
         axes = dims

@@ -114,3 +114,12 @@ def test_the_tables_word_is_the_word_of_the_reports_status():
                 "fail": "caught", "pass": "MISSED", "inconclusive": "inconclusive"}[report.status]
             seen.add(report.status)
     assert seen == {"fail", "pass", "inconclusive"}
+
+
+def test_which_names_the_bugs_the_table_runs():
+    p, xs, h0, _ = make_problem(T=4, H=3, bias=0.5)
+    chosen = ("output factor dropped", "= instead of +=")
+    table = bugs.which_checks_catch(p, xs, h0, setups=("random ∂y",), which=chosen)
+    assert tuple(table.rows) == chosen
+    assert all(row == {"random ∂y": "caught"} for row in table.rows.values())
+

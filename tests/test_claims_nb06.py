@@ -75,7 +75,7 @@ def test_setup_and_bug_names_are_checked():
     with pytest.raises(ValueError, match="setup must be one of 'random ∂y'"):
         bugs.which_checks_catch(params, xs, h0, setups=("T = 2",))
     with pytest.raises(ValueError, match="bug must be one of"):
-        bugs.which_checks_catch(params, xs, h0, bugs=("typo",))
+        bugs.which_checks_catch(params, xs, h0, which=("typo",))
 
 
 # --- the stored notebook: outputs and markdown agree ----------------------------------------

@@ -130,7 +130,7 @@ def test_an_overflow_names_the_step_and_the_controls():
     (lambda: explore.gradient_flow(simulate()[1], simulate()[1]), TypeError,
      "params must be an rnnlib.Params; got Trace"),
     (lambda: explore.summary(simulate()[0], None), TypeError,
-     "trace must be an rnnlib.Trace of one sequence; got NoneType"),
+     r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got NoneType"),
     (lambda: explore.reaches_back(None), TypeError, "grads must be an rnnlib.Grads"),
 ])
 def test_bad_arguments_are_named(call, error, message):

@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import fast, train
+from rnnlib.losses import Loss
 from conftest import make_problem
 
 
@@ -97,3 +99,32 @@ def test_float32_model_gives_float32_gradients():
                                      h0=h0.astype(np.float64), loss="cross_entropy")
     assert E == pytest.approx(E64, rel=1e-5)
     np.testing.assert_allclose(g.dW_hh, g64.dW_hh, rtol=1e-4, atol=1e-5)
+
+
+def test_a_third_loss_is_one_entry_of_the_table(monkeypatch):
+    """Every function that takes ``loss=`` reads rnnlib.LOSSES: a loss added there alone (E = 3
+    times squared error) works in loss_from_trace, loss_and_grads, the gradient check and the
+    trainer, which records the measure the entry names."""
+    def triple(y, target):
+        E, dy = rnnlib.squared_error(y, target)
+        return 3 * E, 3 * dy
+
+    monkeypatch.setitem(rnnlib.LOSSES, "triple",
+                        Loss(triple, "values", "mse", 2 / 3, fast.into(triple)))
+    p, xs, h0, _ = make_problem(T=5, B=2, D=2, H=4, O=3, bias=0.3)
+    targets = make_targets(2, "squared_error", "all")
+    E, g = rnnlib.loss_and_grads(p, xs, targets, h0=h0, loss="triple")
+    E_literal, dy = rnnlib.loss_from_trace(rnnlib.forward(p, xs, h0), targets, loss="triple")
+    assert E == pytest.approx(E_literal, rel=1e-13)
+    np.testing.assert_allclose(g.dy, dy, rtol=1e-13)
+    assert rnnlib.check_loss_gradients(p, xs, targets, h0=h0, loss="triple").ok
+    with pytest.raises(ValueError, match=r"loss='triple' takes targets of shape \(T, B, O\)"):
+        rnnlib.loss_and_grads(p, xs, targets[0], loss="triple")
+
+    def batch(rng):                              # (T, B, D) inputs, (T, B, O) targets
+        return rng.standard_normal((5, 2, 2)), rng.standard_normal((5, 2, 3))
+
+    _, history = train.train(p, batch, steps=1, loss="triple", loss_at="all")
+    _, plain = train.train(p, batch, steps=1, loss_at="all")    # the same first batch
+    assert history.loss[0] == pytest.approx(3 * plain.loss[0], rel=1e-12)
+    assert history.mse[0] == pytest.approx(plain.mse[0], rel=1e-12) and not history.nats

@@ -137,3 +137,22 @@ def test_params_is_an_immutable_value():
     assert q.b_h.tolist() == [0.5, -0.5] and p.b_h.tolist() == [0.0, 0.0]
     with pytest.raises(ValueError, match=r"b_h must have shape \(2,\)"):
         p.replace(b_h=np.zeros(3))
+
+
+@pytest.mark.parametrize("forward", [rnnlib.forward, rnnlib.forward_literal])
+def test_the_mask_is_relu_grad_of_the_pre_activations(forward):
+    # W_hh = 0 and W_hx = 0: ĥ_t = b_h at every step, exact zeros included
+    p = rnnlib.Params(np.zeros((4, 4)), np.zeros((4, 2)), [0.0, 1.0, -1.0, -0.0], np.ones((1, 4)))
+    tr = forward(p, np.ones((3, 2)))
+    expected = rnnlib.relu_grad(tr.h_hat) != 0
+    expected[0] = False                              # ĥ_0 does not exist
+    np.testing.assert_array_equal(tr.mask, expected)
+    assert tr.mask.dtype == bool and tr.mask[1:].tolist() == [[False, True, False, False]] * 3
+
+
+def test_relu_grad_writes_into_out_what_it_returns():
+    z = np.array([[-1.0, 0.0], [3.0, -0.0]], np.float32)
+    out = np.full(z.shape, 7.0, np.float32)
+    returned = rnnlib.relu_grad(z, out=out)
+    np.testing.assert_array_equal(out, [[0.0, 0.0], [1.0, 0.0]])
+    np.testing.assert_array_equal(returned, rnnlib.relu_grad(z))

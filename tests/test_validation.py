@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import analysis, truncation
+from rnnlib import analysis, bptt, bugs, explore, optim, tasks, train, truncation
 from conftest import make_problem
 
 P, XS, H0, DY = make_problem(T=4, B=None, D=3, H=5, O=2)
@@ -14,6 +14,20 @@ TR = rnnlib.forward(P, XS, H0)
 
 def sq(**kw):
     return lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2)), **kw)
+
+
+def trained(**kw):
+    """train on the adding problem (B = 3, T = 5) with ``kw`` for arguments."""
+    arguments = dict(params=rnnlib.init_params(2, 4, 1, seed=0), steps=1,
+                     make_batch=lambda rng: tasks.adding_problem(3, 5, rng))
+    return lambda: train.train(**{**arguments, **kw})
+
+
+def step_with_dx_of_shape(shape):
+    """A step function like bptt.backward_step whose "dx" has the wrong shape."""
+    def wrong_dx_step(params, trace, t, dy_t, dh_hat_next):
+        return {**bptt.backward_step(params, trace, t, dy_t, dh_hat_next), "dx": np.zeros(shape)}
+    return wrong_dx_step
 
 
 BAD = {
@@ -114,18 +128,17 @@ BAD = {
     "loss_at unknown": (sq(loss_at="first"), ValueError,
                         r"loss_at must be one of 'all', 'last'; got 'first'"),
     "targets shape all": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((5, 2))), ValueError,
-                          r"targets must have shape \(T, O\) = \(4, 2\) for "
-                          r"loss='squared_error', loss_at='all' and xs of shape \(4, 3\); "
-                          r"got \(5, 2\)"),
+                          r"loss='squared_error' takes targets of shape \(T, O\) = \(4, 2\) "
+                          r"for loss_at='all' and xs of shape \(4, 3\); got \(5, 2\)"),
     "targets shape last batched": (lambda: rnnlib.loss_and_grads(PB, XSB, np.zeros((4, 2, 2)),
                                                                  loss_at="last"), ValueError,
-                                   r"targets must have shape \(B, O\) = \(2, 2\) .* got \(4, 2, 2\)"),
+                                   r"targets of shape \(B, O\) = \(2, 2\) .* got \(4, 2, 2\)"),
     "class ids shape": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros((4, 2), int),
                                                       loss="cross_entropy"), ValueError,
-                        r"targets must have shape \(T,\) = \(4,\) for loss='cross_entropy'"),
+                        r"loss='cross_entropy' takes targets of shape \(T,\) = \(4,\)"),
     "class ids last": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(1, int), loss_at="last",
                                                      loss="cross_entropy"), ValueError,
-                       r"targets must have shape \(\) = \(\) .* got \(1,\)"),
+                       r"targets of shape \(\) = \(\) .* got \(1,\)"),
     "class ids float": (lambda: rnnlib.loss_and_grads(P, XS, np.zeros(4), loss="cross_entropy"),
                         TypeError, r"targets must be integer class ids for "
                                    r"loss='cross_entropy'; got dtype float64"),
@@ -188,7 +201,7 @@ BAD = {
         TypeError, r"xs must be an array of numbers; got list"),
     "check_loss_gradients targets": (
         lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((3, 2))), ValueError,
-        r"targets must have shape \(T, O\) = \(4, 2\)"),
+        r"targets of shape \(T, O\) = \(4, 2\)"),
     "backward_step t": (lambda: rnnlib.bptt.backward_step(P, TR, 0, DY[1], np.zeros(5)),
                         ValueError, r"t must be a time step 1 ... T = 4; got 0"),
     "backward_step dh_hat_next": (lambda: rnnlib.bptt.backward_step(P, TR, 4, DY[4], np.zeros(4)),
@@ -211,13 +224,131 @@ BAD = {
     "numerical_gradients objective": (lambda: rnnlib.numerical_gradients(None, P, XS), TypeError,
                                       r"objective must be a function of a Trace; got NoneType"),
     "random_upstream type": (lambda: rnnlib.random_upstream(np.zeros(3)), TypeError,
-                             r"trace must be an rnnlib.Trace; got ndarray"),
+                             r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
     "compare skip shape": (lambda: rnnlib.compare("d", np.zeros(3), np.zeros(3),
                                                   skip=np.zeros(2, bool)), ValueError,
                            r"skip must have the shape of ours, \(3,\); got \(2,\)"),
     "loss_from_trace type": (lambda: rnnlib.loss_from_trace(XS, np.zeros((4, 2))), TypeError,
-                             r"trace must be an rnnlib.Trace; got ndarray"),
+                             r"trace must be an rnnlib.Trace \(from rnnlib.forward\); got ndarray"),
+    "backward_step params": (lambda: bptt.backward_step({}, TR, 1, DY[1], np.zeros(5)), TypeError,
+                             r"params must be an rnnlib.Params; got dict"),
+    "backward_with_step step returns a list": (
+        lambda: bptt.backward_with_step(P, TR, DY, lambda *args: [1.0]), TypeError,
+        r"the step function <lambda> must return a dict with the keys \['dW_hh', 'dW_hx', "
+        r"'dW_yh', 'db_h', 'dh', 'dh_hat', 'dx'\], like rnnlib.bptt.backward_step; got list "
+        r"at t = 4"),
+    "backward_with_step step's shape": (
+        lambda: bptt.backward_with_step(P, TR, DY, step_with_dx_of_shape((2,))), ValueError,
+        r"the step function wrong_dx_step returned 'dx' of shape \(2,\) at t = 4; it must "
+        r"have shape \(3,\)"),
+    "relu strings": (lambda: rnnlib.relu("a"), TypeError,
+                     r"z must be an array of real numbers; got dtype <U1"),
+    "relu_grad strings": (lambda: rnnlib.relu_grad(["a", "b"]), TypeError,
+                          r"z must be an array of real numbers; got dtype <U1"),
+    "relu_grad ragged": (lambda: rnnlib.relu_grad([[1.0], [1.0, 2.0]]), TypeError,
+                         r"z must be an array of numbers; got list"),
+    # the checking tools' numbers
+    "check_gradients eps 0": (lambda: rnnlib.check_gradients(P, XS, eps=0), ValueError,
+                              r"eps must be positive; got 0.0"),
+    "check_gradients tol negative": (lambda: rnnlib.check_gradients(P, XS, tol=-1), ValueError,
+                                     r"tol must be positive; got -1.0"),
+    "check_loss_gradients eps": (
+        lambda: rnnlib.check_loss_gradients(P, XS, np.zeros((4, 2)), eps=-1e-6), ValueError,
+        r"eps must be positive; got -1e-06"),
+    "numerical_gradients eps": (lambda: rnnlib.numerical_gradients(lambda tr: 0.0, P, XS, eps=0),
+                                ValueError, r"eps must be positive; got 0.0"),
+    "compare tol 0": (lambda: rnnlib.compare("d", np.zeros(2), np.zeros(2), tol=0), ValueError,
+                      r"tol must be positive; got 0.0"),
+    "compare tol str": (lambda: rnnlib.compare("d", np.zeros(2), np.zeros(2), tol="1e-6"),
+                        TypeError, r"tol must be a real number; got str"),
+    "random_upstream seed negative": (lambda: rnnlib.random_upstream(TR, seed=-1), ValueError,
+                                      r"seed must be a np.random.Generator or an int seed >= 0; "
+                                      r"got -1"),
+    "random_upstream seed str": (lambda: rnnlib.random_upstream(TR, seed="a"), TypeError,
+                                 r"seed must be a np.random.Generator or an int seed >= 0; "
+                                 r"got str"),
+    "random_upstream seed None": (lambda: rnnlib.random_upstream(TR, seed=None), TypeError,
+                                  r"seed must be .* got NoneType"),
+    "verdict None": (lambda: bugs.verdict(None), TypeError,
+                     r"report must be an rnnlib.GradCheckReport \(from rnnlib.check_gradients\); "
+                     r"got NoneType"),
+    "which_checks_catch bug": (lambda: bugs.which_checks_catch(P, XS, which=("typo",)),
+                               ValueError, r"bug must be one of 'missing upstream factor', .*"
+                                           r"got 'typo'"),
+    "explore.summary params": (lambda: explore.summary(None, TR), TypeError,
+                               r"params must be an rnnlib.Params; got NoneType"),
+    "explore.summary batched trace": (
+        lambda: explore.summary(PB, rnnlib.forward(PB, XSB)), TypeError,
+        r"trace must be an rnnlib.Trace of one sequence; got a batched Trace"),
+    # training
+    "train steps 0": (trained(steps=0), ValueError, r"steps must be a positive integer; got 0"),
+    "train steps -1": (trained(steps=-1), ValueError, r"steps must be a positive integer; got -1"),
+    "train steps 2.5": (trained(steps=2.5), ValueError,
+                        r"steps must be a positive integer; got 2.5"),
+    "train params": (trained(params={}), TypeError, r"params must be an rnnlib.Params; got dict"),
+    "train log_every 0": (trained(log_every=0), ValueError,
+                          r"log_every must be a positive integer; got 0"),
+    "train optimizer str": (trained(optimizer="adam"), TypeError,
+                            r"optimizer must have lr and step\(weights, grads\), like "
+                            r"rnnlib.optim.Adam\(\); got str"),
+    "train make_batch None": (trained(make_batch=None), TypeError,
+                              r"make_batch must be a function rng -> \(xs, targets\); "
+                              r"got NoneType"),
+    "train make_batch lists": (
+        trained(make_batch=lambda rng: [a.tolist() for a in tasks.adding_problem(3, 5, rng)]),
+        TypeError, r"make_batch must return a pair of numpy arrays \(xs, targets\); got xs as "
+                   r"list"),
+    "train make_batch one array": (trained(make_batch=lambda rng: np.zeros((5, 3, 2))),
+                                   TypeError, r"make_batch must return a pair \(xs, targets\); "
+                                              r"got ndarray"),
+    "train make_batch targets shape": (
+        trained(make_batch=lambda rng: (np.zeros((5, 3, 2)), np.zeros((5, 3, 1)))), ValueError,
+        r"make_batch must return targets of shape \(B, O\) = \(3, 1\) for loss_at='last' and "
+        r"xs of shape \(5, 3, 2\); got \(5, 3, 1\)"),
+    "train make_batch xs shape": (
+        trained(make_batch=lambda rng: (np.zeros((5, 3)), np.zeros((3, 1)))), ValueError,
+        r"make_batch must return xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"),
+    "train stop_below str": (trained(stop_below="0.1"), TypeError,
+                             r"stop_below must be a real number; got str"),
+    "train callback": (trained(callback=3), TypeError,
+                       r"callback must be a function callback\(step, history\); got int"),
+    "train probe": (trained(probe=[1, 2, 3]), TypeError,
+                    r"probe must be a pair \(xs, targets\); got list"),
+    "SGD lr negative": (lambda: optim.SGD(lr=-1), ValueError, r"lr must be a number >= 0; got -1"),
+    "Adam lr nan": (lambda: optim.Adam(lr=np.nan), ValueError, r"lr must be finite; got nan"),
+    "Adam lr negative": (lambda: optim.Adam(lr=-1e-3), ValueError,
+                         r"lr must be a number >= 0; got -0.001"),
+    "RMSprop lr str": (lambda: optim.RMSprop(lr="fast"), TypeError,
+                       r"lr must be a real number; got str"),
+    "adding_problem rng None": (lambda: tasks.adding_problem(3, 5, None), TypeError,
+                                r"rng must be a np.random.Generator or an int seed >= 0; "
+                                r"got NoneType"),
+    "adding_problem rng float": (lambda: tasks.adding_problem(3, 5, 1.5), TypeError,
+                                 r"rng must be .* got float"),
+    "first_value_recall rng negative": (lambda: tasks.first_value_recall(3, 5, -1), ValueError,
+                                        r"rng must be a np.random.Generator or an int seed "
+                                        r">= 0; got -1"),
+    "random_chunk_lengths rng None": (lambda: truncation.random_chunk_lengths(10, 3, None),
+                                      TypeError, r"rng must be .* got NoneType"),
+    "chunked_gradients lengths floats": (
+        lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), np.zeros((9, 2)), [4.5, 4.5]),
+        ValueError, r"lengths\[0\] must be a positive integer; got 4.5"),
+    "chunked_gradients lengths a float": (
+        lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), np.zeros((9, 2)), 2.5),
+        TypeError, r"lengths must be an int or a list of ints summing to T = 9; got float"),
 }
+
+
+def test_a_task_takes_a_generator_or_an_int_seed():
+    # an int seed gives the batch of np.random.default_rng(seed), the same at every call
+    for task in (tasks.adding_problem, tasks.first_value_recall):
+        by_seed, again = task(4, 6, 7), task(4, 6, np.int64(7))
+        by_generator = task(4, 6, np.random.default_rng(7))
+        for a, b, c in zip(by_seed, again, by_generator):
+            np.testing.assert_array_equal(a, c)
+            np.testing.assert_array_equal(b, c)
+    assert truncation.random_chunk_lengths(50, 5, 3) == \
+        truncation.random_chunk_lengths(50, 5, np.random.default_rng(3))
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered")

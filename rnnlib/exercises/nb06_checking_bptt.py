@@ -338,7 +338,8 @@ def _check_rnn_backward(ex, fn, n_cases=3):
                       f"\n  {ex.equation}")
     lines = [in_place_message(wrote)] if wrote else []
     if "dy" in wrote:
-        lines.append(f"  This is the bug '{_IN_PLACE}' of rnnlib.BUGS: {BUGS[_IN_PLACE]}.")
+        lines.append(f"  This is the bug '{_IN_PLACE}' of rnnlib.BUGS: "
+                     f"{BUGS[_IN_PLACE].description}.")
     if bad:
         k = bad[0]
         params, trace, dy = cases[k]
@@ -439,7 +440,7 @@ EXERCISES = [
              "the upstream gradient dy[t] = ∂y_t",
         # The catalogue of whole wrong passes: the checker names the one the student's
         # reproduces, and the tests make sure each is rejected and named.
-        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug]}."
+        mistakes=(*((f"This is the bug '{bug}' of rnnlib.BUGS: {BUGS[bug].description}."
                      + _ALSO.get(bug, ""), backward_with_bug(bug)) for bug in BUGS),
                   (_KINK, _wrong_pass(kink_open=True)),
                   ("W_hh lacks its transpose: going backwards multiplies by W_hhᵀ.",

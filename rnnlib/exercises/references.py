@@ -7,7 +7,7 @@ exercise asks for, and reads it off :func:`rnnlib.backward`'s result.
 import numpy as np
 
 from ..bptt import backward
-from ..model import Params, Trace
+from ..model import Params, Trace, relu_grad
 
 
 def sequence_backward(W_yh, W_hh, dy, mask, *, h=None, xs=None, W_hx=None):
@@ -42,7 +42,7 @@ def step_backward(dh_t, h_hat_t, h_prev, x_prev, W_hh, W_hx):
     H = dh_t.shape[0]
     h_next = np.maximum(h_hat_t, 0.0)
     g = sequence_backward(np.eye(H), W_hh, np.stack([np.zeros(H), dh_t]),
-                          np.stack([np.zeros(H), h_hat_t > 0]),
+                          np.stack([np.zeros(H), relu_grad(h_hat_t)]),
                           h=np.stack([h_prev, h_next]), xs=x_prev[None, :], W_hx=W_hx)
     return g.dh0, g.dx[0], g.dW_hh, g.dW_hx, g.db_h
 
