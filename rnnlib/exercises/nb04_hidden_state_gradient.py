@@ -131,7 +131,7 @@ def row_candidates(W_yh, W_hh, dy, mask, t, dh_next):
         return [(DY_SHIFT, W_yh.T @ dy[t - 1]), (_SIGN, -out),
                 ("Row t holds ∂ĥ_t (after the gate); it should hold ∂h_t, before it.",
                  mask[t] * out)]
-    gated = relu_gate(mask[t + 1], dh_next)
+    gated = mask[t + 1] * dh_next          # mask[t+1] is ReLU'(ĥ_{t+1}), the gate itself
     rows = [("The ReLU gate is missing: ∂h of step t+1 passes the gate of step t+1 before it "
              "goes back through W_hhᵀ.", out + W_hh.T @ dh_next),
             (_GATE_AFTER, out + mask[t + 1] * (W_hh.T @ dh_next)),
@@ -161,7 +161,7 @@ def _first_wrong_row(W_yh, W_hh, dy, mask, got):
     T = dy.shape[0] - 1
     for t in range(T, -1, -1):
         dh_next = got[t + 1] if t < T else np.zeros(W_hh.shape[0])
-        dh_hat_next = relu_gate(mask[t + 1], dh_next) if t < T else dh_next
+        dh_hat_next = mask[t + 1] * dh_next if t < T else dh_next
         right = hidden_grad(W_yh, W_hh, dy[t] if t > 0 else np.zeros_like(dy[t]), dh_hat_next)
         if np.allclose(got[t], right, rtol=RTOL, atol=ATOL):
             continue
