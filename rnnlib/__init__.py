@@ -18,8 +18,9 @@ The names below are the reading path's; import the others by module
 (``from rnnlib import tasks``).
 """
 from .bugs import BUGS, backward_with_bug
-from .bptt import (Grads, backward, backward_literal, db_h_term, dW_hh_term, dW_hx_term,
-                   dW_yh_term, hidden_grad, input_grad, outer, relu_gate)
+from .bptt import (Grads, backward, backward_literal, backward_step, backward_with_step,
+                   db_h_term, dW_hh_term, dW_hx_term, dW_yh_term, hidden_grad, input_grad, outer,
+                   relu_gate)
 from .gradcheck import (Comparison, GradCheckReport, check_gradients, check_loss_gradients,
                         compare, numerical_gradients, random_upstream)
 from .losses import (LOSS_AT, LOSSES, cross_entropy, loss_and_grads, loss_from_trace, softmax,
@@ -31,7 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Params", "Trace", "Grads", "init_params", "forward", "forward_literal", "backward",
-    "backward_literal", "loss_and_grads", "loss_from_trace",
+    "backward_literal", "backward_step", "backward_with_step", "loss_and_grads", "loss_from_trace",
     "relu", "relu_grad", "matvec", "pre_activation", "output",
     "hidden_grad", "relu_gate", "dW_yh_term", "dW_hh_term", "dW_hx_term", "db_h_term",
     "input_grad", "outer", "squared_error", "cross_entropy", "softmax",

@@ -14,28 +14,32 @@ use of W_hh and the loss, so the vanishing of long-distance terms can be seen in
 import numpy as np
 
 from .bptt import backward_step, check_backward_args
-from .validate import check_positive_int, check_shapes
+from .validate import check_finite, check_positive_int, check_shapes
 
 
 def spectral_radius(W):
-    """max |λ| over the eigenvalues of a square matrix W (H, H)."""
+    """max |λ| over the eigenvalues of a square matrix W (H, H), finite."""
     (W,) = check_shapes("W: H H", W)
+    check_finite("W", W)
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
 def largest_singular_value(W):
-    """σ_max(W) = ‖W‖₂ for a matrix W."""
+    """σ_max(W) = ‖W‖₂ for a finite matrix W (M, N)."""
     (W,) = check_shapes("W: M N", W)
+    check_finite("W", W)
     return float(np.linalg.norm(W, 2))
 
 
 def jacobian_products(W_hh, mask):
     """The backward Jacobian products P_t = (∂h_T/∂h_t)ᵀ = W_hhᵀ D_{t+1} ⋯ W_hhᵀ D_T.
 
-    W_hh: (H, H); mask: (T+1, H), row t = 1[ĥ_t > 0] (row 0 unused) for one sequence.
+    W_hh: (H, H), finite; mask: (T+1, H), row t = 1[ĥ_t > 0] (row 0 unused) for one sequence.
     Returns P: (T+1, H, H) with P[T] = I and P[t] = W_hhᵀ D_{t+1} P[t+1].
     """
     W_hh, mask = check_shapes("W_hh: H H, mask: S H", W_hh, mask)
+    check_finite("W_hh", W_hh)
+    check_finite("mask", mask)
     T, H = mask.shape[0] - 1, W_hh.shape[0]
     P = np.empty((T + 1, H, H))
     P[T] = np.eye(H)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import fast
-from .model import check_params, check_trace, matvec, relu_grad
+from .model import check_params, check_trace, check_trace_of, matvec, relu_grad
 from .validate import as_float_array, check_finite, check_function, check_shapes, shape_str
 
 
@@ -135,17 +135,7 @@ def check_backward_args(params, trace, dy):
 
     dy must have trace.y's shape (T+1, [B,] O), be finite, and have dy[0] = 0.
     """
-    check_params(params)
-    check_trace(trace)
-    H, D, O = params.n_hidden, params.n_input, params.n_output
-    if trace.h.shape[-1] != H or trace.xs.shape[-1] != D or trace.y.shape[-1] != O:
-        raise ValueError(
-            f"trace does not belong to these params: it has H = {trace.h.shape[-1]}, "
-            f"D = {trace.xs.shape[-1]}, O = {trace.y.shape[-1]}; params have H = {H}, "
-            f"D = {D}, O = {O}")
-    if trace.h.dtype != params.dtype:
-        raise TypeError(f"trace has dtype {trace.h.dtype} but the parameters are "
-                        f"{params.dtype}; run forward with the same params")
+    check_trace_of(params, trace)
     dy = as_float_array("dy", dy, params.dtype)
     if dy.shape != trace.y.shape:
         raise ValueError(

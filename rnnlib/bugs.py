@@ -12,6 +12,7 @@ that displays as an HTML table in a notebook (notebook 06).
 :data:`BUGS` (after the passes) is the one list of the bugs: name -> :class:`Bug`, what the bug
 does and the pass that makes it.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from html import escape
 from typing import Callable
@@ -207,6 +208,18 @@ class CatchTable:
                 f"<thead><tr><th>bug</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+def check_keys(name, values, item, table):
+    """Raise unless ``values`` is a tuple or list (any iterable but a str) of keys of ``table``,
+    each checked as ``item``; return them as a tuple. A str is one key, not a sequence of them."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a tuple or list of {item} names, e.g. "
+                        f"({next(iter(table))!r},); got {values!r}")
+    values = tuple(values)
+    for value in values:
+        check_option(item, value, tuple(table))
+    return values
+
+
 def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), which=tuple(BUGS), seed=0):
     """Run :func:`rnnlib.check_gradients` on every planted bug under every check setup.
 
@@ -214,10 +227,8 @@ def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), which=tuple
     which: the bugs, keys of :data:`BUGS`; seed: for the random ∂y. Returns a
     :class:`CatchTable`.
     """
-    for s in setups:
-        check_option("setup", s, tuple(SETUPS))
-    for b in which:
-        check_option("bug", b, tuple(BUGS))
+    setups = check_keys("setups", setups, "setup", SETUPS)
+    which = check_keys("which", which, "bug", BUGS)
     problems = {s: setup_problem(s, params, xs, h0, seed=seed) for s in setups}
     rows = {}
     for bug in which:
@@ -225,4 +236,4 @@ def which_checks_catch(params, xs, h0=None, *, setups=tuple(SETUPS), which=tuple
         rows[bug] = {}
         for s, (p, x, h, dy) in problems.items():
             rows[bug][s] = verdict(check_gradients(p, x, h0=h, dy=dy, backward=backward))
-    return CatchTable(tuple(setups), rows)
+    return CatchTable(setups, rows)

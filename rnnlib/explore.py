@@ -16,12 +16,12 @@ import numpy as np
 from . import analysis
 from .bptt import Grads, backward, check_grads
 from .gradcheck import random_upstream
-from .model import INITS, check_params, check_trace, forward, init_params
-from .validate import check_option, check_positive_int, check_real, check_seed
+from .losses import LOSS_AT
+from .model import INITS, check_trace_of, forward, init_params
+from .validate import check_option, check_positive_int, check_real, check_seed, shape_str
 
 DEFAULTS = dict(init="gaussian", scale=1.0, bias=0.0, input_amplitude=1.0, T=50, seed=0)
 N_INPUT, N_HIDDEN = 4, 32
-LOSS_AT = ("all", "last")
 
 
 def random_network(init="gaussian", scale=1.0, bias=0.0, seed=0, n_hidden=N_HIDDEN):
@@ -92,7 +92,7 @@ def gradient_flow(params, trace, loss_at="all", seed=0):
     Jacobian product grows beyond the largest float.
     """
     check_option("loss_at", loss_at, LOSS_AT)
-    check_params(params)
+    check_one_sequence(params, trace)
     dy = random_upstream(trace, seed=check_seed("seed", seed))
     if loss_at == "last":
         dy[:-1] = 0
@@ -126,11 +126,19 @@ class Summary(NamedTuple):
     n_hidden: int
 
 
+def check_one_sequence(params, trace):
+    """Raise unless ``trace`` is the Trace of one sequence (not a batch) through ``params``, as
+    the explorers draw; return it."""
+    if check_trace_of(params, trace).batched:
+        raise TypeError(f"trace must be an rnnlib.Trace of one sequence; got a batched Trace "
+                        f"(h of shape {shape_str(trace.h.shape)}): pick one, e.g. "
+                        f"rnnlib.forward(params, xs[:, 0])")
+    return trace
+
+
 def summary(params, trace):
     """The :class:`Summary` of a network (W_hh (H, H)) and its trace (mask (T+1, H))."""
-    check_params(params)
-    if check_trace(trace).batched:
-        raise TypeError("trace must be an rnnlib.Trace of one sequence; got a batched Trace")
+    check_one_sequence(params, trace)
     active = trace.mask[1:]
     return Summary(analysis.spectral_radius(params.W_hh),
                    analysis.largest_singular_value(params.W_hh), float(active.mean()),

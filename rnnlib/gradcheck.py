@@ -27,7 +27,8 @@ import numpy as np
 from .bptt import backward, check_backward_args
 from .losses import check_targets, convert_targets, loss_and_grads, loss_from_trace
 from .model import Params, check_inputs, check_trace, forward
-from .validate import as_float_array, as_generator, check_function, check_positive, shape_str
+from .validate import (as_float_array, as_generator, as_real_array, check_function,
+                       check_positive, shape_str)
 
 # What numerical_gradients differentiates (arguments of forward), and the name of each gradient
 WRT = {"W_hh": "dW_hh", "W_hx": "dW_hx", "b_h": "db_h", "W_yh": "dW_yh", "h0": "dh0", "xs": "dx"}
@@ -70,8 +71,11 @@ def compare(name, ours, reference, *, tol=1e-6, floor=1e-12, skip=None):
     ``close`` means rel_error <= tol; if ``skip`` leaves nothing to compare, ``close`` is
     (vacuously) True with ``n_compared == 0`` and a note saying so. Returns a :class:`Comparison`.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, the gradient's name in the report, e.g. 'dW_hh'; "
+                        f"got {type(name).__name__}")
     tol, floor = check_positive("tol", tol), check_positive("floor", floor)
-    ours, reference = np.asarray(ours), np.asarray(reference)
+    ours, reference = as_real_array("ours", ours), as_real_array("reference", reference)
     if ours.shape != reference.shape:   # a result, not an error: the pass under test is wrong
         return Comparison(name, False, False, False, np.inf, np.inf, 0,
                           note=f"ours {shape_str(ours.shape)} vs reference "
@@ -177,7 +181,7 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
 
     def run():
         trace = forward(Params(*(args[n] for n in Params.names)), args["xs"], args["h0"])
-        return objective(trace), not np.array_equal(trace.mask, base_mask)
+        return objective_value(objective, trace), not np.array_equal(trace.mask, base_mask)
 
     result = {}
     for name, grad_name in WRT.items():
@@ -194,6 +198,30 @@ def numerical_gradients(objective, params, xs, h0=None, *, eps=1e-6):
             kinks[idx] = flip_plus or flip_minus
         result[grad_name] = (grad, kinks)
     return result
+
+
+def objective_value(objective, trace):
+    """``objective(trace)``, or a TypeError unless it is a real number (a Python or numpy
+    scalar, or a 0-d array). Not checked for finiteness: an overflowed loss makes the
+    comparison fail, as it should."""
+    E = objective(trace)
+    if isinstance(E, bool) or np.ndim(E) != 0 or np.asarray(E).dtype.kind not in "iuf":
+        got = type(E).__name__ + (f" of shape {shape_str(np.shape(E))}" if np.ndim(E) else "")
+        raise TypeError(f"objective must return a real number, the loss E of the trace; "
+                        f"got {got}")
+    return E
+
+
+def check_backward_result(backward, grads):
+    """Raise TypeError unless ``grads``, what ``backward`` returned, has the gradients a check
+    compares (dW_hh, dW_hx, db_h, dW_yh, dh0, dx), as an rnnlib.Grads does; return it."""
+    missing = [name for name in WRT.values() if not hasattr(grads, name)]
+    if missing:
+        name = getattr(backward, "__name__", type(backward).__name__)
+        raise TypeError(f"backward must return an rnnlib.Grads, like rnnlib.backward; "
+                        f"{name} returned {type(grads).__name__}, without "
+                        f"{', '.join(missing)}")
+    return grads
 
 
 def fd_floor(scale, size, eps, tol):
@@ -254,7 +282,7 @@ def check_gradients(params, xs, *, h0=None, dy=None, seed=0, backward=backward, 
         dy = check_backward_args(p, trace, as_float_array("dy", dy, params.dtype)
                                  .astype(np.float64))
     dy_given = dy.copy()                  # backward gets a copy: did it write into it?
-    grads = backward(p, trace, dy_given)
+    grads = check_backward_result(backward, backward(p, trace, dy_given))
     numeric = numerical_gradients(lambda tr: float(np.sum(dy * tr.y)), p, trace.xs, trace.h0,
                                   eps=eps)
     report = _report(grads, numeric, float(np.sum(np.abs(dy * trace.y))), eps, tol)

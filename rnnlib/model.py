@@ -37,8 +37,9 @@ from typing import ClassVar
 import numpy as np
 
 from . import fast
-from .validate import (as_float_array, as_real_array, check_finite, check_h0, check_option,
-                       check_positive_int, check_real, check_shapes, shape_str)
+from .validate import (as_float_array, as_generator, as_real_array, check_finite,
+                       check_float_dtype, check_h0, check_option, check_positive_int,
+                       check_real, check_shapes, shape_str)
 
 INITS = ("gaussian", "identity", "orthogonal")
 
@@ -169,6 +170,7 @@ class Params:
 
     def astype(self, dtype):
         """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = check_float_dtype("dtype", dtype)
         return Params(*(getattr(self, n).astype(dtype) for n in self.names))
 
     def replace(self, **arrays):
@@ -194,9 +196,9 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
     Always W_hx ~ N(0, input_scale²/D), W_yh ~ N(0, output_scale²/H), b_h = 0.
 
     ``seed`` is a non-negative int, None (fresh entropy), a ``np.random.Generator`` or a
-    ``np.random.SeedSequence``. W_hh, W_hx and
-    W_yh are drawn from three independent child streams, so for one seed, changing ``init``
-    or ``scale`` leaves W_hx and W_yh unchanged: comparisons isolate the recurrent weights.
+    ``np.random.SeedSequence``. W_hh, W_hx and W_yh are drawn from three independent child
+    streams, so for one seed, changing ``init`` or ``scale`` leaves W_hx and W_yh unchanged:
+    comparisons isolate the recurrent weights.
 
     Returns Params with W_hh (H, H), W_hx (H, D), b_h (H,), W_yh (O, H) in ``dtype``.
     """
@@ -207,15 +209,8 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
     scale = check_real("scale", scale)
     input_scale = check_real("input_scale", input_scale)
     output_scale = check_real("output_scale", output_scale)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64; got {np.dtype(dtype)}")
-    seed_types = (int, np.integer, np.random.Generator, np.random.SeedSequence)
-    if not (seed is None or isinstance(seed, seed_types)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, None, a np.random.Generator or SeedSequence; "
-                        f"got {seed!r}")
-    if isinstance(seed, (int, np.integer)) and seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed}")
-    rng_hh, rng_hx, rng_yh = np.random.default_rng(seed).spawn(3)
+    dtype = check_float_dtype("dtype", dtype)
+    rng_hh, rng_hx, rng_yh = as_generator("seed", seed, any_seed=True).spawn(3)
 
     if init == "gaussian":
         W_hh = rng_hh.standard_normal((H, H)) * (scale / np.sqrt(H))
@@ -230,7 +225,7 @@ def init_params(n_input, n_hidden, n_output, *, init="gaussian", scale=1.0,
     for name, W, value in (("scale", W_hh, scale), ("input_scale", W_hx, input_scale),
                            ("output_scale", W_yh, output_scale)):
         if not np.all(np.isfinite(W.astype(dtype))):
-            raise ValueError(f"{name} = {value:g} is too large: the weights overflow {np.dtype(dtype)}")
+            raise ValueError(f"{name} = {value:g} is too large: the weights overflow {dtype}")
     return Params(W_hh, W_hx, np.zeros(H), W_yh).astype(dtype)
 
 
@@ -274,6 +269,23 @@ def check_trace(trace):
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); "
                         f"got {type(trace).__name__}")
+    return trace
+
+
+def check_trace_of(params, trace):
+    """Raise unless ``trace`` is an rnnlib.Trace of a forward pass with ``params``: the same H, D
+    and O, and the same dtype (the sizes are compared, not the numbers); return it."""
+    check_params(params)
+    check_trace(trace)
+    H, D, O = params.n_hidden, params.n_input, params.n_output
+    if trace.h.shape[-1] != H or trace.xs.shape[-1] != D or trace.y.shape[-1] != O:
+        raise ValueError(
+            f"trace does not belong to these params: it has H = {trace.h.shape[-1]}, "
+            f"D = {trace.xs.shape[-1]}, O = {trace.y.shape[-1]}; params have H = {H}, "
+            f"D = {D}, O = {O}")
+    if trace.h.dtype != params.dtype:
+        raise TypeError(f"trace has dtype {trace.h.dtype} but the parameters are "
+                        f"{params.dtype}; run forward with the same params")
     return trace
 
 

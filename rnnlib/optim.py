@@ -13,23 +13,42 @@ gradient dicts. Thresholds apply to whatever gradient is passed in; the trainer 
 gradient of the batch-mean loss.
 """
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from .validate import check_positive, check_real, shape_str
 
 
-def check_grads(grads):
-    """Raise TypeError unless ``grads`` is a dict (of arrays, keyed as the caller likes)."""
+def check_grad_dict(grads):
+    """Raise TypeError unless ``grads`` is a dict of numpy arrays of real numbers (keyed as the
+    caller likes); return it."""
     if not isinstance(grads, dict):
         raise TypeError(f"grads must be a dict of arrays, e.g. {{'dW_hh': ..., 'db_h': ...}}; "
                         f"got {type(grads).__name__}")
+    for name, g in grads.items():
+        if not isinstance(g, np.ndarray) or g.dtype.kind not in "biuf":
+            got = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
+            raise TypeError(f"grads[{name!r}] must be a numpy array of real numbers; got {got}")
+    return grads
 
 
 def check_step_args(weights, grads):
-    """Raise a clear error unless ``grads`` has the key "d" + name for every weight and nothing
-    else, each gradient of its weight's shape. Python comparisons only: no numpy call."""
-    check_grads(grads)
+    """Raise a clear error unless ``weights`` is a dict of writable float arrays and ``grads``
+    has the key "d" + name for every weight and nothing else, each gradient of its weight's
+    shape. Python comparisons only: no numpy call."""
+    if not isinstance(weights, dict):
+        raise TypeError(f"weights must be a dict of float arrays, e.g. {{'W_hh': ..., "
+                        f"'b_h': ...}}; got {type(weights).__name__}")
+    for name, w in weights.items():
+        if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+            got = f"dtype {w.dtype}" if isinstance(w, np.ndarray) else type(w).__name__
+            raise TypeError(f"weights[{name!r}] must be a numpy array of floats, which step "
+                            f"updates in place; got {got}")
+        if not w.flags.writeable:
+            raise ValueError(f"weights[{name!r}] is read-only (Params' arrays are): step updates "
+                             f"the weights in place, so pass copies, e.g. np.array(params.{name})")
+    check_grad_dict(grads)
     expected = ["d" + name for name in weights]
     if sorted(grads) != sorted(expected):
         raise ValueError(f"grads must have the keys {expected}, \"d\" + each weight's name; "
@@ -44,7 +63,7 @@ def global_norm(grads):
     """sqrt(Σ over every array of Σ entry²): the length of the whole gradient vector.
     grads: a dict of arrays of any shapes.
     Accumulated in float64: squares of float32 entries above ~1e19 would overflow."""
-    check_grads(grads)
+    check_grad_dict(grads)
     return float(np.sqrt(sum(float(np.add.reduce(np.square(g, dtype=np.float64), axis=None))
                              for g in grads.values())))       # np.sum, without its wrapper
 
@@ -56,9 +75,12 @@ def clip_global_norm(grads, max_norm, *, norm=None):
     norm: ``global_norm(grads)`` if the caller has it already (the trainer does), else None.
     Returns (clipped grads, a new dict with the same keys and shapes; the norm before
     clipping)."""
-    check_grads(grads)
+    check_grad_dict(grads)
     max_norm = check_positive("max_norm", max_norm)
-    norm = global_norm(grads) if norm is None else norm
+    if norm is None:
+        norm = global_norm(grads)
+    elif check_real("norm", norm) < 0:
+        raise ValueError(f"norm must be >= 0, the global norm of grads; got {norm!r}")
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: g * scale for name, g in grads.items()}, norm
 
@@ -68,7 +90,7 @@ def clip_by_value(grads, limit):
 
     grads: a dict of arrays of any shapes, keyed as the caller likes; limit > 0. Returns a new
     dict with the same keys and shapes."""
-    check_grads(grads)
+    check_grad_dict(grads)
     limit = check_positive("limit", limit)
     return {name: np.clip(g, -limit, limit) for name, g in grads.items()}
 
@@ -79,16 +101,24 @@ def check_optimizer(optimizer):
     if not hasattr(optimizer, "lr") or not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must have lr and step(weights, grads), like "
                         f"rnnlib.optim.Adam(); got {type(optimizer).__name__}")
+    check_real("optimizer.lr", optimizer.lr)
     return optimizer
 
 
 class Optimizer:
     """What every optimiser here checks when it is made: its learning rate, a number >= 0
-    (0 keeps the weights as they are: a run that measures a network without changing it)."""
+    (0 keeps the weights as they are: a run that measures a network without changing it), the
+    decay rates of its running means, each in [0, 1), and its ε, if it has one, > 0."""
+    decay_rates: ClassVar[tuple] = ()
 
     def __post_init__(self):
         if check_real("lr", self.lr) < 0:
             raise ValueError(f"lr must be a number >= 0; got {self.lr!r}")
+        for name in self.decay_rates:
+            if not 0 <= check_real(name, getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be in [0, 1); got {getattr(self, name)!r}")
+        if hasattr(self, "eps"):
+            check_positive("eps", self.eps)
 
 
 @dataclass
@@ -97,6 +127,7 @@ class SGD(Optimizer):
     lr: float = 0.01
     momentum: float = 0.9
     velocity: dict = field(default_factory=dict)
+    decay_rates: ClassVar[tuple] = ("momentum",)
 
     def step(self, weights, grads):
         """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""
@@ -120,6 +151,7 @@ class RMSprop(Optimizer):
     rho: float = 0.99
     eps: float = 1e-8
     v: dict = field(default_factory=dict)
+    decay_rates: ClassVar[tuple] = ("rho",)
 
     def step(self, weights, grads):
         """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""
@@ -154,6 +186,7 @@ class Adam(Optimizer):
     m: dict = field(default_factory=dict)
     v: dict = field(default_factory=dict)
     t: int = 0
+    decay_rates: ClassVar[tuple] = ("beta1", "beta2")
 
     def step(self, weights, grads):
         """Update ``weights`` (the trainer's own arrays) in place, each with grads["d" + name]."""

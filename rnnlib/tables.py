@@ -17,6 +17,7 @@ with ``T``, ``init``, ``optimizer``, ``clip`` (None: unclipped), ``seed``, ``ste
 """
 import html
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,15 +72,22 @@ def html_table(columns, rows, *, caption, row_headers=True):
     """
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"caption must be a non-empty str; got {caption!r}")
-    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns) or not columns:
+    if not isinstance(columns, Collection) or isinstance(columns, str) or not columns \
+            or not all(isinstance(c, str) for c in columns):
         raise TypeError(f"columns must be a non-empty sequence of str; got {columns!r}")
+    if not isinstance(rows, Iterable) or isinstance(rows, str):
+        raise TypeError(f"rows must be a sequence of rows, each a sequence of {len(columns)} "
+                        f"cells; got {type(rows).__name__}")
     lines = [f"<table><caption>{html.escape(caption)}</caption>",
              "<thead><tr>" + "".join(f'<th scope="col">{_label(c)}</th>' for c in columns)
              + "</tr></thead>", "<tbody>"]
     for i, row in enumerate(rows):
-        if isinstance(row, str) or len(row) != len(columns):
+        if not isinstance(row, Collection) or isinstance(row, str):
+            raise TypeError(f"rows[{i}] must be a sequence of {len(columns)} cells, one per "
+                            f"column; got {row!r}")
+        if len(row) != len(columns):
             raise ValueError(f"rows[{i}] must have {len(columns)} cells, one per column; got "
-                             f"{len(row) if not isinstance(row, str) else repr(row)}")
+                             f"{len(row)}")
         html_cells = []
         for j, value in enumerate(row):
             cell = _as_cell(f"rows[{i}][{j}]", value)

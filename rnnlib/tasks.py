@@ -15,7 +15,8 @@ gives the batch of ``np.random.default_rng(seed)``: the same batch at every call
 """
 import numpy as np
 
-from .validate import as_generator, check_positive_int
+from .validate import (as_generator, as_real_array, check_finite, check_positive_int, check_real,
+                       shape_str)
 
 
 def adding_problem(batch, T, rng):
@@ -49,6 +50,13 @@ def first_value_recall(batch, T, rng):
 
 
 def constant_mse(targets, constant):
-    """The mean squared error of always predicting ``constant``: mean((constant − target)²)."""
-    targets = np.asarray(targets, dtype=float)
-    return float(np.mean((constant - targets) ** 2))
+    """The mean squared error of always predicting ``constant``: mean((constant − target)²).
+
+    targets: an array of any shape with at least one entry, finite; constant: a real number."""
+    targets = as_real_array("targets", targets)
+    if targets.size == 0:
+        raise ValueError(f"targets must hold at least one value; got shape "
+                         f"{shape_str(targets.shape)}")
+    check_finite("targets", targets)
+    constant = check_real("constant", constant)
+    return float(np.mean((constant - targets.astype(float)) ** 2))

@@ -8,16 +8,16 @@ import time
 
 import numpy as np
 
+from .validate import check_function, check_positive_int
+
 
 def median_ms(fn, *, repeat=7):
     """Median wall time of ``fn()`` in milliseconds, over ``repeat`` calls, one BLAS thread.
 
-    fn: a function of no arguments. repeat: a positive int.
+    fn: a function of no arguments. repeat: a positive integer (numpy integers too).
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be a function of no arguments; got {type(fn).__name__}")
-    if not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive int; got {repeat!r}")
+    check_function("fn", fn, "a function of no arguments")
+    repeat = check_positive_int("repeat", repeat)
     from threadpoolctl import threadpool_limits    # an extra of the notebooks, not of rnnlib
     times = []
     with threadpool_limits(limits=1):

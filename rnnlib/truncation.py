@@ -14,8 +14,8 @@ import numpy as np
 
 from .analysis import backward_by_output
 from .bptt import backward
-from .losses import loss_from_trace
-from .model import forward
+from .losses import check_targets, loss_from_trace
+from .model import check_inputs, forward
 from .validate import as_generator, check_positive_int
 
 
@@ -45,10 +45,14 @@ def chunked_gradients(params, xs, targets, lengths, h0=None):
     """Run a long stream in chunks, carrying the state, stopping the gradient at each boundary
     (meaning 2). Squared error at every step.
 
-    xs: (T, [B,] D); targets: (T, [B,] O); lengths: chunk lengths summing to T (an int k means
-    chunks of k). Returns (list of (E, Grads) per chunk, the final state h_T).
+    params: Params; xs: (T, [B,] D); targets: (T, [B,] O); lengths: chunk lengths summing to T
+    (an int k means chunks of k); h0: ([B,] H) or None for zeros. Returns (list of (E, Grads) per
+    chunk, the final state h_T).
     """
-    T = np.shape(xs)[0]
+    xs, h0 = check_inputs(params, xs, h0)
+    targets = check_targets(targets, xs.shape, params.n_output, params.dtype, "squared_error",
+                            "all")
+    T = xs.shape[0]
     if isinstance(lengths, (int, np.integer)):
         k = check_positive_int("lengths", lengths)
         lengths = [k] * (T // k) + ([T % k] if T % k else [])

@@ -46,6 +46,18 @@ def as_float_array(name, value, dtype=None):
     return arr
 
 
+def check_float_dtype(name, dtype):
+    """Return ``np.dtype(dtype)`` if it is float32 or float64 (None is numpy's float64); raise
+    TypeError naming ``name`` otherwise."""
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):                       # e.g. "float8", 3
+        raise TypeError(f"{name} must be float32 or float64; got {dtype!r}") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must be float32 or float64; got {dt}")
+    return dt
+
+
 def check_finite(name, arr):
     """Raise ValueError if ``arr`` holds NaN or inf, naming the first bad index."""
     finite = np.isfinite(arr)
@@ -101,12 +113,17 @@ def check_seed(name, seed):
     return int(seed)
 
 
-def as_generator(name, rng):
+def as_generator(name, rng, *, any_seed=False):
     """``rng`` if it is a ``np.random.Generator``; ``np.random.default_rng(rng)`` for an int seed
-    >= 0. Anything else, None included (randomness is explicit), raises TypeError."""
+    >= 0. Anything else, None included (randomness is explicit), raises TypeError; with
+    ``any_seed``, a ``np.random.SeedSequence`` and None (fresh entropy) are taken too."""
     if isinstance(rng, np.random.Generator):
         return rng
-    expected = f"{name} must be a np.random.Generator or an int seed >= 0"
+    if any_seed and (rng is None or isinstance(rng, np.random.SeedSequence)):
+        return np.random.default_rng(rng)
+    expected = (f"{name} must be a np.random.Generator, a np.random.SeedSequence, an int seed "
+                f">= 0 or None (fresh entropy)" if any_seed else
+                f"{name} must be a np.random.Generator or an int seed >= 0")
     if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
         raise TypeError(f"{expected}; got {type(rng).__name__}")
     if rng < 0:

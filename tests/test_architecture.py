@@ -101,3 +101,15 @@ def test_no_name_rnnlib_exports_hides_one_of_its_modules():
     hidden = sorted(name for name in modules()
                     if hasattr(rnnlib, name) and not inspect.ismodule(getattr(rnnlib, name)))
     assert not hidden, f"rnnlib exports names that hide its modules: {hidden}"
+
+
+def test_every_name_the_library_page_looks_up_on_rnnlib_is_exported():
+    """docs/rnnlib.md sends students to ``help(rnnlib.backward_step)`` and the like: each
+    ``rnnlib.X`` it names is a module or a name of ``rnnlib.__all__``, and every name of
+    ``__all__`` exists."""
+    page = (REPO / "docs" / "rnnlib.md").read_text()
+    named = set(re.findall(r"\brnnlib\.(\w+)", page)) - {"md"}           # not "rnnlib.md"
+    missing = sorted(name for name in named if name not in rnnlib.__all__
+                     and name not in modules())
+    assert not missing, f"docs/rnnlib.md names rnnlib.{missing}, which rnnlib does not export"
+    assert not [name for name in rnnlib.__all__ if not hasattr(rnnlib, name)]

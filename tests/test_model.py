@@ -108,10 +108,22 @@ def test_init_identity_and_orthogonal():
     np.testing.assert_allclose(np.linalg.svd(q.W_hh, compute_uv=False), 1.5, rtol=1e-12)
 
 
-def test_init_accepts_a_generator():
-    a = rnnlib.init_params(2, 3, 1, seed=np.random.default_rng(5))
-    b = rnnlib.init_params(2, 3, 1, seed=np.random.default_rng(5))
-    np.testing.assert_array_equal(a.W_hh, b.W_hh)
+def test_init_takes_an_int_a_numpy_int_a_generator_a_seed_sequence_or_none():
+    # each seed gives the weights of np.random.default_rng(seed)
+    a = rnnlib.init_params(2, 3, 1, seed=5)
+    for seed in (np.int64(5), np.random.default_rng(5), np.random.SeedSequence(5)):
+        b = rnnlib.init_params(2, 3, 1, seed=seed)
+        for name in a.names:
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    fresh = rnnlib.init_params(2, 3, 1, seed=None), rnnlib.init_params(2, 3, 1, seed=None)
+    assert not np.array_equal(fresh[0].W_hh, fresh[1].W_hh)   # fresh entropy each time
+
+
+def test_astype_converts_between_float32_and_float64():
+    p = rnnlib.init_params(2, 3, 1, seed=0)
+    p32 = p.astype("float32")
+    assert all(getattr(p32, n).dtype == np.float32 for n in p.names)
+    np.testing.assert_array_equal(p32.astype(np.float64).W_hh, p.W_hh.astype(np.float32))
 
 
 def test_params_convert_integers_and_lists():

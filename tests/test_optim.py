@@ -120,3 +120,16 @@ def test_an_optimiser_pairs_each_weight_with_its_gradient_by_name(make_optimizer
     with pytest.raises(ValueError, match=r"grads\['db_h'\] must have the shape of "
                                          r"weights\['b_h'\], \(2,\); got \(3,\)"):
         make_optimizer().step(w, {"dW_hh": np.zeros((2, 2)), "db_h": np.zeros(3)})
+
+
+def test_decay_rates_may_be_zero_and_eps_tiny():
+    """The ranges are [0, 1) and ε > 0: momentum 0 is plain gradient descent, beta1 0 Adam
+    without its running mean of g."""
+    w, g = {"b_h": np.ones(2)}, {"db_h": np.array([0.5, -2.0])}
+    plain = optim.SGD(lr=0.1, momentum=0)
+    plain.step(w, g)
+    np.testing.assert_array_equal(w["b_h"], [1 - 0.05, 1 + 0.2])
+    for opt in (optim.Adam(beta1=0, beta2=0, eps=1e-300), optim.RMSprop(rho=0, eps=1e-300)):
+        w = {"b_h": np.ones(2)}
+        opt.step(w, g)
+        np.testing.assert_allclose(w["b_h"], 1 - opt.lr * np.sign(g["db_h"]), rtol=1e-12)

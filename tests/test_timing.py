@@ -1,6 +1,7 @@
 """rnnlib.timing.median_ms: the median, in ms, of calls that really happen, on one BLAS thread."""
 import time
 
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
@@ -23,5 +24,13 @@ def test_median_ms_measures_the_calls_and_takes_the_median():
 def test_bad_arguments_are_named():
     with pytest.raises(TypeError, match="fn must be a function"):
         timing.median_ms(3)
-    with pytest.raises(ValueError, match="repeat must be a positive int; got 0"):
+    with pytest.raises(ValueError, match="repeat must be a positive integer; got 0"):
         timing.median_ms(print, repeat=0)
+    with pytest.raises(ValueError, match="repeat must be a positive integer; got True"):
+        timing.median_ms(print, repeat=True)
+
+
+def test_repeat_may_be_a_numpy_integer():
+    calls = []
+    timing.median_ms(lambda: calls.append(1), repeat=np.int64(3))
+    assert len(calls) == 3

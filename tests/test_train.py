@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import optim, tasks
+from rnnlib import fast, optim, tasks
+from rnnlib.losses import Loss
 from rnnlib.train import TrainingDiverged, batch_gradients, train
 from conftest import make_problem, rel_err
 
@@ -113,8 +114,18 @@ def test_train_names_a_batch_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"targets of shape \(B, O\) = \(3, 1\) for "
                                          r"loss_at='last' and xs of shape \(5, 3, 2\); got \(3,\)"):
         train(params, lambda rng: (xs, targets[:, 0]), steps=1)
-    with pytest.raises(ValueError, match=r"xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"):
+    with pytest.raises(ValueError, match=r"xs of shape \(T, B, D\) with T >= 1, B >= 1 and "
+                                         r"D = 2; got \(5, 3\)"):
         train(params, lambda rng: (xs[..., 0], targets), steps=1)
+
+
+def test_nan_input_is_named_not_reported_as_an_exploding_gradient():
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    xs, targets = tasks.adding_problem(3, 5, np.random.default_rng(1))
+    xs[2, 1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"xs must be finite; got 1 NaN/inf value\(s\), the "
+                                         r"first at index \(2, 1, 0\)"):
+        train(params, lambda rng: (xs, targets), steps=1)
 
 
 def test_training_learns_the_adding_problem_and_leaves_the_caller_params_alone():
@@ -233,6 +244,30 @@ def test_cross_entropy_training_learns_a_cyclic_stream_with_carried_state():
     assert history.nats[0] == pytest.approx(history.loss[0] / 5)   # E / B, per output: / T
     assert history.nats[0] > 0.5 * np.log(3)          # near chance at the start
     assert np.mean(history.nats[-10:]) < 0.05         # the next symbol is known at the end
+
+
+def test_a_loss_with_a_new_measure_is_recorded_under_its_name(monkeypatch):
+    """A third loss in rnnlib.LOSSES whose measure is neither the MSE nor nats: the trainer
+    records it as ``measure``, named by the entry, and never as the MSE or nats."""
+    def triple(y, target):
+        E, dy = rnnlib.squared_error(y, target)
+        return 3 * E, 3 * dy
+
+    monkeypatch.setitem(rnnlib.LOSSES, "triple",
+                        Loss(triple, "values", "triple MSE", 2.0, fast.into(triple)))
+    params = rnnlib.init_params(2, 4, 1, seed=0)
+    batches = [tasks.adding_problem(3, 5, np.random.default_rng(i)) for i in range(12)]
+    feed = iter(batches)
+    _, history = train(params, lambda rng: next(feed), steps=12, loss="triple",
+                       stop_below=1e9)                    # stops after 10 logged steps
+    assert history.measure_name == "triple MSE" and history.step[-1] == 10
+    assert history.mse == [] and history.nats == []
+    assert history.measured("triple MSE") == history.measure and len(history.measure) == 10
+    # step 1 runs on the caller's params: 2 E / (number of targets), E three squared errors
+    E, _ = rnnlib.loss_and_grads(params, *batches[0], loss_at="last", loss="triple")
+    assert history.measure[0] == pytest.approx(2 * E / batches[0][1].size, rel=1e-12)
+    y = rnnlib.forward(params, batches[0][0]).y[-1]
+    assert history.measure[0] == pytest.approx(3 * np.mean((y - batches[0][1]) ** 2), rel=1e-12)
 
 
 @pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])

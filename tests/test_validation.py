@@ -1,15 +1,18 @@
 """Bad input gets an error that names the argument, what was received and what was expected;
 and the library never writes into the caller's arrays."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import analysis, bptt, bugs, explore, optim, tasks, train, truncation
+from rnnlib import analysis, bptt, bugs, explore, optim, tables, tasks, train, truncation
 from conftest import make_problem
 
 P, XS, H0, DY = make_problem(T=4, B=None, D=3, H=5, O=2)
 PB, XSB, H0B, DYB = make_problem(T=4, B=2, D=3, H=5, O=2)
 TR = rnnlib.forward(P, XS, H0)
+WEIGHTS = {name: np.array(getattr(PB, name)) for name in PB.names}   # as the trainer keeps them
 
 
 def sq(**kw):
@@ -97,14 +100,25 @@ BAD = {
     "scale str": (lambda: rnnlib.init_params(2, 3, 1, scale="1"), TypeError,
                   r"scale must be a real number; got str"),
     "seed float": (lambda: rnnlib.init_params(2, 3, 1, seed=1.5), TypeError,
-                   r"seed must be an int, None, a np.random.Generator or SeedSequence; got 1.5"),
+                   r"seed must be a np.random.Generator, a np.random.SeedSequence, an int seed "
+                   r">= 0 or None \(fresh entropy\); got float"),
     "seed negative": (lambda: rnnlib.init_params(2, 3, 1, seed=-1), ValueError,
-                      r"seed must be a non-negative integer; got -1"),
+                      r"seed must be .* an int seed >= 0 or None \(fresh entropy\); got -1"),
+    "seed bool": (lambda: rnnlib.init_params(2, 3, 1, seed=True), TypeError,
+                  r"seed must be .* got bool"),
     "scale overflows": (lambda: rnnlib.init_params(2, 3, 1, input_scale=1e40, seed=0,
                                                    dtype=np.float32), ValueError,
                         r"input_scale = 1e\+40 is too large: the weights overflow float32"),
     "init dtype": (lambda: rnnlib.init_params(2, 3, 1, dtype=np.int32), TypeError,
                    r"dtype must be float32 or float64; got int32"),
+    "init dtype unknown": (lambda: rnnlib.init_params(2, 3, 1, dtype="float8"), TypeError,
+                           r"dtype must be float32 or float64; got 'float8'"),
+    "astype int": (lambda: P.astype(np.int64), TypeError,
+                   r"dtype must be float32 or float64; got int64"),
+    "astype float16": (lambda: P.astype("float16"), TypeError,
+                       r"dtype must be float32 or float64; got float16"),
+    "astype not a dtype": (lambda: P.astype(3), TypeError,
+                           r"dtype must be float32 or float64; got 3"),
     # backward
     "dy shape": (lambda: rnnlib.backward(P, TR, np.zeros((4, 2))), ValueError,
                  r"dy must have the shape of trace.y, \(T\+1, \[B,\] O\) = \(5, 2\), with dy\[t\] "
@@ -307,7 +321,75 @@ BAD = {
         r"xs of shape \(5, 3, 2\); got \(5, 3, 1\)"),
     "train make_batch xs shape": (
         trained(make_batch=lambda rng: (np.zeros((5, 3)), np.zeros((3, 1)))), ValueError,
-        r"make_batch must return xs of shape \(T, B, D\) with D = 2; got \(5, 3\)"),
+        r"make_batch must return xs of shape \(T, B, D\) with T >= 1, B >= 1 and D = 2; "
+        r"got \(5, 3\)"),
+    "train make_batch B = 0": (
+        trained(make_batch=lambda rng: (np.zeros((5, 0, 2)), np.zeros((0, 1)))), ValueError,
+        r"xs of shape \(T, B, D\) with T >= 1, B >= 1 and D = 2; got \(5, 0, 2\)"),
+    "train make_batch xs NaN": (
+        trained(make_batch=lambda rng: (np.full((5, 3, 2), np.nan), np.zeros((3, 1)))),
+        ValueError, r"xs must be finite; got 30 NaN/inf value\(s\), the first at index "
+                    r"\(0, 0, 0\)"),
+    "train seed negative": (trained(seed=-1), ValueError,
+                            r"seed must be a np.random.Generator or an int seed >= 0; got -1"),
+    "train seed str": (trained(seed="0"), TypeError,
+                       r"seed must be a np.random.Generator or an int seed >= 0; got str"),
+    "train clip_norm 0": (trained(clip_norm=0), ValueError, r"clip_norm must be positive; got 0"),
+    "train clip_norm str": (trained(clip_norm="1"), TypeError,
+                            r"clip_norm must be a real number; got str"),
+    "train clip_value negative": (trained(clip_value=-0.5), ValueError,
+                                  r"clip_value must be positive; got -0.5"),
+    "train clip_value nan": (trained(clip_value=np.nan), ValueError,
+                             r"clip_value must be finite; got nan"),
+    "train carry_state int": (trained(carry_state=1), TypeError,
+                              r"carry_state must be True or False; got 1"),
+    "train carry_state str": (trained(carry_state="yes"), TypeError,
+                              r"carry_state must be True or False; got 'yes'"),
+    "train probe xs D": (trained(probe=(np.zeros((5, 3, 3)), np.zeros((3, 1)))), ValueError,
+                         r"probe: xs must have shape \(T, D\) or \(T, B, D\) with T >= 1 and "
+                         r"D = 2; got \(5, 3, 3\)"),
+    "train probe targets": (trained(probe=(np.zeros((5, 3, 2)), np.zeros((3, 2)))), ValueError,
+                            r"probe: loss='squared_error' takes targets of shape \(B, O\) = "
+                            r"\(3, 1\) for loss_at='last' and xs of shape \(5, 3, 2\); "
+                            r"got \(3, 2\)"),
+    "train probe NaN": (trained(probe=(np.full((5, 3, 2), np.inf), np.zeros((3, 1)))),
+                        ValueError, r"probe: xs must be finite; got 30 NaN/inf"),
+    "train probe strings": (trained(probe=(np.full((5, 3, 2), "a"), np.zeros((3, 1)))),
+                            TypeError, r"probe: xs must be an array of real numbers; got "
+                                       r"dtype <U1"),
+    "train probe class ids": (trained(probe=(np.zeros((5, 3, 2)), np.zeros(3)),
+                                      loss="cross_entropy"), TypeError,
+                              r"probe: targets must be integer class ids for "
+                              r"loss='cross_entropy'; got dtype float64"),
+    "train optimizer lr str": (trained(optimizer=SimpleNamespace(lr="fast", step=print)),
+                               TypeError, r"optimizer.lr must be a real number; got str"),
+    "train stop_below nan": (trained(stop_below=np.nan), ValueError,
+                             r"stop_below must be finite; got nan"),
+    "batch_gradients weights list": (lambda: train.batch_gradients([P.W_hh], XSB, DYB[-1]),
+                                     TypeError, r"weights must be a dict of the arrays W_hh, "
+                                                r"W_hx, b_h, W_yh; got list"),
+    "batch_gradients weights keys": (
+        lambda: train.batch_gradients({"W_hh": WEIGHTS["W_hh"]}, XSB, DYB[-1]), ValueError,
+        r"weights must have the keys \['W_hh', 'W_hx', 'b_h', 'W_yh'\]; got \['W_hh'\]"),
+    "batch_gradients weights of lists": (
+        lambda: train.batch_gradients({**WEIGHTS, "b_h": [0.0] * 5}, XSB, DYB[-1]), TypeError,
+        r"weights\['b_h'\] must be a numpy array of float32 or float64; got list"),
+    "batch_gradients weights ints": (
+        lambda: train.batch_gradients({**WEIGHTS, "W_hh": np.eye(5, dtype=int)}, XSB, DYB[-1]),
+        TypeError, r"weights\['W_hh'\] must be a numpy array of float32 or float64; got "
+                   r"dtype int64"),
+    "batch_gradients weights mixed dtype": (
+        lambda: train.batch_gradients({**WEIGHTS, "W_yh": WEIGHTS["W_yh"].astype(np.float32)},
+                                      XSB, DYB[-1]), TypeError,
+        r"weights must share one float dtype; got W_hh float64, W_hx float64, b_h float64, "
+        r"W_yh float32"),
+    "batch_gradients weights shapes": (
+        lambda: train.batch_gradients({**WEIGHTS, "b_h": np.zeros(4)}, XSB, DYB[-1]), ValueError,
+        r"weights\['b_h'\] must have shape \(H,\) with H = 5 \(from weights\['W_hh'\]\); "
+        r"got \(4,\)"),
+    "batch_gradients xs inf": (
+        lambda: train.batch_gradients(WEIGHTS, np.where(XSB > 0, np.inf, XSB), DYB[-1]),
+        ValueError, r"xs must be finite; got \d+ NaN/inf value\(s\)"),
     "train stop_below str": (trained(stop_below="0.1"), TypeError,
                              r"stop_below must be a real number; got str"),
     "train callback": (trained(callback=3), TypeError,
@@ -333,9 +415,159 @@ BAD = {
     "chunked_gradients lengths floats": (
         lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), np.zeros((9, 2)), [4.5, 4.5]),
         ValueError, r"lengths\[0\] must be a positive integer; got 4.5"),
+    "chunked_gradients xs None": (
+        lambda: truncation.chunked_gradients(P, None, np.zeros((9, 2)), 3), TypeError,
+        r"xs must be an array of real numbers; got dtype object"),
+    "chunked_gradients xs shape": (
+        lambda: truncation.chunked_gradients(P, np.zeros((9, 4)), np.zeros((9, 2)), 3), ValueError,
+        r"xs must have shape \(T, D\) or \(T, B, D\) with T >= 1 and D = 3; got \(9, 4\)"),
+    "chunked_gradients targets None": (
+        lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), None, 3), TypeError,
+        r"targets must be an array of real numbers; got dtype object"),
+    "chunked_gradients targets shape": (
+        lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), np.zeros((8, 2)), 3), ValueError,
+        r"loss='squared_error' takes targets of shape \(T, O\) = \(9, 2\) for loss_at='all' "
+        r"and xs of shape \(9, 3\); got \(8, 2\)"),
     "chunked_gradients lengths a float": (
         lambda: truncation.chunked_gradients(P, np.zeros((9, 3)), np.zeros((9, 2)), 2.5),
         TypeError, r"lengths must be an int or a list of ints summing to T = 9; got float"),
+    # the gradient checks' own arguments
+    "check_gradients backward returns a tuple": (
+        lambda: rnnlib.check_gradients(P, XS, backward=lambda p, tr, dy: (1, 2)), TypeError,
+        r"backward must return an rnnlib.Grads, like rnnlib.backward; <lambda> returned tuple, "
+        r"without dW_hh, dW_hx, db_h, dW_yh, dh0, dx"),
+    "check_gradients backward returns None": (
+        lambda: rnnlib.check_gradients(P, XS, backward=print), TypeError,
+        r"backward must return an rnnlib.Grads, like rnnlib.backward; print returned NoneType"),
+    "numerical_gradients objective None": (
+        lambda: rnnlib.numerical_gradients(lambda tr: None, P, XS), TypeError,
+        r"objective must return a real number, the loss E of the trace; got NoneType"),
+    "numerical_gradients objective array": (
+        lambda: rnnlib.numerical_gradients(lambda tr: tr.y, P, XS), TypeError,
+        r"objective must return a real number, the loss E of the trace; got ndarray of shape "
+        r"\(5, 2\)"),
+    "numerical_gradients objective str": (
+        lambda: rnnlib.numerical_gradients(lambda tr: "0.5", P, XS), TypeError,
+        r"objective must return a real number.*; got str"),
+    "compare name None": (lambda: rnnlib.compare(None, np.zeros(2), np.zeros(2)), TypeError,
+                          r"name must be a str, the gradient's name in the report, e.g. 'dW_hh'; "
+                          r"got NoneType"),
+    "compare ours None": (lambda: rnnlib.compare("d", None, np.zeros(2)), TypeError,
+                          r"ours must be an array of real numbers; got dtype object"),
+    "compare reference strings": (lambda: rnnlib.compare("d", np.zeros(2), ["a", "b"]),
+                                  TypeError, r"reference must be an array of real numbers; got "
+                                             r"dtype <U1"),
+    # analysis
+    "spectral_radius NaN": (lambda: analysis.spectral_radius(np.full((3, 3), np.nan)), ValueError,
+                            r"W must be finite; got 9 NaN/inf value\(s\), the first at index "
+                            r"\(0, 0\)"),
+    "spectral_radius not square": (lambda: analysis.spectral_radius(np.zeros((2, 3))), ValueError,
+                                   r"W must have shape \(H, H\); got \(2, 3\)"),
+    "largest_singular_value inf": (
+        lambda: analysis.largest_singular_value(np.array([[1.0, np.inf]])), ValueError,
+        r"W must be finite; got 1 NaN/inf value\(s\), the first at index \(0, 1\)"),
+    "largest_singular_value a vector": (lambda: analysis.largest_singular_value(np.ones(3)),
+                                        ValueError, r"W must have shape \(M, N\); got \(3,\)"),
+    "jacobian_products NaN": (lambda: analysis.jacobian_products(np.full((5, 5), np.nan), TR.mask),
+                              ValueError, r"W_hh must be finite; got 25 NaN/inf"),
+    "jacobian_products not square": (
+        lambda: analysis.jacobian_products(np.zeros((5, 4)), TR.mask), ValueError,
+        r"W_hh must have shape \(H, H\); got \(5, 4\)"),
+    # tasks
+    "constant_mse empty": (lambda: tasks.constant_mse([], 1.0), ValueError,
+                           r"targets must hold at least one value; got shape \(0,\)"),
+    "constant_mse None": (lambda: tasks.constant_mse(None, 1.0), TypeError,
+                          r"targets must be an array of real numbers; got dtype object"),
+    "constant_mse constant None": (lambda: tasks.constant_mse(np.ones(3), None), TypeError,
+                                   r"constant must be a real number; got NoneType"),
+    "constant_mse NaN": (lambda: tasks.constant_mse([1.0, np.nan], 1.0), ValueError,
+                         r"targets must be finite; got 1 NaN/inf value\(s\), the first at "
+                         r"index \(1,\)"),
+    # optimisers
+    "SGD momentum 1": (lambda: optim.SGD(momentum=1), ValueError,
+                       r"momentum must be in \[0, 1\); got 1"),
+    "SGD momentum negative": (lambda: optim.SGD(momentum=-0.1), ValueError,
+                              r"momentum must be in \[0, 1\); got -0.1"),
+    "SGD momentum str": (lambda: optim.SGD(momentum="0.9"), TypeError,
+                         r"momentum must be a real number; got str"),
+    "Adam beta1 1": (lambda: optim.Adam(beta1=1.0), ValueError,
+                     r"beta1 must be in \[0, 1\); got 1.0"),
+    "Adam beta2 negative": (lambda: optim.Adam(beta2=-0.999), ValueError,
+                            r"beta2 must be in \[0, 1\); got -0.999"),
+    "Adam eps 0": (lambda: optim.Adam(eps=0), ValueError, r"eps must be positive; got 0"),
+    "RMSprop rho 1.5": (lambda: optim.RMSprop(rho=1.5), ValueError,
+                        r"rho must be in \[0, 1\); got 1.5"),
+    "RMSprop eps negative": (lambda: optim.RMSprop(eps=-1e-8), ValueError,
+                             r"eps must be positive; got -1e-08"),
+    "global_norm None value": (lambda: optim.global_norm({"dW_hh": None}), TypeError,
+                               r"grads\['dW_hh'\] must be a numpy array of real numbers; "
+                               r"got NoneType"),
+    "clip_global_norm list value": (lambda: optim.clip_global_norm({"db_h": [1.0, 2.0]}, 1.0),
+                                    TypeError, r"grads\['db_h'\] must be a numpy array of real "
+                                               r"numbers; got list"),
+    "clip_by_value strings": (lambda: optim.clip_by_value({"db_h": np.array(["a"])}, 1.0),
+                              TypeError, r"grads\['db_h'\] must be a numpy array of real "
+                                         r"numbers; got dtype <U1"),
+    "clip_global_norm norm str": (lambda: optim.clip_global_norm({"db_h": np.ones(2)}, 1.0,
+                                                                 norm="2"), TypeError,
+                                  r"norm must be a real number; got str"),
+    "clip_global_norm norm negative": (
+        lambda: optim.clip_global_norm({"db_h": np.ones(2)}, 1.0, norm=-1.0), ValueError,
+        r"norm must be >= 0, the global norm of grads; got -1.0"),
+    "step weights of lists": (lambda: optim.Adam().step({"b_h": [1.0]}, {"db_h": np.ones(1)}),
+                              TypeError, r"weights\['b_h'\] must be a numpy array of floats, "
+                                         r"which step updates in place; got list"),
+    "step weights None": (lambda: optim.SGD().step(None, {"db_h": np.ones(1)}), TypeError,
+                          r"weights must be a dict of float arrays, e.g. \{'W_hh': ..., "
+                          r"'b_h': ...\}; got NoneType"),
+    "step grads None": (lambda: optim.RMSprop().step({"b_h": np.ones(1)}, None), TypeError,
+                        r"grads must be a dict of arrays, e.g. \{'dW_hh': ..., 'db_h': ...\}; "
+                        r"got NoneType"),
+    "step grads of lists": (lambda: optim.SGD().step({"b_h": np.ones(1)}, {"db_h": [1.0]}),
+                            TypeError, r"grads\['db_h'\] must be a numpy array of real numbers; "
+                                       r"got list"),
+    "step read-only weights": (lambda: optim.SGD().step({"b_h": P.b_h}, {"db_h": np.ones(5)}),
+                               ValueError, r"weights\['b_h'\] is read-only \(Params' arrays "
+                                           r"are\): step updates the weights in place, so pass "
+                                           r"copies, e.g. np.array\(params.b_h\)"),
+    # the explorers' numbers
+    "explore.summary trace of other params": (
+        lambda: explore.summary(rnnlib.init_params(3, 6, 2, seed=0), TR), ValueError,
+        r"trace does not belong to these params: it has H = 5, D = 3, O = 2; params have "
+        r"H = 6, D = 3, O = 2"),
+    "explore.summary trace dtype": (lambda: explore.summary(P.astype(np.float32), TR), TypeError,
+                                    r"trace has dtype float64 but the parameters are float32"),
+    "explore.gradient_flow batched trace": (
+        lambda: explore.gradient_flow(PB, rnnlib.forward(PB, XSB)), TypeError,
+        r"trace must be an rnnlib.Trace of one sequence; got a batched Trace \(h of shape "
+        r"\(5, 2, 5\)\)"),
+    "explore.gradient_flow trace of other params": (
+        lambda: explore.gradient_flow(rnnlib.init_params(4, 5, 2, seed=0), TR), ValueError,
+        r"trace does not belong to these params: it has H = 5, D = 3, O = 2"),
+    "explore.gradient_flow trace None": (lambda: explore.gradient_flow(P, None), TypeError,
+                                         r"trace must be an rnnlib.Trace \(from rnnlib.forward\); "
+                                         r"got NoneType"),
+    # the bug table
+    "which_checks_catch setups a str": (
+        lambda: bugs.which_checks_catch(P, XS, setups="random ∂y"), TypeError,
+        r"setups must be a tuple or list of setup names, e.g. \('random ∂y',\); got "
+        r"'random ∂y'"),
+    "which_checks_catch which a str": (
+        lambda: bugs.which_checks_catch(P, XS, which="= instead of +="), TypeError,
+        r"which must be a tuple or list of bug names, e.g. \('missing upstream factor',\); "
+        r"got '= instead of \+='"),
+    "which_checks_catch setups None": (lambda: bugs.which_checks_catch(P, XS, setups=None),
+                                       TypeError, r"setups must be a tuple or list of setup "
+                                                  r"names.*; got None"),
+    # tables
+    "html_table columns None": (lambda: tables.html_table(None, [["x"]], caption="c"), TypeError,
+                                r"columns must be a non-empty sequence of str; got None"),
+    "html_table rows None": (lambda: tables.html_table(["a"], None, caption="c"), TypeError,
+                             r"rows must be a sequence of rows, each a sequence of 1 cells; "
+                             r"got NoneType"),
+    "html_table a row a number": (lambda: tables.html_table(["a"], [3], caption="c"), TypeError,
+                                  r"rows\[0\] must be a sequence of 1 cells, one per column; "
+                                  r"got 3"),
 }
 
 

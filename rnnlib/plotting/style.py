@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from ..bptt import Grads
-from ..model import Trace
+from ..bptt import check_grads
+from ..model import check_trace
 
 OKABE_ITO = {"orange": "#E69F00", "sky blue": "#56B4E9", "green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
@@ -41,19 +41,10 @@ def one_example(a, trace, example):
     return a[:, example] if trace.batched else a
 
 
-def check_grads(grads):
-    """Raise TypeError unless grads is an rnnlib.Grads."""
-    if not isinstance(grads, Grads):
-        raise TypeError(f"grads must be an rnnlib.Grads (from rnnlib.backward); got "
-                        f"{type(grads).__name__}")
-
-
 def check_run(trace, grads=None, example=0):
     """Raise unless trace is an rnnlib.Trace, grads (if given) an rnnlib.Grads of a backward
     pass over it (dh of trace.h's shape, (T+1, [B,] H)), and example an index of its batch."""
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be an rnnlib.Trace (from rnnlib.forward); got "
-                        f"{type(trace).__name__}")
+    check_trace(trace)
     if grads is not None:
         check_grads(grads)
         if grads.dh.shape != trace.h.shape:
