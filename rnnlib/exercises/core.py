@@ -29,7 +29,6 @@ description of a difference read best beside each other. Predictions and symbols
 functions to run, are checked in ``predictions.py``.
 """
 import ast
-import re
 import warnings
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
