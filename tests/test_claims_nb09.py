@@ -76,7 +76,7 @@ def test_the_throughput_is_the_ratio_measured_in_the_same_run():
     speed = RESULTS["throughput"]
     ratio = speed["rnnlib.train"] / speed["min-char-rnn"]
     assert speed["speed-up"] == round(ratio, 1) == 16.8
-    assert f"{speed['speed-up']}x (median of {speed['rounds']} interleaved rounds" in \
+    assert f"{speed['speed-up']}x (medians of {speed['rounds']} interleaved rounds" in \
         printed("speed['speed-up']")
     assert f"Its trainer reads {speed['speed-up']} times as many characters per second" in TEXT
 
@@ -164,10 +164,11 @@ def rounds(output):
         r"validation ([\d.]+) nats/char, (\d+)% of the sampled words are real", output)]
 
 
-def run_live_cell():
+def run_live_cells():
     """The notebook's setup, data and live-training cells, run in one namespace; their print-out."""
     sources = [code_cell("import matplotlib.pyplot").source.replace("%matplotlib inline", ""),
-               code_cell("text.load_text()").source, code_cell("ROUNDS, STEPS").source]
+               code_cell("text.load_text()").source, code_cell("ROUNDS, STEPS =").source,
+               code_cell('report("untrained")').source]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         namespace = {}
@@ -177,7 +178,7 @@ def run_live_cell():
 
 
 def test_the_live_settings_are_those_the_text_states():
-    source = code_cell("ROUNDS, STEPS").source
+    source = code_cell("ROUNDS, STEPS =").source
     assert 'live = dict(H=128, T=50, B=32' in source and "ROUNDS, STEPS = 4, 150" in source
     assert ("$H = 128$, chunks of $T = 50$ characters in $B = 32$ streams" in TEXT
             and "after each of four rounds of 150 steps" in TEXT)
@@ -189,7 +190,7 @@ def test_live_training_falls_and_its_samples_turn_from_noise_into_words(source):
     samples turning into words (checked loosely: float32 training is not bit-reproducible)."""
     assert "the untrained network writes noise, the loss falls round after round, and the " \
            "samples turn into words" in TEXT
-    output = printed("ROUNDS, STEPS") if source == "stored" else run_live_cell()
+    output = printed('report("untrained")') if source == "stored" else run_live_cells()
     reports = rounds(output)
     assert len(reports) == 5, output
     losses, words = zip(*reports)

@@ -82,8 +82,8 @@ QUESTIONS = {
 # prediction's name: kept here, out of the cell the student predicts in.
 PREDICTIONS = {
     "best baseline passed": "at step 750 the validation loss was 1.895 nats/char: below the "
-                            "3-gram's 2.055, above the 4-gram's 1.788. In 4.8 million "
-                            "characters the network had learnt what two characters of context "
-                            "tell; it passed the 4-gram by step 1,500 (1.691) and the 5-gram "
-                            "by step 2,250 (1.615).",
+                            "3-gram's 2.055, above the 4-gram's 1.788. After 4.8 million "
+                            "characters it predicted better than counts of every two-character "
+                            "context, not yet than counts of three; it passed the 4-gram by "
+                            "step 1,500 (1.691) and the 5-gram by step 2,250 (1.615).",
 }
