@@ -44,6 +44,11 @@ def _softmax(z):
     return e / e.sum()
 
 
+def _log_probabilities(y, temperature):
+    z = y / temperature - (y / temperature).max()
+    return z - np.log(np.exp(z).sum())
+
+
 @writes_into("y")
 def _temperature_probs_into_y(y, temperature):
     y /= temperature                             # "scaled" in the caller's array
@@ -92,8 +97,7 @@ WRONG = {
          lambda y, temperature: _softmax(_softmax(y) / temperature)),
         ("log-probabilities: log of the softmax (−inf at a tiny τ)",
          lambda y, temperature: np.log(_softmax(y / temperature))),
-        ("log-probabilities, computed stably", lambda y, temperature: y / temperature
-         - (y / temperature).max() - np.log(np.exp(y / temperature - (y / temperature).max()).sum())),
+        ("log-probabilities, computed stably", _log_probabilities),
         ("divides by τ²", lambda y, temperature: _softmax(y / temperature ** 2)),
         ("the argmax one-hot (τ → 0)", lambda y, temperature: np.eye(len(y))[np.argmax(y)]),
         ("uniform (τ → ∞)", lambda y, temperature: np.full(len(y), 1 / len(y))),
