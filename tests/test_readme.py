@@ -109,7 +109,8 @@ def test_sentences_that_quote_measured_behaviour():
 
 
 def test_the_experiments_page_quotes_the_stored_language_model():
-    """docs/experiments.md's table and sentences of the char-lm run are the stored run's."""
+    """docs/experiments.md's table and sentences of the char-lm run, and docs/benchmarks.md's
+    throughput, are the stored run's."""
     result = json.loads((REPO / "experiments" / "results" / "char_lm.json").read_text())
     page = " ".join(DOCS["experiments.md"].split())
     rows = [*result["baselines"].items(), ("ReLU RNN, 4,000 steps", result["final"])]
@@ -121,6 +122,9 @@ def test_the_experiments_page_quotes_the_stored_language_model():
     speed = result["throughput"]
     assert (f"medians of {speed['rounds']} rounds, {speed['rnnlib.train']:,} against "
             f"{speed['min-char-rnn']:,} characters per second, {speed['speed-up']} times") in page
+    assert (f"medians of {speed['rounds']} rounds: {speed['rnnlib.train']:,} against "
+            f"{speed['min-char-rnn']:,} characters per second, {speed['speed-up']} times") in \
+        " ".join(DOCS["benchmarks.md"].split())
     words = [f"{100 * result['known_word_fraction'][t]:.0f} %" for t in ("0.5", "1.0", "1.5")]
     assert f"{words[0]}, {words[1]} and {words[2]} of their words" in page
     assert f"({result['seconds']} s in all, {result['training_seconds']} s of it training" in page
