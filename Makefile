@@ -104,7 +104,7 @@ handout:
 
 # The teacher's answer key, one Markdown file in notebook order: model solutions, answers to
 # the thinking questions, and each prediction's answer with its reason, computed by executing
-# the notebooks that have predictions (about 10 s; tools/answer_key.py says how). answers/ is
+# the notebooks that have predictions (about 20 s; tools/answer_key.py says how). answers/ is
 # in .gitignore, and `make handout` leaves it out; ANSWERS=path writes elsewhere.
 ANSWERS ?= answers/ANSWERS.md
 answers: install
@@ -130,8 +130,9 @@ clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
 
 # The stored experiment behind notebook 09: a character-level ReLU RNN trained on Tiny
-# Shakespeare for 20 minutes on one BLAS thread, with its n-gram baselines and a throughput
-# measurement; writes experiments/results/char_lm.npz and .json (experiments/char_lm.py).
+# Shakespeare for 4,000 steps (at most 20 minutes; about 9) on one BLAS thread, with its
+# n-gram baselines and a throughput measurement; writes experiments/results/char_lm.npz and
+# .json (experiments/char_lm.py).
 # The throughput alone: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_char_lm.py
 .PHONY: char-lm
 char-lm: install

@@ -11,6 +11,9 @@ gradient stopped at every boundary: truncated BPTT in the sense of
     vocab = Vocabulary.from_text(text); ids = vocab.encode(text)
     train_ids, val_ids = split(ids)                     # first 90 %, last 10 %
     make_batch = chunk_batches(train_ids, vocab, batch=32, T=100)
+
+The data and the stored run of experiments/char_lm.py are found beside this package
+(``TINY_SHAKESPEARE``, ``CHAR_LM``), so notebook 09 reads them from whatever folder it runs in.
 """
 import re
 from dataclasses import dataclass
@@ -20,9 +23,13 @@ import numpy as np
 
 from .losses import cross_entropy, softmax
 from .model import Params, forward
-from .validate import check_positive_int, check_real, shape_str
+from .validate import as_float_array, check_finite, check_positive_int, check_real, shape_str
 
-TINY_SHAKESPEARE = Path(__file__).resolve().parent.parent / "data" / "tinyshakespeare" / "input.txt"
+REPOSITORY = Path(__file__).resolve().parent.parent
+TINY_SHAKESPEARE = REPOSITORY / "data" / "tinyshakespeare" / "input.txt"
+# experiments/char_lm.py's results without extension: CHAR_LM.with_suffix(".npz") holds the
+# model (load_model), CHAR_LM.with_suffix(".json") the curve, baselines, samples, throughput
+CHAR_LM = REPOSITORY / "experiments" / "results" / "char_lm"
 
 
 def load_text(path=TINY_SHAKESPEARE):
@@ -136,14 +143,39 @@ def chunk_batches(ids, vocab, *, batch, T, dtype=np.float32):
     return make_batch
 
 
-def sample(params, vocab, prime, n, *, temperature=1.0, seed=0):
+def temperature_probs(y, temperature):
+    """The distribution a character is drawn from at a temperature: p = softmax(y / τ).
+
+    y: logits, (V,) or (B, V); temperature τ > 0: below 1 sharpens the distribution (towards
+    the argmax as τ → 0), above 1 flattens it (towards uniform as τ → ∞). Returns p, y's shape,
+    each row summing to 1; stable for any τ (the softmax subtracts the largest y / τ first).
+    """
+    y = as_float_array("y", y)
+    if y.ndim not in (1, 2) or y.shape[-1] == 0:
+        raise ValueError(f"y must have shape (V,) or (B, V) with V >= 1; got "
+                         f"{shape_str(y.shape)}")
+    check_finite("y", y)
+    temperature = check_temperature(temperature)
+    return softmax(y / temperature)
+
+
+def check_temperature(temperature):
+    """Return ``temperature`` as a float, or raise naming it: a real number > 0."""
+    temperature = check_real("temperature", temperature)
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive; got {temperature}")
+    return temperature
+
+
+def sample(params, vocab, prime, n, *, temperature=1.0, seed=0, probs=temperature_probs):
     """n characters drawn from the model, one at a time, after reading ``prime``.
 
     The state after ``prime`` (a non-empty str, read from h_0 = 0) gives y; the next id is
-    drawn from softmax(y / temperature) with ``np.random.default_rng(seed)``, fed back as the
-    next input, and so on. temperature > 0: below 1 sharpens the distribution (towards the
-    argmax as it goes to 0), above 1 flattens it (towards uniform). Returns a str of n
-    characters (without the prime).
+    drawn from probs(y, temperature) = softmax(y / temperature) with
+    ``np.random.default_rng(seed)``'s ``choice``, fed back as the next input, and so on.
+    temperature > 0 (see :func:`temperature_probs`). probs: a function of (y (V,) float64,
+    temperature) that returns the V probabilities, :func:`temperature_probs` by default (a
+    student's own can be passed). Returns a str of n characters (without the prime).
     """
     if not isinstance(params, Params):
         raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
@@ -153,18 +185,33 @@ def sample(params, vocab, prime, n, *, temperature=1.0, seed=0):
     if not isinstance(prime, str) or not prime:
         raise ValueError(f"prime must be a non-empty str; got {prime!r}")
     n = check_positive_int("n", n)
-    temperature = check_real("temperature", temperature)
-    if temperature <= 0:
-        raise ValueError(f"temperature must be positive; got {temperature}")
+    temperature = check_temperature(temperature)
+    if not callable(probs):
+        raise TypeError(f"probs must be a function (y, temperature) -> probabilities; got "
+                        f"{type(probs).__name__}")
     rng = np.random.default_rng(seed)
     trace = forward(params, vocab.one_hot(vocab.encode(prime, name="prime"), params.dtype))
     h, y, out = trace.h[-1], trace.y[-1], []
     for _ in range(n):
-        c = int(rng.choice(len(vocab), p=softmax(y.astype(np.float64) / temperature)))
+        p = check_probabilities(probs(y.astype(np.float64), temperature), len(vocab))
+        c = int(rng.choice(len(vocab), p=p))
         out.append(c)
         trace = forward(params, vocab.one_hot(np.array([c]), params.dtype), h)
         h, y = trace.h[-1], trace.y[-1]
     return vocab.decode(np.array(out))
+
+
+def check_probabilities(p, V):
+    """Return what a ``probs`` function gave as a float64 array, or raise naming it: V finite,
+    non-negative numbers that sum to 1 within 1e-8 (numpy's choice refuses more)."""
+    p = np.asarray(p, dtype=np.float64)
+    if p.shape != (V,):
+        raise ValueError(f"probs must return V = {V} probabilities, shape ({V},); got "
+                         f"{shape_str(p.shape)}")
+    if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1) > 1e-8:
+        raise ValueError(f"probs must return finite, non-negative probabilities that sum to 1; "
+                         f"got a sum of {p.sum()!r} and a smallest entry of {p.min()!r}")
+    return p
 
 
 def validation_loss(params, ids, *, streams=16, chunk=500, warmup=200):

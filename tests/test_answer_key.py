@@ -1,7 +1,7 @@
 """The teacher's answer key (tools/answer_key.py, `make answers`): one Markdown file that holds,
 in notebook order, every model solution, every thinking question's answer and every
-prediction's answer with its reason. Writing it executes the five notebooks that have
-predictions (about 10 s), once for the module."""
+prediction's answer with its reason. Writing it executes the six notebooks that have
+predictions (about 20 s), once for the module."""
 import ast
 import inspect
 import subprocess
@@ -41,7 +41,7 @@ def test_every_exercise_has_its_model_solution(key):
 
 
 def test_every_thinking_question_has_its_question_and_answer(key):
-    assert len(QUESTIONS) == len(solutions.ANSWERS) == 13
+    assert len(QUESTIONS) == len(solutions.ANSWERS) == 14
     for name, question in QUESTIONS.items():
         text = section(key, f"Thinking question `{name}`")
         assert solutions.ANSWERS[name] in text, name
@@ -55,14 +55,16 @@ def test_every_prediction_has_its_answer_and_reason(key):
         assert f"**Why:** {reason}" in text, name
         answer = text.split("**Answer:** `", 1)[1].split("`\n", 1)[0]
         answers[name] = ast.literal_eval(answer)       # a value a student could have written
-    # two that the notebooks' text states: the critical gain is √2, the T = 1 check misses two
+    # three that the notebooks' text states: the critical gain is √2, the T = 1 check misses
+    # two, and the stored language model had passed the 3-gram (not the 4-gram) by step 750
     assert answers["critical gain"] == 1.41
     assert answers["one_step_check"] == {"= instead of +=", "dropped through-time term"}
+    assert answers["best baseline passed"] == "3-gram"
 
 
 def test_the_key_is_in_notebook_order(key):
     titles = [line for line in key.splitlines() if line.startswith("## ")]
-    assert [t[3:5] for t in titles] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+    assert [t[3:5] for t in titles] == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
     # within 04: the by-hand backward pass (exercise 1) before step_backward (exercise 4)
     assert key.index("`by_hand_backward`") < key.index("Exercise `step_backward`")
 

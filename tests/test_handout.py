@@ -110,27 +110,42 @@ def test_the_readme_describes_the_handout(handout):
     assert run.returncode == 0, run.stdout[-3000:]
 
 
-def test_rnnlib_imports_from_the_handout_and_show_solution_says_not_included(handout):
-    code = ("import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
-            "e.show_solution(next(iter(e.EXERCISES)))")
-    # -S: no .pth files, so the full repository's editable install cannot leak in
+def python_in(handout, *args):
+    """Run Python in the hand-out with only its own rnnlib importable: -S reads no .pth file, so
+    the full repository's editable install cannot leak in."""
     site_packages = str(Path(np.__file__).parents[1])
-    run = subprocess.run([sys.executable, "-S", "-c", code], cwd=handout, capture_output=True,
-                         text=True, timeout=60, env={"PYTHONPATH": f"{handout}:{site_packages}"})
+    return subprocess.run([sys.executable, "-S", *args], cwd=handout, capture_output=True,
+                          text=True, timeout=60, env={"PYTHONPATH": f"{handout}:{site_packages}"})
+
+
+def test_rnnlib_imports_from_the_handout_and_show_solution_says_not_included(handout):
+    run = python_in(handout, "-c", "import rnnlib, rnnlib.exercises as e; print(rnnlib.__file__); "
+                                   "e.show_solution(next(iter(e.EXERCISES)))")
     assert run.returncode == 0, run.stderr
     where, message = run.stdout.splitlines()[:2]
     assert where.startswith(str(handout))
     assert "not included" in message, message
 
 
+def test_notebook_09s_text_and_stored_model_are_handed_out_and_found(handout):
+    """09 reads Tiny Shakespeare (1.1 MB) and the stored run through rnnlib.text, beside the
+    package: the hand-out holds them unchanged, and its own rnnlib finds them there."""
+    for rel in ("data/tinyshakespeare/input.txt", "experiments/results/char_lm.json",
+                "experiments/results/char_lm.npz"):
+        assert (handout / rel).read_bytes() == (REPO / rel).read_bytes(), rel
+    run = python_in(handout, "-c", "from rnnlib import text; print(text.TINY_SHAKESPEARE); "
+                    "print(len(text.load_text())); "
+                    "print(text.load_model(text.CHAR_LM.with_suffix('.npz'))[0].n_hidden)")
+    assert run.returncode == 0, run.stderr
+    where, characters, units = run.stdout.splitlines()
+    assert where.startswith(str(handout)) and (characters, units) == ("1115394", "512")
+
+
 def test_the_answer_key_cannot_be_made_from_the_handout_and_says_why(handout):
     """tools/answer_key.py is handed out (it holds no answer); without rnnlib/solutions it
     stops with one line, and `make answers` stops with that line before installing anything."""
     message = "the answer key needs rnnlib/solutions, which a hand-out does not have"
-    site_packages = str(Path(np.__file__).parents[1])
-    run = subprocess.run([sys.executable, "-S", "tools/answer_key.py", "key.md"], cwd=handout,
-                         capture_output=True, text=True, timeout=60,
-                         env={"PYTHONPATH": f"{handout}:{site_packages}"})
+    run = python_in(handout, "tools/answer_key.py", "key.md")
     assert run.returncode == 1 and run.stderr.strip().splitlines() == [f"answer_key: {message}"], \
         run.stdout + run.stderr
     assert not (handout / "key.md").exists()

@@ -11,6 +11,8 @@ import shlex
 import tomllib
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
 DOCS = {p.name: p.read_text() for p in sorted((REPO / "docs").glob("*.md"))}
@@ -104,6 +106,28 @@ def test_sentences_that_quote_measured_behaviour():
     assert "of the gates at $t = 1$, only unit 0's feeds $\\partial b_h[0]$" in teaching
     for text in (reference, teaching):
         assert "PyTorch and JAX" not in text and "`torch.relu` and `jax.nn.relu`" in text
+
+
+def test_the_experiments_page_quotes_the_stored_language_model():
+    """docs/experiments.md's table and sentences of the char-lm run, and docs/benchmarks.md's
+    throughput, are the stored run's."""
+    result = json.loads((REPO / "experiments" / "results" / "char_lm.json").read_text())
+    page = " ".join(DOCS["experiments.md"].split())
+    rows = [*result["baselines"].items(), ("ReLU RNN, 4,000 steps", result["final"])]
+    for name, b in rows:
+        nats = b.get("nats", b.get("val_nats"))
+        assert f"| {name} | {nats:.3f} | {nats / np.log(2):.3f} |" in page, name
+    curve = ", ".join(f"{v:.3f}" for v in result["curve"]["val_nats"][:-1])
+    assert f"{curve} and {result['curve']['val_nats'][-1]:.3f} nats per character" in page
+    speed = result["throughput"]
+    assert (f"medians of {speed['rounds']} rounds, {speed['rnnlib.train']:,} against "
+            f"{speed['min-char-rnn']:,} characters per second, {speed['speed-up']} times") in page
+    assert (f"medians of {speed['rounds']} rounds: {speed['rnnlib.train']:,} against "
+            f"{speed['min-char-rnn']:,} characters per second, {speed['speed-up']} times") in \
+        " ".join(DOCS["benchmarks.md"].split())
+    words = [f"{100 * result['known_word_fraction'][t]:.0f} %" for t in ("0.5", "1.0", "1.5")]
+    assert f"{words[0]}, {words[1]} and {words[2]} of their words" in page
+    assert f"({result['seconds']} s in all, {result['training_seconds']} s of it training" in page
 
 
 def documents():

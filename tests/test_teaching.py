@@ -26,8 +26,9 @@ def timing(body):
     return [p for p in parts if p[0] != "**total**"], total
 
 
-def test_there_are_six_sessions():
-    assert SESSIONS == [f"Session {n}" for n in range(1, 7)]
+def test_there_are_six_sessions_and_an_optional_seventh():
+    assert SESSIONS == [f"Session {n}" for n in range(1, 8)]
+    assert re.search(r"^### Session 7 · 09 \(optional, or homework\):", TEACHING, re.M)
 
 
 @pytest.mark.parametrize("session", SESSIONS)

@@ -111,6 +111,36 @@ def test_a_high_temperature_gets_close_to_uniform(vocab):
     assert np.max(np.bincount(low, minlength=len(vocab))) / low.size > 2 * frequencies.max()
 
 
+def test_temperature_probs_is_the_softmax_of_the_scaled_logits():
+    y = np.array([2.0, -1.0, 0.5, 2.0])
+    for tau in (0.25, 1.0, 3.0):
+        e = np.exp(y / tau)                                 # small logits: no overflow here
+        np.testing.assert_allclose(text.temperature_probs(y, tau), e / e.sum(), rtol=1e-14)
+    batch = text.temperature_probs(np.stack([y, -y]), 0.5)
+    assert batch.shape == (2, 4)
+    np.testing.assert_allclose(batch[1], text.temperature_probs(-y, 0.5), rtol=1e-14)
+
+
+def test_temperature_probs_at_the_limits():
+    y = np.array([10.0, -3.0, 9.9, 10.0])
+    cold = text.temperature_probs(y, 1e-3)                  # y / τ = 1e4: no overflow
+    np.testing.assert_allclose(cold, [0.5, 0, 0, 0.5], atol=1e-40)
+    np.testing.assert_allclose(text.temperature_probs(y, 1e6), np.full(4, 0.25), rtol=1e-4)
+    np.testing.assert_array_equal(text.temperature_probs(np.full(3, 7.0), 0.01), np.full(3, 1 / 3))
+
+
+def test_sampling_with_a_students_probabilities_draws_the_same_characters(vocab):
+    params = small_model(vocab)
+
+    def by_hand(y, temperature):                            # written as a student would
+        z = y / temperature
+        e = np.exp(z - z.max())
+        return e / e.sum()
+    for tau in (0.5, 1.0):
+        assert text.sample(params, vocab, "Sp", 60, temperature=tau, seed=2, probs=by_hand) == \
+            text.sample(params, vocab, "Sp", 60, temperature=tau, seed=2)
+
+
 def test_validation_loss_in_one_stream_is_the_mean_cross_entropy(vocab):
     params = small_model(vocab)
     ids = vocab.encode(SMALL)
@@ -164,6 +194,19 @@ def test_a_saved_model_loads_without_pickle(tmp_path, vocab):
     (lambda v, p: text.sample(p, v, "Sp", 5, temperature=-1), ValueError,
      "temperature must be positive"),
     (lambda v, p: text.sample(p, v, "", 5), ValueError, "prime must be a non-empty str"),
+    (lambda v, p: text.sample(p, v, "Sp", 5, probs="softmax"), TypeError,
+     "probs must be a function"),
+    (lambda v, p: text.sample(p, v, "Sp", 5, probs=lambda y, t: np.exp(y / t)), ValueError,
+     "probs must return finite, non-negative probabilities that sum to 1; got a sum of"),
+    (lambda v, p: text.sample(p, v, "Sp", 5, probs=lambda y, t: np.ones((2, len(y))) / len(y)),
+     ValueError, r"probs must return V = \d+ probabilities, shape \(\d+,\); got \(2, \d+\)"),
+    (lambda v, p: text.temperature_probs(np.ones((2, 2, 2)), 1.0), ValueError,
+     r"y must have shape \(V,\) or \(B, V\) with V >= 1; got \(2, 2, 2\)"),
+    (lambda v, p: text.temperature_probs([1.0, np.nan], 1.0), ValueError, "y must be finite"),
+    (lambda v, p: text.temperature_probs([1.0, 2.0], 0.0), ValueError,
+     "temperature must be positive; got 0.0"),
+    (lambda v, p: text.temperature_probs([1.0, 2.0], "1"), TypeError,
+     "temperature must be a real number; got str"),
     (lambda v, p: text.sample(p, v, "S?", 5), ValueError, r"prime holds '\?' at index 1"),
     (lambda v, p: text.sample(p, Vocabulary("ab"), "a", 5), ValueError,
      r"params must have D = O = V = 2 \(the vocabulary\); got D = \d+, O = \d+"),

@@ -25,7 +25,7 @@ a copy (the notebook file is not touched):
      nothing.
 The copy stops after the last prediction cell, and a last cell prints what was recorded. The
 cells run as the notebook runs them, so the key states what the notebook shows a student; a cell
-that fails stops the key with the notebook and cell named. About 20 s for the five notebooks.
+that fails stops the key with the notebook and cell named. About 25 s for the six notebooks.
 
 Not for students: `make handout` leaves out this tool's output (answers/, and any file named
 ANSWERS.md). The tool itself is handed out, and holds no answer: without rnnlib/solutions it

@@ -11,7 +11,7 @@ Layout, for a teacher who adds an exercise:
   it.
 - ``predictions.py``: ``check_prediction`` for predict-then-reveal cells, and ``check_symbol``
   for an answer written as a symbol ("h_{t+1}", in any spelling).
-- ``nb01_forward_pass.py`` ... ``nb08_training_memory.py``: one module per notebook, each with
+- ``nb01_forward_pass.py`` ... ``nb09_language_model.py``: one module per notebook, each with
   its ``EXERCISES`` list and the ``QUESTIONS`` (thinking questions) whose answers
   ``show_solution`` can print. Add an exercise to its notebook's module, and its model
   solution (or answer) to the same-named module of ``rnnlib.solutions``.
@@ -30,14 +30,14 @@ import numpy as np
 
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
-               nb07_vanishing_exploding, nb08_training_memory)
+               nb07_vanishing_exploding, nb08_training_memory, nb09_language_model)
 from . import core, predictions
 from .core import CheckResult, Exercise, check_exercise
 from .predictions import check_symbol
 
 NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
-             nb07_vanishing_exploding, nb08_training_memory)
+             nb07_vanishing_exploding, nb08_training_memory, nb09_language_model)
 
 EXERCISES = {ex.name: ex for module in NOTEBOOKS for ex in module.EXERCISES}
 QUESTIONS = {name: text for module in NOTEBOOKS

@@ -7,11 +7,11 @@ working, and show_solution then says that solutions are not included.
 """
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
-               nb07_vanishing_exploding, nb08_training_memory)
+               nb07_vanishing_exploding, nb08_training_memory, nb09_language_model)
 
 NOTEBOOKS = (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
              nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
-             nb07_vanishing_exploding, nb08_training_memory)
+             nb07_vanishing_exploding, nb08_training_memory, nb09_language_model)
 
 ANSWERS = {name: text for module in NOTEBOOKS for name, text in module.ANSWERS.items()}
 

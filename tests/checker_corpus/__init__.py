@@ -6,9 +6,9 @@ writes into an argument carries ``fn.writes_into``, the argument's name as the c
 print it. The by-hand backward pass of notebook 04 (``check_by_hand_backward``) is the entry
 BY_HAND ("by_hand_backward"): its answers are dicts, not functions.
 """
-from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
 
-MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09)
 BY_HAND = "by_hand_backward"
 
 RIGHT = {name: fns for m in MODULES for name, fns in m.RIGHT.items()}

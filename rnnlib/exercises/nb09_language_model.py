@@ -1,0 +1,89 @@
+"""The exercises of notebook 09 · A ReLU RNN learns to write."""
+import numpy as np
+
+from ..text import temperature_probs
+from .core import Exercise
+
+
+def _rng_logits(rng):
+    V = int(rng.choice([4, 5, 6, 7]))
+    return 3 * rng.standard_normal(V), float(rng.choice([0.5, 0.8, 1.5, 2.0]))
+
+
+def _shifted_exp(z):
+    return np.exp(z - z.max())
+
+
+def _softmax(z):
+    return _shifted_exp(z) / _shifted_exp(z).sum()
+
+
+def _log_softmax(z):
+    return z - z.max() - np.log(_shifted_exp(z).sum())
+
+
+# What a softmax that forgets the shift gives at a small τ: exp(y/τ) overflows to inf, and
+# inf / inf is NaN. The checker's edge case (logits near 10 at τ = 0.01) provokes it; the
+# message for NaN or inf says this, and names the other way to an inf: log(0).
+_OVERFLOW = ("exp(y / τ) overflows at a small τ (10 / 0.01 = 1000, and exp(1000) is inf): "
+             "subtract the largest entry of y / τ (not of y) before exp; the softmax does not "
+             "change when every logit moves by the same amount.")
+_AFTER = "τ divides the logits before the softmax, not the probabilities after it."
+
+EXERCISES = [
+    Exercise(
+        "temperature_probs",
+        "p = softmax(y / τ):  p_i = exp(y_i / τ) / Σ_j exp(y_j / τ)",
+        "temperature_probs(y, temperature)",
+        temperature_probs, _rng_logits,
+        task="the probabilities of the next character at temperature τ: shape (V,), "
+             "non-negative, summing to 1",
+        axes=("character ",),
+        mistakes=(
+            ("You multiplied the logits by τ; the temperature divides them, y / τ (so τ < 1 "
+             "sharpens the distribution).", lambda y, t: _softmax(y * t)),
+            ("The temperature is missing: that is softmax(y), the distribution at τ = 1.",
+             lambda y, t: _softmax(y)),
+            ("The probabilities do not sum to 1: divide exp(y / τ) by its sum.",
+             lambda y, t: _shifted_exp(y / t)),
+            ("softmax(y) ** (1/τ) has the right shape but does not sum to 1: normalise it "
+             "(then it is softmax(y / τ)).", lambda y, t: _softmax(y) ** (1 / t)),
+            (_AFTER, lambda y, t: _softmax(y) / t),
+            (_AFTER, lambda y, t: _softmax(_softmax(y) / t)),
+            ("Those are log-probabilities, log softmax(y / τ); return the probabilities.",
+             lambda y, t: _log_softmax(y / t)),
+            ("That is the limit τ → 0, all the mass on the largest logit; at τ > 0 every "
+             "character keeps some probability.", lambda y, t: np.eye(y.size)[np.argmax(y)]),
+            ("That is the limit τ → ∞, the uniform distribution; at a finite τ a likelier "
+             "character keeps more probability.", lambda y, t: np.full(y.size, 1 / y.size)),
+            (_OVERFLOW, lambda y, t: np.exp(y / t) / np.exp(y / t).sum()),
+            (_OVERFLOW, lambda y, t: np.exp(y / t - y.max()) / np.exp(y / t - y.max()).sum()),
+        ),
+        nan_hint=_OVERFLOW + " (A −inf is also the log of a probability that is 0: return "
+                             "the probabilities, not their logs.)",
+        error_hints=(("ValueError", "The number of characters V changes from one test case to "
+                      "the next: take it from y (y.size), never a fixed number.", "broadcast"),),
+        edge_cases=(
+            (np.array([10.0, -3.0, 7.5, 9.9, 0.0]), 0.01),     # y / τ up to 1000
+            (np.full(4, 2.5), 0.5),                             # equal logits: uniform
+            (np.array([3.0, 3.0, 1.0]), 1e-3),                  # a tie at a tiny τ: ½, ½, 0
+            (np.array([1.0, -2.0, 0.5, 4.0, -1.0, 2.0]), 100.0),  # a large τ: near uniform
+        )),
+]
+
+QUESTIONS = {
+    "cut_at_k": "The stored model was trained on chunks of T = 100 characters, the state "
+                "carried and the gradient stopped at every boundary. What can a cut at k "
+                "characters stop it from learning, and what can it not stop?",
+}
+
+
+# The explanations shown after a wrong prediction (the truth is then on screen), by the
+# prediction's name: kept here, out of the cell the student predicts in.
+PREDICTIONS = {
+    "best baseline passed": "at step 750 the validation loss was 1.895 nats/char: below the "
+                            "3-gram's 2.055, above the 4-gram's 1.788. After 4.8 million "
+                            "characters it predicted better than counts of every two-character "
+                            "context, not yet than counts of three; it passed the 4-gram by "
+                            "step 1,500 (1.691) and the 5-gram by step 2,250 (1.615).",
+}
