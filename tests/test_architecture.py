@@ -72,6 +72,8 @@ def test_the_map_names_only_modules_that_exist():
     named = set(layers()) | set(re.findall(r"^\| `(\w+)/?` \|", MAP, re.M))
     named |= {name for name in re.findall(r"``(\w+)``", rnnlib.__doc__)
               if not callable(getattr(rnnlib, name, None))}     # rnnlib.forward is a function
+    if not (PACKAGE / "solutions").exists():      # the hand-out's copy leaves the solutions out
+        named.discard("solutions")
     unknown = sorted(named - set(modules()))
     assert not unknown, f"docs/architecture.md or rnnlib's docstring names {unknown}, not modules"
 
