@@ -25,5 +25,38 @@ def test_an_unshifted_softmax_is_told_that_exp_overflows():
     with np.errstate(over="ignore", invalid="ignore"):
         naive = exercises.check("temperature_probs",
                                 lambda y, t: np.exp(y / t) / np.exp(y / t).sum())
-    assert naive.status == "wrong" and "overflows at a small τ" in naive.message
+    assert naive.status == "wrong" and "overflows to inf" in naive.message
     assert exercises.check("temperature_probs", _softmax_in_extended_precision)
+
+
+def _message(fn):
+    with np.errstate(all="ignore"):
+        return exercises.check("temperature_probs", fn).message
+
+
+def _plain_softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def test_a_floor_on_tau_is_rejected_by_close_logits_at_a_tiny_tau():
+    message = _message(lambda y, t: _plain_softmax(y / max(t, 0.01)))
+    assert "✗" in message and "floor on τ" in message
+
+
+def test_nan_from_underflow_is_not_called_an_overflow():
+    precedence = _message(lambda y, t: np.exp(y - y.max() / t) / np.exp(y - y.max() / t).sum())
+    no_exp = _message(lambda y, t: (y / t - (y / t).max()) / (y / t - (y / t).max()).sum())
+    for message in (precedence, no_exp):
+        assert "0 / 0" in message and "overflows" not in message
+    assert "exp is missing" in no_exp
+
+
+def test_a_renormalised_power_is_not_told_to_renormalise():
+    message = _message(lambda y, t: _plain_softmax(y) ** (1 / t) / (_plain_softmax(y) ** (1 / t)).sum())
+    assert "0 / 0" in message and "normalise it" not in message
+
+
+def test_a_fixed_number_of_characters_is_told_to_take_it_from_y():
+    message = _message(lambda y, t: _plain_softmax(np.resize(y, 5) / t))
+    assert "y.size" in message and "W_hh" not in message

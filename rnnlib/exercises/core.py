@@ -63,6 +63,7 @@ class Exercise:
     axes: tuple = ()         # the answer's axes as message prefixes: ("time step t = ", "unit ")
     tolerance: object = None  # args -> (rtol, atol) for answers that are approximations
     nan_hint: str = ""       # the likely cause of NaN or inf in this exercise's answers
+    shape_hint: str = ""     # the likely cause of a wrong size (same number of axes) here
     # (ex, fn, n_cases) -> CheckResult, for answers that are not one array (several outputs,
     # a whole backward pass); None: check_exercise
     checker: object = None
@@ -367,6 +368,13 @@ def _is_close(ex, got, expected, args):
     return same(got, expected, *_tolerance(ex, args))
 
 
+def _reproduces(ex, got, value, args):
+    """Whether a mistake's value is the student's result: NaN at the same places (a mistake
+    that divides 0 by 0 is recognised by its NaN), close everywhere else."""
+    nan = np.isnan(got)
+    return np.array_equal(nan, np.isnan(value)) and _is_close(ex, got[~nan], value[~nan], args)
+
+
 def recognise(ex, results):
     """The hint of the first typical mistake that reproduces the student's output on every case."""
     for hint, mistake in ex.mistakes:
@@ -374,7 +382,7 @@ def recognise(ex, results):
         for args, got in results:
             status, value, _ = run_on_copies(mistake, args, ex.argument_names)
             value = as_numbers(value) if status == "ok" else None
-            if value is None or value.shape != got.shape or not _is_close(ex, got, value, args):
+            if value is None or value.shape != got.shape or not _reproduces(ex, got, value, args):
                 matches = False
                 break
         if matches:
@@ -453,14 +461,15 @@ def check_exercise(ex, fn, *, n_cases=3):
     for args, got in outputs:
         expected = np.asarray(ex.reference(*args), float)
         if got.shape != expected.shape:
-            hint = recognise(ex, outputs) or _shape_hint(got, expected, ex.axes)
+            own = ex.shape_hint if got.ndim == expected.ndim else ""
+            hint = recognise(ex, outputs) or own or _shape_hint(got, expected, ex.axes)
             return result("wrong", f"✗ wrong shape: your result has shape {got.shape}; it "
                           f"should have shape {expected.shape}." + (f"\n  {hint}" if hint else ""))
         if not np.all(np.isfinite(got)):
             where = (" (first at " + _index_text(np.argwhere(~np.isfinite(got))[0], ex.axes)
                      + ")") if got.ndim else ""
             return result("wrong", f"✗ your result contains NaN or inf{where}: " + (
-                ex.nan_hint or "a division by zero (a norm or a sum that can be 0 on some "
+                recognise(ex, outputs) or ex.nan_hint or "a division by zero (a norm or a sum that can be 0 on some "
                 "input?) or an overflow."))
     wrong_case = next(((args, got) for args, got in outputs
                        if not _is_close(ex, got, np.asarray(ex.reference(*args), float), args)),

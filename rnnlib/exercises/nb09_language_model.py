@@ -22,12 +22,23 @@ def _log_softmax(z):
     return z - z.max() - np.log(_shifted_exp(z).sum())
 
 
-# What a softmax that forgets the shift gives at a small τ: exp(y/τ) overflows to inf, and
-# inf / inf is NaN. The checker's edge case (logits near 10 at τ = 0.01) provokes it; the
-# message for NaN or inf says this, and names the other way to an inf: log(0).
-_OVERFLOW = ("exp(y / τ) overflows at a small τ (10 / 0.01 = 1000, and exp(1000) is inf): "
-             "subtract the largest entry of y / τ (not of y) before exp; the softmax does not "
-             "change when every logit moves by the same amount.")
+# NaN is 0/0 or inf/inf, and the two need opposite fixes; each mistake below that gives NaN
+# says which of the two it meets, and nan_hint covers the ones the catalogue does not know.
+_OVERFLOW = ("exp(y / τ) overflows to inf at a small τ (10 / 0.01 = 1000, and exp(1000) is "
+             "inf), and inf / inf is NaN: subtract the largest entry of y / τ (not of y) "
+             "before exp; the softmax does not change when every logit moves by the same "
+             "amount.")
+_UNDERFLOW = ("every exp(…) underflowed to 0 (exp(−990) is 0 in floating point), and 0 / 0 "
+              "is NaN: y − y.max() / τ divides only the maximum by τ. Shift y / τ by its own "
+              "largest entry, y / τ − max(y / τ), or write (y − y.max()) / τ, so that the "
+              "largest exponent is exactly 0.")
+_POWER = ("softmax(y) ** (1/τ) is softmax(y / τ) only up to a factor: it does not sum to 1. "
+          "Dividing by its sum is right in exact arithmetic but fails at a tiny τ, where every "
+          "power underflows to 0 (0.47 ** 1000 is 0) and 0 / 0 is NaN: compute softmax(y / τ) "
+          "directly, shifted by the largest entry of y / τ.")
+_NO_EXP = ("0 / 0 is NaN where the logits are equal: z − max(z) is then 0 everywhere, and so is "
+           "its sum. The exp is missing: p_i = exp(z_i − max z) / Σ_j exp(z_j − max z), with "
+           "z = y / τ.")
 _AFTER = "τ divides the logits before the softmax, not the probabilities after it."
 
 EXERCISES = [
@@ -46,8 +57,8 @@ EXERCISES = [
              lambda y, t: _softmax(y)),
             ("The probabilities do not sum to 1: divide exp(y / τ) by its sum.",
              lambda y, t: _shifted_exp(y / t)),
-            ("softmax(y) ** (1/τ) has the right shape but does not sum to 1: normalise it "
-             "(then it is softmax(y / τ)).", lambda y, t: _softmax(y) ** (1 / t)),
+            (_POWER, lambda y, t: _softmax(y) ** (1 / t)),
+            (_POWER, lambda y, t: _softmax(y) ** (1 / t) / (_softmax(y) ** (1 / t)).sum()),
             (_AFTER, lambda y, t: _softmax(y) / t),
             (_AFTER, lambda y, t: _softmax(_softmax(y) / t)),
             ("Those are log-probabilities, log softmax(y / τ); return the probabilities.",
@@ -58,16 +69,33 @@ EXERCISES = [
              "character keeps more probability.", lambda y, t: np.full(y.size, 1 / y.size)),
             (_OVERFLOW, lambda y, t: np.exp(y / t) / np.exp(y / t).sum()),
             (_OVERFLOW, lambda y, t: np.exp(y / t - y.max()) / np.exp(y / t - y.max()).sum()),
+            (_UNDERFLOW, lambda y, t: np.exp(y - y.max() / t) / np.exp(y - y.max() / t).sum()),
+            (_NO_EXP, lambda y, t: (y / t - (y / t).max()) / (y / t - (y / t).max()).sum()),
+            ("A floor on τ (such as max(τ, 0.01)) changes the answer wherever τ is below it: "
+             "close logits at a tiny τ are no longer almost one-hot. Use τ as given, and "
+             "shift by the largest entry of y / τ to keep exp finite.",
+             lambda y, t: _softmax(y / max(t, 0.01))),
+            ("`//` is floor division: y // τ rounds each logit down to a whole number of τ. "
+             "Divide with `/`.", lambda y, t: _softmax(y // t)),
+            ("You divided by τ², not τ: softmax(y / τ) divides each logit once.",
+             lambda y, t: _softmax(y / t ** 2)),
         ),
-        nan_hint=_OVERFLOW + " (A −inf is also the log of a probability that is 0: return "
-                             "the probabilities, not their logs.)",
+        nan_hint=("NaN is inf / inf or 0 / 0. inf: exp(y / τ) overflows at a small τ "
+                  "(exp(1000) is inf): subtract the largest entry of y / τ before exp. 0 / 0: "
+                  "every exp underflowed to 0, or the sum you divide by is 0: the shift must "
+                  "leave the largest exponent at exactly 0. A −inf is the log of a probability "
+                  "that is 0: return the probabilities, not their logs."),
         error_hints=(("ValueError", "The number of characters V changes from one test case to "
-                      "the next: take it from y (y.size), never a fixed number.", "broadcast"),),
+                      "the next: take it from y (y.size or y.shape[-1]), never a fixed number.",
+                      "broadcast"),),
+        shape_hint="The number of characters V changes from one test case to the next: take "
+                   "it from y (y.size or y.shape[-1]), never a fixed number.",
         edge_cases=(
             (np.array([10.0, -3.0, 7.5, 9.9, 0.0]), 0.01),     # y / τ up to 1000
             (np.full(4, 2.5), 0.5),                             # equal logits: uniform
             (np.array([3.0, 3.0, 1.0]), 1e-3),                  # a tie at a tiny τ: ½, ½, 0
             (np.array([1.0, -2.0, 0.5, 4.0, -1.0, 2.0]), 100.0),  # a large τ: near uniform
+            (np.array([1.0, 1.004, -1.0]), 0.002),              # close, unequal, tiny τ: 0.12, 0.88, 0
         )),
 ]
 

@@ -49,6 +49,11 @@ def _log_probabilities(y, temperature):
     return z - np.log(np.exp(z).sum())
 
 
+def _power_renormalised(y, temperature):
+    q = _softmax(y) ** (1 / temperature)
+    return q / q.sum()
+
+
 @writes_into("y")
 def _temperature_probs_into_y(y, temperature):
     y /= temperature                             # "scaled" in the caller's array
@@ -99,6 +104,17 @@ WRONG = {
          lambda y, temperature: np.log(_softmax(y / temperature))),
         ("log-probabilities, computed stably", _log_probabilities),
         ("divides by τ²", lambda y, temperature: _softmax(y / temperature ** 2)),
+        ("τ clamped from below: max(τ, 0.01)",
+         lambda y, temperature: _softmax(y / max(temperature, 0.01))),
+        ("floor division: y // τ", lambda y, temperature: _softmax(y // temperature)),
+        ("precedence: exp(y - y.max() / τ) underflows to 0 / 0",
+         lambda y, temperature: np.exp(y - y.max() / temperature)
+         / np.exp(y - y.max() / temperature).sum()),
+        ("the exp forgotten: 0 / 0 on equal logits",
+         lambda y, temperature: (y / temperature - (y / temperature).max())
+         / (y / temperature - (y / temperature).max()).sum()),
+        ("softmax(y) ** (1/τ), renormalised: underflows to 0 / 0 at a tiny τ",
+         _power_renormalised),
         ("the argmax one-hot (τ → 0)", lambda y, temperature: np.eye(len(y))[np.argmax(y)]),
         ("uniform (τ → ∞)", lambda y, temperature: np.full(len(y), 1 / len(y))),
         ("a sampled id instead of the probabilities",
