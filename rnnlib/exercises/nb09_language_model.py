@@ -101,8 +101,9 @@ EXERCISES = [
 
 QUESTIONS = {
     "cut_at_k": "The stored model was trained on chunks of T = 100 characters, the state "
-                "carried and the gradient stopped at every boundary. What can a cut at k "
-                "characters stop it from learning, and what can it not stop?",
+                "carried and the gradient stopped at every chunk boundary (truncation in "
+                "notebook 08's second sense). What can training in chunks of T stop it from "
+                "learning, and what can it not stop?",
 }
 
 
