@@ -59,7 +59,7 @@ def test_every_prediction_has_its_answer_and_reason(key):
     # two, and the stored language model had passed the 3-gram (not the 4-gram) by step 750
     assert answers["critical gain"] == 1.41
     assert answers["one_step_check"] == {"= instead of +=", "dropped through-time term"}
-    assert answers["best baseline passed"] == "3-gram"
+    assert answers["best baseline passed"] == 3               # its n: the 3-gram
 
 
 def test_the_key_is_in_notebook_order(key):
