@@ -1,9 +1,12 @@
 """The checker of notebook 09's ``temperature_probs`` exercise: its reference is the library's
 rnnlib.text.temperature_probs, the softmax of y / τ, and its cases include one where a softmax
-without the shift overflows, so that only a stable answer passes."""
+without the shift overflows, so that only a stable answer passes; and the spellings of the
+baseline predicted in exercise 2."""
 import numpy as np
+import pytest
 
 from rnnlib import exercises
+from rnnlib.exercises.nb09_language_model import baseline_n
 
 
 def _softmax_in_extended_precision(y, temperature):
@@ -60,3 +63,15 @@ def test_a_renormalised_power_is_not_told_to_renormalise():
 def test_a_fixed_number_of_characters_is_told_to_take_it_from_y():
     message = _message(lambda y, t: _plain_softmax(np.resize(y, 5) / t))
     assert "y.size" in message and "W_hh" not in message
+
+
+@pytest.mark.parametrize("written", [3, np.int64(3), "3", "3-gram", "3gram", "3 grams", "3-grams",
+                                     "trigram", "Tri-gram", " TRIGRAM "])
+def test_every_spelling_of_the_3_gram_is_its_n(written):
+    assert baseline_n(written) == 3
+
+
+def test_uniform_none_and_unknown_answers():
+    assert (baseline_n("uniform"), baseline_n("none"), baseline_n(0)) == (0, -1, 0)
+    assert baseline_n(None) is None and baseline_n("7-grams?") == "7-grams?"
+    assert baseline_n(True) is True                       # a bool is not an n
