@@ -56,7 +56,8 @@ def test_nan_from_underflow_is_not_called_an_overflow():
 
 
 def test_a_renormalised_power_is_not_told_to_renormalise():
-    message = _message(lambda y, t: _plain_softmax(y) ** (1 / t) / (_plain_softmax(y) ** (1 / t)).sum())
+    message = _message(lambda y, t: _plain_softmax(y) ** (1 / t)
+                       / (_plain_softmax(y) ** (1 / t)).sum())
     assert "0 / 0" in message and "normalise it" not in message
 
 

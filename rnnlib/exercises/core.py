@@ -468,9 +468,10 @@ def check_exercise(ex, fn, *, n_cases=3):
         if not np.all(np.isfinite(got)):
             where = (" (first at " + _index_text(np.argwhere(~np.isfinite(got))[0], ex.axes)
                      + ")") if got.ndim else ""
-            return result("wrong", f"✗ your result contains NaN or inf{where}: " + (
-                recognise(ex, outputs) or ex.nan_hint or "a division by zero (a norm or a sum that can be 0 on some "
-                "input?) or an overflow."))
+            # a catalogued mistake that gives the same NaN says which arithmetic made it
+            hint = recognise(ex, outputs) or ex.nan_hint or (
+                "a division by zero (a norm or a sum that can be 0 on some input?) or an overflow.")
+            return result("wrong", f"✗ your result contains NaN or inf{where}: " + hint)
     wrong_case = next(((args, got) for args, got in outputs
                        if not _is_close(ex, got, np.asarray(ex.reference(*args), float), args)),
                       None)

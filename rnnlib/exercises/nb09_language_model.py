@@ -39,8 +39,8 @@ _POWER = ("softmax(y) ** (1/τ) is softmax(y / τ) only up to a factor: it does 
           "power underflows to 0 (0.47 ** 1000 is 0) and 0 / 0 is NaN: compute softmax(y / τ) "
           "directly, shifted by the largest entry of y / τ.")
 _NO_EXP = ("0 / 0 is NaN where the logits are equal: z − max(z) is then 0 everywhere, and so is "
-           "its sum. The exp is missing: p_i = exp(z_i − max z) / Σ_j exp(z_j − max z), with "
-           "z = y / τ.")
+           "its sum. The exp is missing: the softmax exponentiates the shifted logits before it "
+           "divides by their sum.")
 _AFTER = "τ divides the logits before the softmax, not the probabilities after it."
 
 EXERCISES = [
@@ -97,7 +97,7 @@ EXERCISES = [
             (np.full(4, 2.5), 0.5),                             # equal logits: uniform
             (np.array([3.0, 3.0, 1.0]), 1e-3),                  # a tie at a tiny τ: ½, ½, 0
             (np.array([1.0, -2.0, 0.5, 4.0, -1.0, 2.0]), 100.0),  # a large τ: near uniform
-            (np.array([1.0, 1.004, -1.0]), 0.002),              # close, unequal, tiny τ: 0.12, 0.88, 0
+            (np.array([1.0, 1.004, -1.0]), 0.002),              # close logits, tiny τ: no floor
         )),
 ]
 
