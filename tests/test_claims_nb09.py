@@ -200,3 +200,22 @@ def test_live_training_falls_and_its_samples_turn_from_noise_into_words(source):
     assert losses[-1] < BASE["2-gram"]                               # "a loss of 2 nats"
     assert words[-1] >= words[0] + 20 and words[-1] >= 25, words     # words appear
     assert re.search(r"training: [\d,]+ characters/s", output)
+
+
+def test_the_sampler_cell_takes_a_right_answer_that_returns_a_list():
+    """A list of probabilities passes the checker, so the cell that uses it must take one too."""
+    sources = [code_cell("import matplotlib.pyplot").source.replace("%matplotlib inline", ""),
+               code_cell("text.load_text()").source, code_cell("results = json.loads").source,
+               code_cell("params, stored_vocab, settings").source,
+               "def my_temperature_probs(y, temperature):\n"
+               "    z = y / temperature\n"
+               "    e = np.exp(z - z.max())\n"
+               "    return list(e / e.sum())\n",
+               code_cell("probs=probs").source]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        namespace = {}
+        for source in sources:
+            exec(compile(source, "09_language_model.ipynb", "exec"), namespace)
+    assert "sampled with my_temperature_probs" in out.getvalue()
+    assert "the same as text.sample's own: True" in out.getvalue()
