@@ -219,3 +219,11 @@ def test_the_sampler_cell_takes_a_right_answer_that_returns_a_list():
             exec(compile(source, "09_language_model.ipynb", "exec"), namespace)
     assert "sampled with my_temperature_probs" in out.getvalue()
     assert "the same as text.sample's own: True" in out.getvalue()
+
+
+def test_the_stored_model_costs_about_ten_times_the_live_ones_arithmetic_per_character():
+    V, live_H, stored_H = 65, 128, RESULTS["settings"]["H"]
+    per_character = {H: H * H + 2 * V * H for H in (live_H, stored_H)}    # W_hh, W_hx and W_yh
+    assert round(per_character[stored_H] / per_character[live_H]) == 10
+    assert (stored_H / live_H) ** 2 == 16 and stored_H / live_H == 4
+    assert "about 10 times the arithmetic" in TEXT and "16 times what the live cell's" in TEXT
