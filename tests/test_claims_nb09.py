@@ -165,17 +165,21 @@ def rounds(output):
         r"validation ([\d.]+) nats/char, (\d+)% of the sampled words are real", output)]
 
 
-def run_live_cells():
-    """The notebook's setup, data and live-training cells, run in one namespace; their print-out."""
-    sources = [code_cell("import matplotlib.pyplot").source.replace("%matplotlib inline", ""),
-               code_cell("text.load_text()").source, code_cell("ROUNDS, STEPS =").source,
-               code_cell('report("untrained")').source]
+def run_cells(sources):
+    """These cell sources, run in order in one namespace (after the setup cell); their print-out."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         namespace = {}
-        for source in sources:
+        for source in [code_cell("import matplotlib.pyplot").source.replace("%matplotlib inline",
+                                                                           ""), *sources]:
             exec(compile(source, "09_language_model.ipynb", "exec"), namespace)
     return out.getvalue()
+
+
+def run_live_cells():
+    """The notebook's setup, data and live-training cells; their print-out."""
+    return run_cells([code_cell("text.load_text()").source, code_cell("ROUNDS, STEPS =").source,
+                      code_cell('report("untrained")').source])
 
 
 def test_the_live_settings_are_those_the_text_states():
@@ -204,21 +208,16 @@ def test_live_training_falls_and_its_samples_turn_from_noise_into_words(source):
 
 def test_the_sampler_cell_takes_a_right_answer_that_returns_a_list():
     """A list of probabilities passes the checker, so the cell that uses it must take one too."""
-    sources = [code_cell("import matplotlib.pyplot").source.replace("%matplotlib inline", ""),
-               code_cell("text.load_text()").source, code_cell("results = json.loads").source,
-               code_cell("params, stored_vocab, settings").source,
-               "def my_temperature_probs(y, temperature):\n"
-               "    z = y / temperature\n"
-               "    e = np.exp(z - z.max())\n"
-               "    return list(e / e.sum())\n",
-               code_cell("probs=probs").source]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        namespace = {}
-        for source in sources:
-            exec(compile(source, "09_language_model.ipynb", "exec"), namespace)
-    assert "sampled with my_temperature_probs" in out.getvalue()
-    assert "the same as text.sample's own: True" in out.getvalue()
+    printed_out = run_cells([code_cell("text.load_text()").source,
+                             code_cell("results = json.loads").source,
+                             code_cell("params, stored_vocab, settings").source,
+                             "def my_temperature_probs(y, temperature):\n"
+                             "    z = y / temperature\n"
+                             "    e = np.exp(z - z.max())\n"
+                             "    return list(e / e.sum())\n",
+                             code_cell("probs=probs").source])
+    assert "sampled with my_temperature_probs" in printed_out
+    assert "the same as text.sample's own: True" in printed_out
 
 
 def test_the_stored_model_costs_about_ten_times_the_live_ones_arithmetic_per_character():
