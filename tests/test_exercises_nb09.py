@@ -67,12 +67,16 @@ def test_a_fixed_number_of_characters_is_told_to_take_it_from_y():
 
 
 @pytest.mark.parametrize("written", [3, np.int64(3), "3", "3-gram", "3gram", "3 grams", "3-grams",
-                                     "trigram", "Tri-gram", " TRIGRAM "])
+                                     "trigram", "Tri-gram", " TRIGRAM ", "three", "three-gram",
+                                     "the 3-gram", "3-gram model", "3\u2011gram"])
 def test_every_spelling_of_the_3_gram_is_its_n(written):
     assert baseline_n(written) == 3
 
 
 def test_uniform_none_and_unknown_answers():
     assert (baseline_n("uniform"), baseline_n("none"), baseline_n(0)) == (0, -1, 0)
-    assert baseline_n(None) is None and baseline_n("7-grams?") == "7-grams?"
+    assert baseline_n(None) is None
+    with pytest.raises(ValueError, match=r"as an int .* could not read '7-grams\?'") as error:
+        baseline_n("7-grams?")                            # asked again, the answer not shown
+    assert "3" not in str(error.value).replace("'7-grams?'", "")
     assert baseline_n(True) is True                       # a bool is not an n

@@ -42,6 +42,8 @@ _NO_EXP = ("0 / 0 is NaN where the logits are equal: z − max(z) is then 0 ever
            "its sum. The exp is missing: the softmax exponentiates the shifted logits before it "
            "divides by their sum.")
 _AFTER = "τ divides the logits before the softmax, not the probabilities after it."
+_FIXED_V = ("The number of characters V changes from one test case to the next: take it from y "
+            "(y.size or y.shape[-1]), never a fixed number.")
 
 EXERCISES = [
     Exercise(
@@ -81,17 +83,20 @@ EXERCISES = [
              "Divide with `/`.", lambda y, t: _softmax(y // t)),
             ("You divided by τ², not τ: softmax(y / τ) divides each logit once.",
              lambda y, t: _softmax(y / t ** 2)),
+            ("exp(y / τ) alone is neither normalised nor safe: it does not sum to 1, and at a "
+             "small τ it overflows to inf (exp(1000) is inf). Shift y / τ by its largest "
+             "entry, then divide the exps by their sum.", lambda y, t: np.exp(y / t)),
+            ("log Σ exp(y / τ) overflows to inf at a small τ, so every exp(y / τ − inf) is 0: "
+             "the log-sum-exp needs the same shift, max(y / τ) + log Σ exp(y / τ − max(y / τ)).",
+             lambda y, t: np.exp(y / t - np.log(np.exp(y / t).sum()))),
         ),
         nan_hint=("NaN is inf / inf or 0 / 0. inf: exp(y / τ) overflows at a small τ "
                   "(exp(1000) is inf): subtract the largest entry of y / τ before exp. 0 / 0: "
                   "every exp underflowed to 0, or the sum you divide by is 0: the shift must "
                   "leave the largest exponent at exactly 0. A −inf is the log of a probability "
                   "that is 0: return the probabilities, not their logs."),
-        error_hints=(("ValueError", "The number of characters V changes from one test case to "
-                      "the next: take it from y (y.size or y.shape[-1]), never a fixed number.",
-                      "broadcast"),),
-        shape_hint="The number of characters V changes from one test case to the next: take "
-                   "it from y (y.size or y.shape[-1]), never a fixed number.",
+        error_hints=(("ValueError", _FIXED_V, "broadcast"), ("IndexError", _FIXED_V)),
+        shape_hint=_FIXED_V,
         edge_cases=(
             (np.array([10.0, -3.0, 7.5, 9.9, 0.0]), 0.01),     # y / τ up to 1000
             (np.full(4, 2.5), 0.5),                             # equal logits: uniform
@@ -119,23 +124,30 @@ PREDICTIONS = {
                             "step 1,500 (1.691) and the 5-gram by step 2,250 (1.615).",
 }
 
-_NGRAM_WORDS = {"uni": 1, "bi": 2, "tri": 3, "four": 4, "five": 5}
+_NGRAM_WORDS = {"uni": 1, "one": 1, "bi": 2, "two": 2, "tri": 3, "three": 3, "four": 4,
+                "five": 5}
 
 
 def baseline_n(prediction):
     """A prediction of the best baseline passed as the n of its n-gram: 3, "3", "3-gram",
-    "3gram", "3-grams" and "trigram" all give 3; "uniform" gives 0 and "none" −1. Anything
-    else (None included) is returned as it is, for check_prediction to judge."""
+    "3gram", "3-grams", "three-gram", "trigram" and "the trigram model" all give 3; "uniform"
+    gives 0 and "none" −1.
+
+    A string it cannot read raises a ValueError that asks for an int, rather than letting
+    check_prediction mark it wrong and show the answer; anything else (None before the student
+    predicts, a bool, a float) is returned as it is, for check_prediction to judge."""
     if isinstance(prediction, (int, np.integer)) and not isinstance(prediction, bool):
         return int(prediction)
     if not isinstance(prediction, str):
         return prediction
-    word = prediction.strip().lower()
+    word = re.sub(r"[\u2010\u2011\u2012\u2013\u2212]", "-", prediction.strip().lower())
+    word = re.sub(r"^the\s+|\s+model$", "", word)
     if word in ("uniform", "none", "-1"):
         return {"uniform": 0, "none": -1, "-1": -1}[word]
-    match = re.fullmatch(r"(\d|uni|bi|tri|four|five)[\s-]*(?:grams?)?", word)
+    match = re.fullmatch(r"(\d|%s)[\s-]*(?:grams?)?" % "|".join(_NGRAM_WORDS), word)
     if match is None:
-        return prediction
+        raise ValueError(f"my_prediction must be the n of the n-gram as an int (1 to 5, 0 for "
+                         f"the uniform model only, -1 for none); could not read {prediction!r}")
     n = match[1]
     return int(n) if n.isdigit() else _NGRAM_WORDS[n]
 

@@ -74,6 +74,13 @@ def _temperature_probs_hard_coded_V(y, temperature):
     return p
 
 
+def _temperature_probs_loop_to_65(y, temperature):
+    p = np.zeros(65)                             # the vocabulary of Tiny Shakespeare
+    for i in range(65):
+        p[i] = np.exp(y[i] / temperature - np.max(y / temperature))
+    return p / p.sum()
+
+
 RIGHT = {
     "temperature_probs": [temperature_probs_shift_then_exp,
                           temperature_probs_shift_before_dividing, temperature_probs_logsumexp,
@@ -122,6 +129,12 @@ WRONG = {
         ("global temperature instead of the argument",
          lambda y, temperature: _softmax(y / temperature_global)),
         ("hard-coded V = 5", _temperature_probs_hard_coded_V),
+        ("hard-coded V = 65 in a loop: an index out of range", _temperature_probs_loop_to_65),
+        ("exp(y / τ) alone: neither shifted nor normalised",
+         lambda y, temperature: np.exp(y / temperature)),
+        ("log-sum-exp without the shift: overflows, every probability 0 at a tiny τ",
+         lambda y, temperature: np.exp(y / temperature
+                                       - np.log(np.sum(np.exp(y / temperature))))),
         ("writes into y (y /= τ), right values", _temperature_probs_into_y),
         ("exp computed in y (out=y), right values", _temperature_probs_shift_in_y),
     ],
