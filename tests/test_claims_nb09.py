@@ -115,8 +115,8 @@ def test_where_the_gates_open(data):
     corpus, vocab, train_ids, val_ids, params = data
     lines = printed("in_name = np.zeros")
     share = {kind: int(p) for kind, p in re.findall(r"after (.+?) *: (\d+)% open", lines)}
-    assert f"26 % are open after a space and 22 % after a line end, against 41 % after a " \
-           f"lower-case letter" in TEXT
+    assert "26 % are open after a space and 22 % after a line end, against 41 % after a " \
+           "lower-case letter" in TEXT
     assert (share["a space"], share["a line end"], share["a lower-case letter"]) == (26, 22, 41)
     assert share["a space"] < share["a lower-case letter"] > share["a line end"]
     assert re.search(r"speaker's name *: \d+% open; unit 471: after 100% of them, 4% of the "
@@ -143,7 +143,7 @@ def test_how_far_back_a_characters_loss_reaches(solutions):
     assert set(median) == {1, 5, 10, 20, 50, 99}
     assert [round(100 * median[k], 1) for k in (10, 20, 50)] == [15.0, 3.2, 0.1]
     quoted = "15 % of its size 10 characters back, 3 % 20 back and 0.1 % 50 back"
-    assert quoted in TEXT and f"the median is $2.5 \\cdot 10^{{-5}}$" in TEXT
+    assert quoted in TEXT and "the median is $2.5 \\cdot 10^{-5}$" in TEXT
     assert f"{median[99]:.1e}" == "2.5e-05"
     assert "3 % of its size 20 characters back and 0.1 % 50 back (medians)" in TEXT
     answer = " ".join(solutions.ANSWERS["cut_at_k"].split())

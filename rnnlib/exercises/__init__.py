@@ -31,7 +31,7 @@ import numpy as np
 from . import (nb01_forward_pass, nb02_loss_and_output_layer, nb03_relu_gate,
                nb04_hidden_state_gradient, nb05_parameter_gradients, nb06_checking_bptt,
                nb07_vanishing_exploding, nb08_training_memory, nb09_language_model)
-from . import core, predictions
+from . import predictions
 from .core import CheckResult, Exercise, check_exercise
 from .predictions import check_symbol
 
