@@ -57,7 +57,8 @@ CHECK_CHARACTERS = 5000          # tests/test_text.py recomputes the loss on thi
 
 
 def learning_rate(s, step, elapsed):
-    """The peak rate, warmed up linearly over the first steps, then decayed linearly to
+    """The peak rate, warmed up over the first warmup_steps in steps of one segment (a quarter
+    of the peak for the first of four segments, and so on), then decayed linearly to
     final_lr_fraction of it at the end: at max_steps, or at budget_seconds if that comes first
     (the decay follows the budget that is further along)."""
     warm = min(1.0, (step + s["segment_steps"]) / s["warmup_steps"])

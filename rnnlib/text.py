@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from .losses import cross_entropy, softmax
-from .model import Params, forward
-from .validate import as_float_array, check_finite, check_positive_int, check_real, shape_str
+from .model import Params, check_params, forward
+from .validate import (as_float_array, check_finite, check_function, check_positive,
+                       check_positive_int, check_real, shape_str)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TINY_SHAKESPEARE = REPOSITORY / "data" / "tinyshakespeare" / "input.txt"
@@ -155,16 +156,8 @@ def temperature_probs(y, temperature):
         raise ValueError(f"y must have shape (V,) or (B, V) with V >= 1; got "
                          f"{shape_str(y.shape)}")
     check_finite("y", y)
-    temperature = check_temperature(temperature)
+    temperature = check_positive("temperature", temperature)
     return softmax(y / temperature)
-
-
-def check_temperature(temperature):
-    """Return ``temperature`` as a float, or raise naming it: a real number > 0."""
-    temperature = check_real("temperature", temperature)
-    if temperature <= 0:
-        raise ValueError(f"temperature must be positive; got {temperature}")
-    return temperature
 
 
 def sample(params, vocab, prime, n, *, temperature=1.0, seed=0, probs=temperature_probs):
@@ -177,18 +170,15 @@ def sample(params, vocab, prime, n, *, temperature=1.0, seed=0, probs=temperatur
     temperature) that returns the V probabilities, :func:`temperature_probs` by default (a
     student's own can be passed). Returns a str of n characters (without the prime).
     """
-    if not isinstance(params, Params):
-        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
+    check_params(params)
     if params.n_input != len(vocab) or params.n_output != len(vocab):
         raise ValueError(f"params must have D = O = V = {len(vocab)} (the vocabulary); got "
                          f"D = {params.n_input}, O = {params.n_output}")
     if not isinstance(prime, str) or not prime:
         raise ValueError(f"prime must be a non-empty str; got {prime!r}")
     n = check_positive_int("n", n)
-    temperature = check_temperature(temperature)
-    if not callable(probs):
-        raise TypeError(f"probs must be a function (y, temperature) -> probabilities; got "
-                        f"{type(probs).__name__}")
+    temperature = check_positive("temperature", temperature)
+    check_function("probs", probs, "a function (y, temperature) -> probabilities")
     rng = np.random.default_rng(seed)
     trace = forward(params, vocab.one_hot(vocab.encode(prime, name="prime"), params.dtype))
     h, y, out = trace.h[-1], trace.y[-1], []
@@ -225,8 +215,7 @@ def validation_loss(params, ids, *, streams=16, chunk=500, warmup=200):
     (H = 512) the defaults agree with it to 2e-8 nats per character, 1.6 times faster.
     ids: (N,) with N >= 2.
     """
-    if not isinstance(params, Params):
-        raise TypeError(f"params must be an rnnlib.Params; got {type(params).__name__}")
+    check_params(params)
     V = params.n_output
     ids = check_ids("ids", ids, V, ndim=1)
     streams, chunk = check_positive_int("streams", streams), check_positive_int("chunk", chunk)

@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 
+from ..losses import softmax as _softmax
 from ..text import temperature_probs
 from .core import Exercise
 
@@ -14,10 +15,6 @@ def _rng_logits(rng):
 
 def _shifted_exp(z):
     return np.exp(z - z.max())
-
-
-def _softmax(z):
-    return _shifted_exp(z) / _shifted_exp(z).sum()
 
 
 def _log_softmax(z):
